@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "documents"
+    verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from espace_famille.registry import MenuEntry, register_menu
+
+        register_menu(
+            MenuEntry(
+                key="documents",
+                title=_("Mes documents"),
+                description=_("Les pièces que la structure vous demande."),
+                url_name="documents:index",
+                order=50,
+                icon="documents",
+            )
+        )
+
+        register_menu(
+            MenuEntry(
+                key="documentation",
+                title=_("Documentation"),
+                description=_("Les documents publiés par la structure."),
+                url_name="documentation:index",
+                order=70,
+                icon="documentation",
+            )
+        )

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from documents import views
+
+app_name = "documentation"
+urlpatterns = [
+    path("", views.documentation, name="index"),
+]

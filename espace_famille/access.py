@@ -1,0 +1,51 @@
+"""The access layer: the one place that turns a login into `request.family`.
+
+Every portal view is decorated with `family_required`. Anonymous visitors go to the login page;
+a login without a family (staff) gets a 403 page that points to the admin. Views then fetch
+objects through `request.family` (see `get_for_family`), so another family's object is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+if TYPE_CHECKING:
+    from espace_famille.models import User
+
+M = TypeVar("M", bound=Model)
+View = Callable[..., HttpResponse]
+
+
+class FamilyRequest(HttpRequest):
+    """Type of the request a portal view receives."""
+
+    user: User
+    family: Any
+
+
+def family_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if user.family_id is None:  # type: ignore[union-attr]
+            return render(request, "403_no_family.html", status=403)
+        request.family = user.family  # type: ignore[union-attr, attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def get_for_family(
+    queryset: type[M] | QuerySet[M], family: Any, path: str = "family", **lookup: object
+) -> M:
+    """Fetch one object through the family that owns it; 404 for anybody else's."""
+    return get_object_or_404(queryset, **{path: family}, **lookup)

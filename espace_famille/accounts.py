@@ -1,0 +1,88 @@
+"""Accounts: no sign-up, invitations as password-set links, deactivation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from espace_famille import audit
+from espace_famille.emails import send_templated
+from espace_famille.models import Structure, User
+from espace_famille.tokens import token_generator
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Families do not sign up: staff create them and send an invitation.
+        return False
+
+    def send_password_reset_mail(self, user, email, context):  # type: ignore[no-untyped-def]
+        audit.record(
+            user.family,
+            user,
+            audit.Kind.PASSWORD_RESET_REQUESTED,
+            _("Lien « mot de passe oublié » envoyé à %(email)s") % {"email": email},
+            request=context.get("request"),
+        )
+        return super().send_password_reset_mail(user, email, context)
+
+
+def invitation_url(request: HttpRequest | None, user: User) -> str:
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": token_generator.make_token(user)},
+    )
+    return request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
+
+
+def invitation_send(*, request: HttpRequest | None, user: User, sent_by: User | None) -> None:
+    """Email a parent the link that sets their password; record it in the audit log."""
+    if not user.is_active:
+        raise ValueError(_("Ce compte est désactivé : réactivez-le avant d'inviter."))
+    now = timezone.now()
+    with transaction.atomic():
+        user.invited_at = now
+        user.save(update_fields=["invited_at"])
+        audit.record(
+            user.family,
+            sent_by,
+            audit.Kind.INVITATION_SENT,
+            _("Invitation envoyée à %(email)s") % {"email": user.email},
+            obj=user,
+            request=request,
+        )
+        link = invitation_url(request, user)
+        expires = now + timezone.timedelta(days=settings.INVITATION_VALIDITY_DAYS)
+        transaction.on_commit(lambda: _send_invitation_email(user, link, expires))
+
+
+def _send_invitation_email(user: User, link: str, expires: datetime) -> None:
+    structure = Structure.current()
+    send_templated(
+        "invitation",
+        to=[user.email],
+        context={"user": user, "link": link, "expires": expires, "structure": structure},
+    )
+
+
+def account_deactivate(*, request: HttpRequest | None, user: User, by: User | None) -> None:
+    """Close the account of a parent who left: they can no longer log in."""
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit.record(
+            user.family,
+            by,
+            audit.Kind.ACCOUNT_DEACTIVATED,
+            _("Compte %(email)s désactivé") % {"email": user.email},
+            obj=user,
+            request=request,
+        )

@@ -1,0 +1,45 @@
+"""The audit layer: every action on a family's account is recorded here, append-only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from espace_famille.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+Kind = AuditEvent.Kind
+
+
+def record(
+    family: models.Model | None,
+    user: models.Model | None,
+    kind: str,
+    summary: str,
+    obj: models.Model | None = None,
+    *,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Write one audit event; call it inside the transaction of the change it records."""
+    event = AuditEvent(
+        family=family,
+        user=user if user is not None and user.pk else None,
+        kind=kind,
+        summary=str(summary)[:300],
+        ip_address=client_ip(request) if request is not None else None,
+    )
+    if obj is not None:
+        event.object_type = ContentType.objects.get_for_model(obj)
+        event.object_id = str(obj.pk)
+        event.object_repr = str(obj)[:200]
+    event.save()
+    return event
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR only: a forwarded header is set by the proxy, which allauth also trusts.
+    return request.META.get("REMOTE_ADDR") or None

@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from espace_famille.demo import DEMO_PASSWORD
+from espace_famille.registry import demo_steps, scale_steps
+
+
+class Command(BaseCommand):
+    help = _("Crée les données de démonstration (sans effet si elles existent déjà).")
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument(
+            "--families",
+            type=int,
+            default=0,
+            help=_("Ajoute N familles générées avec une année de données (mesures de charge)."),
+        )
+
+    def handle(self, *args, families: int = 0, **options):  # type: ignore[no-untyped-def]
+        with transaction.atomic():
+            for step in demo_steps():
+                step.run()
+        if families:
+            for scale_step in scale_steps():
+                with transaction.atomic():
+                    scale_step.run(families)
+            self.stdout.write(_("%(n)d familles générées ajoutées.") % {"n": families})
+        self.stdout.write(self.style.SUCCESS(_("Données de démonstration prêtes.")))
+        self.stdout.write(
+            _("Comptes de démonstration (mot de passe : %(pw)s) :") % {"pw": DEMO_PASSWORD}
+        )
+        self.stdout.write("  test@example.org    " + _("famille TEST"))
+        self.stdout.write("  martin@example.org  " + _("famille MARTIN"))
+        self.stdout.write("  admin@example.org   " + _("personnel (administration : /admin/)"))

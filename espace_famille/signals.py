@@ -1,0 +1,60 @@
+"""Receivers that write the audit events of Django's and allauth's authentication signals."""
+
+from allauth.account.signals import password_changed, password_reset, password_set
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+from espace_famille import audit
+
+
+@receiver(user_logged_in, dispatch_uid="audit_login")
+def _audit_login(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]
+    audit.record(
+        user.family, user, audit.Kind.LOGIN, _("Connexion à l'Espace famille"), request=request
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="audit_logout")
+def _audit_logout(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]
+    if user is not None:
+        audit.record(user.family, user, audit.Kind.LOGOUT, _("Déconnexion"), request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="audit_login_failed")
+def _audit_login_failed(sender, credentials, request=None, **kwargs):  # type: ignore[no-untyped-def]
+    email = str(credentials.get("email") or credentials.get("username") or "").strip().lower()
+    user = get_user_model()._default_manager.filter(email=email).first() if email else None
+    audit.record(
+        user.family if user else None,
+        user,
+        audit.Kind.LOGIN_FAILED,
+        _("Échec de connexion pour %(email)s") % {"email": email[:200] or "?"},
+        request=request,
+    )
+
+
+@receiver(password_reset, dispatch_uid="audit_password_reset")
+def _audit_password_reset(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]
+    audit.record(
+        user.family,
+        user,
+        audit.Kind.PASSWORD_SET,
+        _("Mot de passe défini par le lien reçu par e-mail"),
+        request=request,
+    )
+
+
+@receiver(password_changed, dispatch_uid="audit_password_changed")
+def _audit_password_changed(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]
+    audit.record(
+        user.family, user, audit.Kind.PASSWORD_CHANGED, _("Mot de passe modifié"), request=request
+    )
+
+
+@receiver(password_set, dispatch_uid="audit_password_set")
+def _audit_password_set(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]
+    audit.record(
+        user.family, user, audit.Kind.PASSWORD_SET, _("Mot de passe défini"), request=request
+    )

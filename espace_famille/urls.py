@@ -1,0 +1,32 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from espace_famille import views
+
+# Staff log in through allauth too: same rate limits, same second factor.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = _("Espace Famille — administration")
+admin.site.site_title = _("Espace Famille")
+admin.site.index_title = _("Gestion de la structure")
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("famille/", include("famille.urls")),
+    path("inscriptions/", include("inscriptions.urls")),
+    path("reservations/", include("reservations.urls")),
+    path("factures/", include("factures.urls")),
+    path("documents/", include("documents.urls")),
+    path("documentation/", include("documents.urls_documentation")),
+    path("historique/", include("historique.urls")),
+    path("contact/", include("contact.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "espace_famille.views.permission_denied"
+handler404 = "espace_famille.views.page_not_found"
+handler500 = "espace_famille.views.server_error"

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from factures import views
+
+app_name = "factures"
+urlpatterns = [
+    path("", views.index, name="index"),
+]

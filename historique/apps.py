@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HistoriqueConfig(AppConfig):
+    name = "historique"
+    verbose_name = _("Historique")
+
+    def ready(self) -> None:
+        from espace_famille.registry import MenuEntry, register_menu
+
+        register_menu(
+            MenuEntry(
+                key="historique",
+                title=_("Historique"),
+                description=_("Vos connexions et vos paiements en ligne."),
+                url_name="historique:index",
+                order=60,
+                icon="historique",
+            )
+        )

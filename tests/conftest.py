@@ -1,0 +1,161 @@
+"""Shared fixtures: two families (ours and another), their parents, a staff user, a browser."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from espace_famille.models import Structure, User
+from famille.models import Family, Member
+
+# Playwright's sync API runs an event loop in the test thread, beside Django's sync ORM.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "un-mot-de-passe-solide-42"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth keeps its rate-limit counters in the cache: start every test from zero.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def structure(db):
+    return Structure.objects.create(
+        name="Accueil de loisirs Les Tests",
+        email="contact@example.org",
+        phone="01 02 03 04 05",
+        address="1 rue de la Paix\n75000 Paris",
+    )
+
+
+def make_family(name: str, email: str, children: tuple[str, ...] = ("Léa",)) -> Family:
+    family = Family.objects.create(name=name, city="Paris", email=email)
+    Member.objects.create(
+        family=family,
+        role=Member.Role.PARENT,
+        first_name="Parent",
+        last_name=name,
+        birth_date=datetime.date(1985, 1, 1),
+    )
+    for first_name in children:
+        Member.objects.create(
+            family=family,
+            role=Member.Role.CHILD,
+            first_name=first_name,
+            last_name=name,
+            birth_date=datetime.date(2017, 5, 21),
+        )
+    return family
+
+
+def make_parent(family: Family, email: str) -> User:
+    return User.objects.create_user(
+        email, PASSWORD, family=family, first_name="Parent", last_name=family.name
+    )
+
+
+@pytest.fixture
+def family(structure):
+    return make_family("TEST", "famille-test@example.org", ("Léa", "Hugo"))
+
+
+@pytest.fixture
+def other_family(structure):
+    return make_family("AUTRE", "famille-autre@example.org", ("Zoé",))
+
+
+@pytest.fixture
+def parent(family):
+    return make_parent(family, "parent@example.org")
+
+
+@pytest.fixture
+def other_parent(other_family):
+    return make_parent(other_family, "autre@example.org")
+
+
+@pytest.fixture
+def staff(structure):
+    return User.objects.create_superuser(
+        "staff@example.org", PASSWORD, first_name="Agnès", last_name="Accueil"
+    )
+
+
+@pytest.fixture
+def parent_client(client, parent):
+    client.force_login(parent)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+# Browser tests: Debian's Chromium driven by Playwright, never a downloaded browser.
+
+
+def _chromium_missing_reason() -> str | None:
+    if Path(CHROMIUM).exists() and shutil.which("chromium"):
+        return None
+    return "Debian's Chromium is missing: sudo apt-get install -y chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    reason = _chromium_missing_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)  # in CI nothing skips
+        pytest.skip(reason)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+def browser_login(page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{base_url}/")

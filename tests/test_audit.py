@@ -1,0 +1,52 @@
+"""The audit log is append-only, in the code and in the admin."""
+
+import pytest
+from django.urls import reverse
+
+from espace_famille import audit
+from espace_famille.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_links_family_user_and_object(parent, family):
+    member = family.members.first()
+    event = audit.record(family, parent, audit.Kind.OTHER, "Essai", obj=member)
+    assert event.family == family and event.user == parent
+    assert event.object_repr == str(member)
+    assert event.object_id == str(member.pk)
+
+
+def test_an_event_cannot_be_changed_or_deleted(parent, family):
+    event = audit.record(family, parent, audit.Kind.OTHER, "Essai")
+    event.summary = "Autre"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    assert AuditEvent.objects.get(pk=event.pk).summary == "Essai"
+
+
+def test_the_admin_shows_but_cannot_edit_or_delete_an_event(staff_client, parent, family):
+    event = audit.record(family, parent, audit.Kind.LOGIN, "Connexion")
+    change_url = reverse("admin:espace_famille_auditevent_change", args=[event.pk])
+
+    assert (
+        staff_client.get(reverse("admin:espace_famille_auditevent_changelist")).status_code == 200
+    )
+    page = staff_client.get(change_url)
+    assert page.status_code == 200
+    assert b'name="summary"' not in page.content
+
+    staff_client.post(change_url, {"summary": "Falsifié", "kind": "other"})
+    delete = staff_client.post(
+        reverse("admin:espace_famille_auditevent_delete", args=[event.pk]), {"post": "yes"}
+    )
+    assert delete.status_code == 403
+    staff_client.post(
+        reverse("admin:espace_famille_auditevent_changelist"),
+        {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+    )
+    event.refresh_from_db()
+    assert event.summary == "Connexion"
+    assert staff_client.get(reverse("admin:espace_famille_auditevent_add")).status_code == 403

@@ -1,0 +1,103 @@
+"""Production settings pass `check --deploy`; /healthz answers 200 or 503."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_deploy_is_clean_with_production_values(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "DEBUG",
+            "ESPACE_FAMILLE_TESTING",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "espace_famille.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": "k8$Lq2!vX9#pR4@tZ7&mN1^wB6*yC3(hJ5)sF0_gD8+eA2=uQ-Espace-Famille-prod",
+            "SECURE_HSTS_PRELOAD": "1",
+            "ALLOWED_HOSTS": "famille.example.org",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_settings_refuse_to_start_without_secret_key_in_production(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ESPACE_FAMILLE_TESTING", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update({"DEBUG": "0", "DJANGO_SETTINGS_MODULE": "espace_famille.settings"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_settings_refuse_a_bad_boolean(tmp_path):
+    env = {**os.environ, "DEBUG": "peut-être", "DJANGO_SETTINGS_MODULE": "espace_famille.settings"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_does_not(client):
+    with mock.patch.object(connection, "cursor", side_effect=Exception("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+def test_password_hashing_is_argon2_outside_tests():
+    env = {key: value for key, value in os.environ.items() if key != "ESPACE_FAMILLE_TESTING"}
+    env["DEBUG"] = "1"
+    code = "import espace_famille.settings as s; print(s.PASSWORD_HASHERS[0])"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
