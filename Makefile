@@ -50,7 +50,7 @@ lock:
 	rm -rf .lock-venv
 
 bench: install
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -1,0 +1,176 @@
+"""Run the benchmarks on a fresh database and write docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import platform
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "docs" / "benchmarks.md"
+
+
+def _configure(database_url: str | None, tmp: str) -> str:
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "espace_famille.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "testserver",
+            "SECURE_SSL_REDIRECT": "0",
+            "MEDIA_ROOT": str(Path(tmp) / "media"),
+            "STATIC_ROOT": str(Path(tmp) / "static"),
+            "DATABASE_URL": database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
+        }
+    )
+    os.environ.pop("ESPACE_FAMILLE_TESTING", None)
+    import django
+
+    django.setup()
+    return os.environ["DATABASE_URL"].split(":", 1)[0]
+
+
+def _prepare(families: int) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    started = time.perf_counter()
+    call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    if families:
+        call_command("demo", families=families, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    print(f"data ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+
+def _modules():
+    import benchmarks
+
+    for info in pkgutil.iter_modules(benchmarks.__path__):
+        if not info.name.startswith("_"):
+            yield importlib.import_module(f"benchmarks.{info.name}")
+
+
+def _time_page(client, url: str, requests: int) -> tuple[float, float, int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _warm_up in range(3):
+        client.get(url)
+    durations = []
+    queries = 0
+    status = 0
+    for _request in range(requests):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            durations.append((time.perf_counter() - started) * 1000)
+        queries = max(queries, len(captured.captured_queries))
+        status = response.status_code
+    durations.sort()
+    p90 = durations[int(len(durations) * 0.9) - 1]
+    return statistics.median(durations), p90, queries, status
+
+
+def _page_rows(requests: int) -> list[str]:
+    from django.test import Client
+
+    from espace_famille.models import User
+
+    parent = User.objects.select_related("family").get(email="test@example.org")
+    client = Client()
+    client.force_login(parent)
+    rows = []
+    for module in _modules():
+        for label, url_for in getattr(module, "PAGES", []):
+            url = url_for(parent.family)
+            median, p90, queries, status = _time_page(client, url, requests)
+            if status != 200:
+                raise SystemExit(f"{label} ({url}) answered {status}")
+            rows.append(f"| {label} | `{url}` | {median:.1f} | {p90:.1f} | {queries} |")
+            print(rows[-1], file=sys.stderr)
+    return rows
+
+
+def _other_sections() -> list[str]:
+    lines = []
+    for module in _modules():
+        run = getattr(module, "run", None)
+        if run is None:
+            continue
+        lines += [
+            "",
+            f"## {(module.__doc__ or module.__name__).strip().splitlines()[0]}",
+            "",
+            "| measure | figure |",
+            "|---|---|",
+        ]
+        lines += [f"| {label} | {figure} |" for label, figure in run()]
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument(
+        "--families",
+        type=int,
+        default=200,
+        help="generated households, each with a year of data (default 200)",
+    )
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="an empty database to fill (default: a temporary SQLite file)",
+    )
+    parser.add_argument("--output", type=Path, default=REPORT)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        vendor = _configure(args.database_url, tmp)
+        _prepare(args.families)
+        rows = _page_rows(args.requests)
+        others = _other_sections()
+
+    command = f"make bench BENCH_ARGS='--families {args.families} --requests {args.requests}'"
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `python -m benchmarks` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        f"Reproduce with: `{command}`"
+        + (
+            " and `--database-url postgres://…` (an empty database)." if vendor != "sqlite" else "."
+        ),
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; database: {vendor}; data: the demo families plus "
+        f"{args.families} generated households with a year of data each.",
+        "",
+        "## Portal pages (server time through Django's test client, DEBUG off)",
+        "",
+        f"Each page is requested {args.requests} times as the TEST family's parent after 3 "
+        "warm-up requests; queries are the most any request made.",
+        "",
+        "| page | URL | median ms | p90 ms | SQL queries |",
+        "|---|---|---|---|---|",
+        *rows,
+        *others,
+        "",
+    ]
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,7 @@
+"""Core pages."""
+
+from django.urls import reverse
+
+PAGES = [
+    ("Tableau de bord", lambda family: reverse("dashboard")),
+]
