@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from espace_famille.models import Structure
+from espace_famille.tasks import send_email
 
 
 def send_templated(
@@ -16,11 +16,16 @@ def send_templated(
     context: dict[str, object],
     reply_to: list[str] | None = None,
 ) -> None:
-    """Render `emails/<name>-*.{txt,html}` and send them as one multipart message."""
+    """Render `emails/<name>-*` now and hand the sending to a background task.
+
+    Call it from `transaction.on_commit`, so that no email leaves for a change that rolled back.
+    """
     ctx = {"structure": Structure.current(), "site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"emails/{name}-subject.txt", ctx).strip().replace("\n", " ")
-    text = render_to_string(f"emails/{name}-body.txt", ctx)
-    html = render_to_string(f"emails/{name}-body.html", ctx)
-    message = EmailMultiAlternatives(subject, text, to=to, reply_to=reply_to)
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_email.enqueue(
+        subject=subject,
+        text=render_to_string(f"emails/{name}-body.txt", ctx),
+        html=render_to_string(f"emails/{name}-body.html", ctx),
+        to=list(to),
+        reply_to=list(reply_to) if reply_to else None,
+    )
