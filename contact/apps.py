@@ -7,6 +7,8 @@ class ContactConfig(AppConfig):
     verbose_name = _("Contact")
 
     def ready(self) -> None:
+        from contact import demo  # noqa: F401  (registers the demo steps)
+        from contact.selectors import unread_answers_count
         from espace_famille.registry import MenuEntry, register_menu
 
         register_menu(
@@ -17,5 +19,7 @@ class ContactConfig(AppConfig):
                 url_name="contact:index",
                 order=80,
                 icon="contact",
+                badge=unread_answers_count,
+                badge_label=_("réponses non lues"),
             )
         )

@@ -1,12 +1,91 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+"""Contacter la structure: conversations of the family with the structure's staff."""
 
-from espace_famille.access import family_required
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from contact.forms import ReplyForm, ThreadForm
+from contact.models import Message, Thread
+from contact.selectors import family_threads
+from contact.services import answers_mark_read, family_reply, thread_create
+from espace_famille.access import family_required, get_for_family
+from espace_famille.models import Structure
+
+
+@require_http_methods(["GET", "POST"])
+@family_required
+def index(request: HttpRequest) -> HttpResponse:
+    family = request.family  # type: ignore[attr-defined]
+    form = ThreadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        thread = thread_create(
+            family=family,
+            user=request.user,  # type: ignore[arg-type]
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            attachment=form.cleaned_data["attachment"],
+            request=request,
+        )
+        messages.success(request, _("Votre message a été envoyé à la structure."))
+        return redirect("contact:thread", pk=thread.pk)
+    context = {
+        "contact": Structure.current(),
+        "threads": list(family_threads(family)[:50]),
+        "form": form,
+    }
+    return render(request, "contact/index.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@family_required
+def thread(request: HttpRequest, pk: int) -> HttpResponse:
+    family = request.family  # type: ignore[attr-defined]
+    conversation = get_for_family(Thread, family, pk=pk)
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        family_reply(
+            thread=conversation,
+            user=request.user,  # type: ignore[arg-type]
+            body=form.cleaned_data["body"],
+            attachment=form.cleaned_data["attachment"],
+            request=request,
+        )
+        messages.success(request, _("Votre message a été envoyé à la structure."))
+        return redirect("contact:thread", pk=conversation.pk)
+    thread_messages = list(conversation.messages.select_related("author"))
+    if any(m.from_staff and m.read_at is None for m in thread_messages):
+        answers_mark_read(thread=conversation)
+    context = {"thread": conversation, "thread_messages": thread_messages, "form": form}
+    return render(request, "contact/thread.html", context)
 
 
 @require_GET
-@family_required
-def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/upcoming.html", {"title": _("Contact")})
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file of a message: for the family of its conversation and for staff only.
+
+    Not `family_required`: staff (who have no family) open attachments from the admin.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if user.is_staff and user.has_perm("contact.view_message"):
+        message = get_object_or_404(Message, pk=pk)
+    elif user.family_id is not None:  # type: ignore[union-attr]
+        message = get_for_family(Message, user.family_id, path="thread__family_id", pk=pk)  # type: ignore[union-attr]
+    else:
+        raise Http404
+    if not message.attachment:
+        raise Http404
+    response = FileResponse(
+        message.attachment.open("rb"),
+        as_attachment=True,
+        filename=message.attachment_name or message.attachment.name.rsplit("/", 1)[-1],
+        content_type=message.attachment_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

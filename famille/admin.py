@@ -1,17 +1,36 @@
-from django.contrib import admin
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from espace_famille.admin import send_invitations
 from espace_famille.models import User
-from famille.models import Family, Member
+from famille.forms import RefuseForm
+from famille.models import (
+    FAMILY_FIELDS,
+    MEMBER_FIELDS,
+    ChangeRequest,
+    Family,
+    FieldPolicy,
+    Member,
+)
+from famille.selectors import DEFAULT_POLICIES
+from famille.services import StaleChangeRequest, change_request_accept, change_request_refuse
+from famille.values import review_rows, stale_items
 
 
 class MemberInline(admin.TabularInline):
     model = Member
     extra = 0
     fields = ["role", "first_name", "last_name", "birth_date", "phone", "email"]
+    show_change_link = True
 
 
 class LoginInline(admin.TabularInline):
@@ -27,12 +46,31 @@ class LoginInline(admin.TabularInline):
 
 @admin.register(Family)
 class FamilyAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "phone", "email", "member_count", "is_active"]
+    list_display = [
+        "name",
+        "city",
+        "phone",
+        "email",
+        "quotient_familial",
+        "member_count",
+        "is_active",
+    ]
     list_filter = ["is_active", "city"]
     search_fields = ["name", "email", "members__first_name", "members__last_name", "logins__email"]
     inlines = [MemberInline, LoginInline]
     actions = ["action_invite"]
     show_full_result_count = False
+    fieldsets = (
+        (None, {"fields": ("name", "is_active")}),
+        (
+            _("Coordonnées"),
+            {"fields": ("address", "postal_code", "city", "phone", "phone2", "email")},
+        ),
+        (
+            _("Facturation"),
+            {"fields": ("payer_name", "quotient_familial", "quotient_familial_date")},
+        ),
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Family]:
         return super().get_queryset(request).annotate(_member_count=Count("members"))
@@ -48,9 +86,235 @@ class FamilyAdmin(admin.ModelAdmin):
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "role", "birth_date", "family"]
-    list_filter = ["role"]
+    list_display = ["last_name", "first_name", "role", "birth_date", "has_pai", "family"]
+    list_filter = ["role", "has_pai", "can_pick_up", "is_emergency_contact"]
     list_select_related = ["family"]
     search_fields = ["first_name", "last_name", "family__name"]
     autocomplete_fields = ["family"]
     show_full_result_count = False
+    fieldsets = (
+        (None, {"fields": ("family", "role", "first_name", "last_name", "birth_date")}),
+        (_("Coordonnées"), {"fields": ("phone", "email")}),
+        (_("Scolarité"), {"fields": ("school", "school_class")}),
+        (
+            _("Santé"),
+            {"fields": ("doctor_name", "doctor_phone", "allergies", "dietary_needs", "has_pai")},
+        ),
+        (
+            _("Autorisations"),
+            {"fields": ("photo_allowed", "may_leave_alone", "transport_allowed")},
+        ),
+        (
+            _("Autre personne"),
+            {"fields": ("relationship", "can_pick_up", "is_emergency_contact")},
+        ),
+    )
+
+
+def field_policies_ensure() -> None:
+    """One row per field, with the defaults, so staff see and set every field."""
+    rows = [
+        FieldPolicy(
+            target=target,
+            field_name=name,
+            access=DEFAULT_POLICIES[target][name].access,
+            required=DEFAULT_POLICIES[target][name].required,
+        )
+        for target, names in (
+            (FieldPolicy.Target.FAMILY, FAMILY_FIELDS),
+            (FieldPolicy.Target.MEMBER, MEMBER_FIELDS),
+        )
+        for name in names
+    ]
+    FieldPolicy.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+@admin.register(FieldPolicy)
+class FieldPolicyAdmin(admin.ModelAdmin):
+    list_display = ["field_name", "target", "access", "required"]
+    list_display_links = None
+    list_editable = ["access", "required"]
+    list_filter = ["target", "access", "required"]
+    list_per_page = 100
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # type: ignore[override]
+        field_policies_ensure()
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: FieldPolicy | None = None) -> bool:
+        return False
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "family",
+        "target_display",
+        "kind",
+        "fields_display",
+        "status",
+        "stale_display",
+        "created_by",
+    ]
+    list_filter = ["status", "kind", "created_at"]
+    list_select_related = ["family", "member", "created_by"]
+    search_fields = ["family__name", "member__first_name", "member__last_name", "created_by__email"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["action_accept", "action_refuse"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ChangeRequest]:
+        return super().get_queryset(request).prefetch_related("items")
+
+    @admin.display(description=_("fiche"))
+    def target_display(self, obj: ChangeRequest) -> str:
+        return obj.target_label
+
+    @admin.display(description=_("champs"))
+    def fields_display(self, obj: ChangeRequest) -> str:
+        model = obj.model
+        return ", ".join(
+            str(model._meta.get_field(item.field_name).verbose_name) for item in obj.items.all()
+        )
+
+    @admin.display(description=_("fiche modifiée depuis"))
+    def stale_display(self, obj: ChangeRequest) -> str:
+        if obj.status != ChangeRequest.Status.PENDING:
+            return ""
+        return str(_("⚠ Oui, à revoir")) if stale_items(obj) else ""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ChangeRequest | None = None) -> bool:
+        return False
+
+    def change_view(  # type: ignore[override]
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        """The side-by-side review page, with "Accepter" and "Refuser (motif)"."""
+        change_request = get_object_or_404(
+            ChangeRequest.objects.select_related("family", "member", "created_by", "decided_by"),
+            pk=object_id,
+        )
+        if not self.has_view_or_change_permission(request, change_request):
+            raise PermissionDenied
+        can_decide = self.has_change_permission(request, change_request)
+        refuse_form = RefuseForm(request.POST or None)
+        if (
+            request.method == "POST"
+            and can_decide
+            and self._decide(request, change_request, refuse_form)
+        ):
+            return HttpResponseRedirect(reverse("admin:famille_changerequest_changelist"))
+        stale = stale_items(change_request) if change_request.status == "pending" else []
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": str(change_request),
+            "change_request": change_request,
+            "rows": review_rows(change_request),
+            "stale": stale,
+            "refuse_form": refuse_form,
+            "can_decide": can_decide and change_request.status == ChangeRequest.Status.PENDING,
+        }
+        return TemplateResponse(request, "admin/famille/changerequest/review.html", context)
+
+    def _decide(
+        self, request: HttpRequest, change_request: ChangeRequest, form: RefuseForm
+    ) -> bool:
+        try:
+            if "_accept" in request.POST:
+                change_request_accept(
+                    change_request=change_request, user=request.user, request=request
+                )  # type: ignore[arg-type]
+                messages.success(
+                    request,
+                    _("Demande acceptée : la fiche est mise à jour et la famille prévenue."),
+                )
+                return True
+            if "_refuse" in request.POST and form.is_valid():
+                change_request_refuse(
+                    change_request=change_request,
+                    user=request.user,  # type: ignore[arg-type]
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+                messages.success(request, _("Demande refusée : la famille est prévenue."))
+                return True
+        except StaleChangeRequest:
+            messages.error(
+                request,
+                _(
+                    "La fiche a changé depuis la demande : rien n'a été appliqué. "
+                    "Vérifiez les valeurs puis refusez la demande avec un motif."
+                ),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return False
+
+    @admin.action(description=_("Accepter les demandes sélectionnées"))
+    def action_accept(self, request: HttpRequest, queryset: QuerySet[ChangeRequest]) -> None:
+        accepted, skipped = 0, 0
+        for change_request in queryset.filter(status=ChangeRequest.Status.PENDING):
+            try:
+                change_request_accept(
+                    change_request=change_request, user=request.user, request=request
+                )  # type: ignore[arg-type]
+                accepted += 1
+            except (StaleChangeRequest, ValidationError):
+                skipped += 1
+        if accepted:
+            messages.success(
+                request,
+                ngettext("%(n)d demande acceptée.", "%(n)d demandes acceptées.", accepted)
+                % {"n": accepted},
+            )
+        if skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)d demande non appliquée : sa fiche a changé depuis, à revoir.",
+                    "%(n)d demandes non appliquées : leur fiche a changé depuis, à revoir.",
+                    skipped,
+                )
+                % {"n": skipped},
+            )
+
+    @admin.action(description=_("Refuser les demandes sélectionnées (avec un motif)"))
+    def action_refuse(
+        self, request: HttpRequest, queryset: QuerySet[ChangeRequest]
+    ) -> HttpResponse | None:
+        pending = queryset.filter(status=ChangeRequest.Status.PENDING)
+        form = RefuseForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            count = 0
+            for change_request in pending:
+                change_request_refuse(
+                    change_request=change_request,
+                    user=request.user,  # type: ignore[arg-type]
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+                count += 1
+            messages.success(
+                request,
+                ngettext("%(n)d demande refusée.", "%(n)d demandes refusées.", count)
+                % {"n": count},
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Refuser des demandes de modification"),
+            "queryset": pending,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/famille/changerequest/refuse.html", context)

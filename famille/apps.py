@@ -9,6 +9,7 @@ class FamilleConfig(AppConfig):
     def ready(self) -> None:
         from espace_famille.registry import MenuEntry, register_menu
         from famille import demo  # noqa: F401  (registers the demo steps)
+        from famille.selectors import unseen_decisions_count
 
         register_menu(
             MenuEntry(
@@ -18,5 +19,7 @@ class FamilleConfig(AppConfig):
                 url_name="famille:index",
                 order=10,
                 icon="famille",
+                badge=unseen_decisions_count,
+                badge_label=_("demandes refusées à consulter"),
             )
         )

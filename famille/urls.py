@@ -5,4 +5,9 @@ from famille import views
 app_name = "famille"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("foyer/", views.household, name="household"),
+    path("membres/<int:pk>/", views.member, name="member"),
+    path("ajouter/<slug:role>/", views.member_add, name="member_add"),
+    path("demandes/<int:pk>/", views.change_request_detail, name="request"),
+    path("demandes/<int:pk>/annuler/", views.change_request_withdraw, name="request_cancel"),
 ]

@@ -1,0 +1,14 @@
+"""Contact pages for the benchmark harness: fn(family) -> URL, timed as its parent."""
+
+from django.urls import reverse
+
+
+def _latest_thread(family) -> str:
+    thread = family.threads.order_by("-last_message_at").first()
+    return reverse("contact:thread", args=[thread.pk]) if thread else reverse("contact:index")
+
+
+PAGES = [
+    ("contact: threads and form", lambda family: reverse("contact:index")),
+    ("contact: a conversation", _latest_thread),
+]

@@ -1,0 +1,196 @@
+"""Writes of contact: conversations, messages and their notifications, audited."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from contact.models import Message, Thread
+from contact.uploads import check_attachment
+from espace_famille import audit
+from espace_famille.emails import send_templated
+from espace_famille.models import Structure
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.http import HttpRequest
+
+    from espace_famille.models import User
+    from famille.models import Family
+
+
+def _message_add(
+    *,
+    thread: Thread,
+    user: User,
+    body: str,
+    from_staff: bool,
+    attachment: UploadedFile | None,
+) -> Message:
+    message = Message(thread=thread, author=user, from_staff=from_staff, body=body.strip())
+    if attachment:
+        kind = check_attachment(attachment)  # checked again: services trust no caller
+        message.attachment.save(f"{uuid.uuid4().hex}{kind.extension}", attachment, save=False)
+        message.attachment_name = (attachment.name or "piece-jointe")[-200:]
+        message.attachment_type = kind.mime
+    message.full_clean()
+    message.save()
+    thread.last_message_at = message.created_at
+    return message
+
+
+@transaction.atomic
+def thread_create(
+    *,
+    family: Family,
+    user: User,
+    subject: str,
+    body: str,
+    attachment: UploadedFile | None = None,
+    request: HttpRequest | None = None,
+) -> Thread:
+    """A family writes to the structure; staff are told by email."""
+    thread = Thread(
+        family=family, subject=subject.strip(), created_by=user, last_message_at=timezone.now()
+    )
+    thread.full_clean()
+    thread.save()
+    message = _message_add(
+        thread=thread, user=user, body=body, from_staff=False, attachment=attachment
+    )
+    thread.save(update_fields=["last_message_at"])
+    audit.record(
+        family,
+        user,
+        audit.Kind.MESSAGE_SENT,
+        _("Message à la structure : %(subject)s") % {"subject": thread.subject},
+        obj=thread,
+        request=request,
+    )
+    _notify_staff(thread, message)
+    return thread
+
+
+@transaction.atomic
+def family_reply(
+    *,
+    thread: Thread,
+    user: User,
+    body: str,
+    attachment: UploadedFile | None = None,
+    request: HttpRequest | None = None,
+) -> Message:
+    """The family adds a message to one of its conversations (a closed one opens again)."""
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    if user.family_id != thread.family_id:
+        raise ValidationError(_("Cette conversation n'est pas la vôtre."))
+    message = _message_add(
+        thread=thread, user=user, body=body, from_staff=False, attachment=attachment
+    )
+    thread.status = Thread.Status.OPEN
+    thread.save(update_fields=["status", "last_message_at"])
+    audit.record(
+        thread.family,
+        user,
+        audit.Kind.MESSAGE_SENT,
+        _("Message à la structure : %(subject)s") % {"subject": thread.subject},
+        obj=thread,
+        request=request,
+    )
+    _notify_staff(thread, message)
+    return message
+
+
+@transaction.atomic
+def staff_answer(
+    *,
+    thread: Thread,
+    user: User,
+    body: str,
+    attachment: UploadedFile | None = None,
+    request: HttpRequest | None = None,
+) -> Message:
+    """Staff answer in the admin; the family is told by email."""
+    if not body.strip():
+        raise ValidationError({"body": _("La réponse est vide.")})
+    thread = (
+        Thread.objects.select_for_update().select_related("family", "created_by").get(pk=thread.pk)
+    )
+    message = _message_add(
+        thread=thread, user=user, body=body, from_staff=True, attachment=attachment
+    )
+    # The family's messages count as read once staff answer.
+    thread.messages.filter(from_staff=False, read_at__isnull=True).update(read_at=timezone.now())
+    thread.status = Thread.Status.ANSWERED
+    thread.save(update_fields=["status", "last_message_at"])
+    audit.record(
+        thread.family,
+        user,
+        audit.Kind.MESSAGE_SENT,
+        _("Réponse de la structure : %(subject)s") % {"subject": thread.subject},
+        obj=thread,
+        request=request,
+    )
+    to = list(dict.fromkeys(e for e in (thread.family.email, thread.created_by.email) if e))
+    if to:
+        context = {
+            "thread": thread,
+            "message": message,
+            "family": thread.family,
+            "path": reverse("contact:thread", args=[thread.pk]),
+        }
+        transaction.on_commit(lambda: _send("contact_answer", to=to, context=context))
+    return message
+
+
+def _send(name: str, **kwargs: object) -> None:
+    # Emails are written in the portal's language, not in the sender's interface language.
+    with translation.override(settings.LANGUAGE_CODE):
+        send_templated(name, **kwargs)  # type: ignore[arg-type]
+
+
+def _notify_staff(thread: Thread, message: Message) -> None:
+    structure = Structure.current()
+    if not structure.email:
+        return
+    context = {
+        "thread": thread,
+        "message": message,
+        "family": thread.family,
+        "path": reverse("admin:contact_thread_change", args=[thread.pk]),
+    }
+    reply_to = [message.author.email] if message.author.email else None
+    transaction.on_commit(
+        lambda: _send("contact_to_staff", to=[structure.email], context=context, reply_to=reply_to)
+    )
+
+
+@transaction.atomic
+def answers_mark_read(*, thread: Thread) -> int:
+    """The family opened the conversation: staff answers no longer count as unread."""
+    return thread.messages.filter(from_staff=True, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def thread_close(*, thread: Thread, user: User, request: HttpRequest | None = None) -> None:
+    if thread.status == Thread.Status.CLOSED:
+        return
+    thread.status = Thread.Status.CLOSED
+    thread.save(update_fields=["status"])
+    audit.record(
+        thread.family,
+        user,
+        audit.Kind.OTHER,
+        _("Conversation close : %(subject)s") % {"subject": thread.subject},
+        obj=thread,
+        request=request,
+    )

@@ -1,0 +1,128 @@
+"""Forms of the famille pages, built from the structure's field policy."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from famille.models import Family, Member
+from famille.selectors import Policy
+from famille.values import deserialize, display, label, model_field, serialize
+
+# Sections of a record, in the order of the page.
+GROUPS: list[tuple[str, list[str]]] = [
+    (gettext_lazy("Identité"), ["name", "first_name", "last_name", "birth_date"]),
+    (
+        gettext_lazy("Coordonnées"),
+        ["address", "postal_code", "city", "phone", "phone2", "email", "relationship"],
+    ),
+    (gettext_lazy("Facturation"), ["payer_name", "quotient_familial", "quotient_familial_date"]),
+    (gettext_lazy("Scolarité"), ["school", "school_class"]),
+    (
+        gettext_lazy("Santé"),
+        ["doctor_name", "doctor_phone", "allergies", "dietary_needs", "has_pai"],
+    ),
+    (
+        gettext_lazy("Autorisations"),
+        [
+            "photo_allowed",
+            "may_leave_alone",
+            "transport_allowed",
+            "can_pick_up",
+            "is_emergency_contact",
+        ],
+    ),
+]
+
+
+class RecordForm(forms.ModelForm):
+    """Validates what a parent typed; it never saves (a change request does)."""
+
+    def clean_birth_date(self) -> datetime.date | None:
+        value = self.cleaned_data.get("birth_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("La date de naissance ne peut pas être dans le futur."))
+        return value
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        result = []
+        for title, names in GROUPS:
+            fields = [self[name] for name in names if name in self.fields]
+            if fields:
+                result.append((title, fields))
+        return result
+
+
+def _widget(field: models.Field) -> forms.Widget | None:
+    if isinstance(field, models.DateField):
+        return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    if isinstance(field, models.TextField):
+        return forms.Textarea(attrs={"rows": 3})
+    return None
+
+
+def record_form(
+    *,
+    model: type[Family] | type[Member],
+    instance: Family | Member | None,
+    fields: list[str],
+    policies: dict[str, Policy],
+    pending: dict[str, str] | None = None,
+    data: object = None,
+    force_required: tuple[str, ...] = (),
+) -> RecordForm:
+    """A form with the fields parents may edit; pending values are shown as typed."""
+    editable = [name for name in fields if policies[name].editable or name in force_required]
+    widgets = {name: w for name in editable if (w := _widget(model_field(model, name)))}
+    form_class = forms.modelform_factory(model, form=RecordForm, fields=editable, widgets=widgets)
+    pending = pending or {}
+    initial = {}
+    for name, raw in pending.items():
+        if name in editable:
+            initial[name] = deserialize(model_field(model, name), raw)
+    # The instance is a copy: validation writes to it, the record must stay untouched.
+    copy = _copy(model, instance)
+    form = form_class(data=data, instance=copy, initial=initial)
+    for name, field in form.fields.items():
+        policy = policies[name]
+        is_bool = isinstance(field, forms.BooleanField)
+        field.required = not is_bool and (policy.required or name in force_required)
+        if name in pending and instance is not None:
+            recorded = getattr(instance, name)
+            field.help_text = _(
+                "Modification en attente de validation. Valeur enregistrée : %(value)s"
+            ) % {"value": display(model_field(model, name), serialize(recorded))}
+            field.widget.attrs["data-pending"] = "1"
+    return form
+
+
+def _copy(model: type[models.Model], instance: models.Model | None) -> models.Model:
+    if instance is None:
+        return model()
+    copy = model()
+    for field in model._meta.concrete_fields:
+        setattr(copy, field.attname, getattr(instance, field.attname))
+    return copy
+
+
+def readonly_facts(
+    *, model: type[models.Model], instance: models.Model, fields: list[str], policies: dict
+) -> list[tuple[str, str]]:
+    """(label, value) of the visible fields parents may not edit."""
+    return [
+        (label(model, name), display(model_field(model, name), serialize(getattr(instance, name))))
+        for name in fields
+        if policies[name].access == "readonly"
+    ]
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Motif du refus (envoyé à la famille)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,100 @@
+"""Reads shared by the famille views, the admin and the dashboard badge."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from famille.models import (
+    FAMILY_FIELDS,
+    MEMBER_FIELDS,
+    ChangeRequest,
+    ChangeRequestItem,
+    Family,
+    FieldPolicy,
+    Member,
+)
+
+Access = FieldPolicy.Access
+
+
+@dataclass(frozen=True)
+class Policy:
+    access: str
+    required: bool
+
+    @property
+    def editable(self) -> bool:
+        return self.access == Access.EDITABLE
+
+    @property
+    def visible(self) -> bool:
+        return self.access != Access.HIDDEN
+
+
+# What a structure gets before staff change anything: names and the quotient familial are
+# checked by the structure, everything else parents may update.
+DEFAULT_POLICIES: dict[str, dict[str, Policy]] = {
+    FieldPolicy.Target.FAMILY: {name: Policy(Access.EDITABLE, False) for name in FAMILY_FIELDS}
+    | {
+        "name": Policy(Access.READONLY, True),
+        "address": Policy(Access.EDITABLE, True),
+        "postal_code": Policy(Access.EDITABLE, True),
+        "city": Policy(Access.EDITABLE, True),
+        "phone": Policy(Access.EDITABLE, True),
+        "quotient_familial": Policy(Access.READONLY, False),
+        "quotient_familial_date": Policy(Access.READONLY, False),
+    },
+    FieldPolicy.Target.MEMBER: {name: Policy(Access.EDITABLE, False) for name in MEMBER_FIELDS}
+    | {
+        "first_name": Policy(Access.EDITABLE, True),
+        "last_name": Policy(Access.EDITABLE, True),
+    },
+}
+
+
+def field_policies(target: str) -> dict[str, Policy]:
+    """Every field of a record with its policy (one query)."""
+    policies = dict(DEFAULT_POLICIES[target])
+    for row in FieldPolicy.objects.filter(target=target).only("field_name", "access", "required"):
+        if row.field_name in policies:
+            policies[row.field_name] = Policy(row.access, row.required)
+    return policies
+
+
+def pending_values(family: Family) -> dict[tuple[str, int | None], dict[str, str]]:
+    """(kind, member id) -> {field: new value} of the family's pending requests (one query)."""
+    pending: dict[tuple[str, int | None], dict[str, str]] = defaultdict(dict)
+    rows = (
+        ChangeRequestItem.objects.filter(
+            change_request__family=family,
+            change_request__status=ChangeRequest.Status.PENDING,
+        )
+        .exclude(change_request__kind=ChangeRequest.Kind.NEW_MEMBER)
+        .order_by("change_request__created_at", "pk")
+        .values_list("change_request__kind", "change_request__member_id", "field_name", "new_value")
+    )
+    for kind, member_id, field_name, new_value in rows:
+        pending[(kind, member_id)][field_name] = new_value
+    return pending
+
+
+def family_members(family: Family) -> QuerySet[Member]:
+    return family.members.all()
+
+
+def recent_requests(family: Family, limit: int = 10) -> list[ChangeRequest]:
+    return list(
+        family.change_requests.select_related("member")
+        .prefetch_related("items")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def unseen_decisions_count(family: Family) -> int:
+    """Dashboard badge: refused requests the family has not looked at yet (one query)."""
+    return ChangeRequest.objects.filter(
+        family=family, status=ChangeRequest.Status.REFUSED, family_seen_at__isnull=True
+    ).count()

@@ -1,0 +1,307 @@
+"""Writes of famille: change requests and staff decisions, audited in the same transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from espace_famille import audit
+from espace_famille.emails import send_templated
+from famille.models import (
+    ChangeRequest,
+    ChangeRequestItem,
+    Family,
+    FieldPolicy,
+    Member,
+    member_fields_for_role,
+)
+from famille.selectors import field_policies
+from famille.values import current_value, deserialize, model_field, review_rows, serialize
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from espace_famille.models import User
+
+
+class StaleChangeRequest(Exception):
+    """The record changed since the request: staff must look again, nothing is applied."""
+
+
+def _check_editable(target: str, names: object) -> None:
+    policies = field_policies(target)
+    for name in names:  # type: ignore[attr-defined]
+        policy = policies.get(name)
+        if policy is None or not policy.editable:
+            # A forged POST on a read-only or hidden field: nothing is recorded.
+            raise PermissionDenied(f"Field {name!r} is not editable by parents.")
+
+
+@transaction.atomic
+def change_request_create(
+    *,
+    family: Family,
+    user: User,
+    target: Family | Member,
+    values: dict[str, object],
+    seen: dict[str, str] | None = None,
+    request: HttpRequest | None = None,
+) -> ChangeRequest | None:
+    """Record the fields that differ from the record; the record itself is left as it is.
+
+    `seen` holds the record's values when the parent opened the form: they are the "old"
+    values, so a record changed since then makes the request stale, flagged to staff.
+    A field already pending in an earlier request is superseded: one value waits per field.
+    Returns None when nothing differs from the record or from what is already pending.
+    """
+    is_family = isinstance(target, Family)
+    if (target.pk if is_family else target.family_id) != family.pk:  # type: ignore[union-attr]
+        raise PermissionDenied("Not this family's record.")
+    kind = ChangeRequest.Kind.FAMILY if is_family else ChangeRequest.Kind.MEMBER
+    allowed = None if is_family else member_fields_for_role(target.role)  # type: ignore[union-attr]
+    if allowed is not None and set(values) - set(allowed):
+        raise PermissionDenied("Field not on this member's record.")
+    _check_editable(FieldPolicy.Target.FAMILY if is_family else FieldPolicy.Target.MEMBER, values)
+    model = type(target)
+    target = model.objects.select_for_update().get(pk=target.pk)
+    pending = ChangeRequestItem.objects.filter(
+        change_request__family=family,
+        change_request__kind=kind,
+        change_request__member=None if is_family else target,
+        change_request__status=ChangeRequest.Status.PENDING,
+    ).select_related("change_request")
+    pending_by_field = {item.field_name: item for item in pending}
+    changes = []
+    superseded = []
+    for name, value in values.items():
+        new = serialize(value)
+        current = current_value(target, name)
+        waiting = pending_by_field.get(name)
+        if waiting is not None and waiting.new_value != new:
+            superseded.append(waiting)
+        elif waiting is not None:
+            continue  # already asked for
+        if new != current:
+            old = (seen or {}).get(name, current)
+            changes.append(ChangeRequestItem(field_name=name, old_value=old, new_value=new))
+    if superseded:
+        _supersede(superseded, user=user, request=request)
+    if not changes:
+        return None
+    change_request = ChangeRequest(
+        family=family,
+        member=None if is_family else target,
+        kind=kind,
+        created_by=user,
+    )
+    change_request.full_clean()
+    change_request.save()
+    for item in changes:
+        item.change_request = change_request
+        item.full_clean(exclude=["change_request"])
+    ChangeRequestItem.objects.bulk_create(changes)
+    audit.record(
+        family,
+        user,
+        audit.Kind.CHANGE_REQUESTED,
+        _("Demande de modification de %(target)s : %(fields)s")
+        % {
+            "target": change_request.target_label,
+            "fields": ", ".join(i.field_name for i in changes),
+        },
+        obj=change_request,
+        request=request,
+    )
+    return change_request
+
+
+def _supersede(items: list[ChangeRequestItem], *, user: User, request: HttpRequest | None) -> None:
+    """Drop the superseded fields; a request left without a field is cancelled."""
+    ChangeRequestItem.objects.filter(pk__in=[item.pk for item in items]).delete()
+    for change_request in {item.change_request for item in items}:
+        if not change_request.items.exists():
+            change_request.status = ChangeRequest.Status.CANCELLED
+            change_request.save(update_fields=["status"])
+
+
+@transaction.atomic
+def member_add_request(
+    *,
+    family: Family,
+    user: User,
+    role: str,
+    values: dict[str, object],
+    request: HttpRequest | None = None,
+) -> ChangeRequest:
+    """Ask staff to add a member (a newborn, a person allowed to pick the children up…)."""
+    if role not in Member.Role.values:
+        raise ValidationError(_("Rôle inconnu."))
+    if set(values) - set(member_fields_for_role(role)):
+        raise PermissionDenied("Field not on this member's record.")
+    _check_editable(FieldPolicy.Target.MEMBER, set(values) - {"first_name", "last_name"})
+    change_request = ChangeRequest(
+        family=family, kind=ChangeRequest.Kind.NEW_MEMBER, new_member_role=role, created_by=user
+    )
+    change_request.full_clean()
+    change_request.save()
+    ChangeRequestItem.objects.bulk_create(
+        ChangeRequestItem(change_request=change_request, field_name=name, new_value=serialize(v))
+        for name, v in values.items()
+        if serialize(v) not in ("", "0")
+    )
+    audit.record(
+        family,
+        user,
+        audit.Kind.CHANGE_REQUESTED,
+        _("Demande d'ajout d'un membre : %(name)s")
+        % {"name": f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()},
+        obj=change_request,
+        request=request,
+    )
+    return change_request
+
+
+@transaction.atomic
+def change_request_cancel(
+    *, change_request: ChangeRequest, user: User, request: HttpRequest | None = None
+) -> None:
+    """The family withdraws a request that staff have not decided yet."""
+    change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    if change_request.status != ChangeRequest.Status.PENDING:
+        raise ValidationError(_("Cette demande a déjà été traitée."))
+    change_request.status = ChangeRequest.Status.CANCELLED
+    change_request.save(update_fields=["status"])
+    audit.record(
+        change_request.family,
+        user,
+        audit.Kind.OTHER,
+        _("Demande de modification annulée par la famille"),
+        obj=change_request,
+        request=request,
+    )
+
+
+def _locked_pending(change_request: ChangeRequest) -> ChangeRequest:
+    locked = (
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("family", "member")
+        .get(pk=change_request.pk)
+    )
+    if locked.status != ChangeRequest.Status.PENDING:
+        raise ValidationError(_("Cette demande a déjà été traitée."))
+    return locked
+
+
+@transaction.atomic
+def change_request_accept(
+    *,
+    change_request: ChangeRequest,
+    user: User,
+    request: HttpRequest | None = None,
+) -> ChangeRequest:
+    """Apply the new values; a request whose record changed meanwhile is refused to apply."""
+    change_request = _locked_pending(change_request)
+    items = list(change_request.items.all())
+    if change_request.kind == ChangeRequest.Kind.NEW_MEMBER:
+        target: Family | Member = Member(
+            family=change_request.family, role=change_request.new_member_role
+        )
+    else:
+        model = Family if change_request.kind == ChangeRequest.Kind.FAMILY else Member
+        target = model.objects.select_for_update().get(pk=change_request.target().pk)  # type: ignore[union-attr]
+        stale = [i.field_name for i in items if current_value(target, i.field_name) != i.old_value]
+        if stale:
+            raise StaleChangeRequest(", ".join(stale))
+    for item in items:
+        setattr(
+            target,
+            item.field_name,
+            deserialize(model_field(type(target), item.field_name), item.new_value),
+        )
+    target.full_clean()
+    if target.pk is None:
+        target.save()
+        change_request.member = target  # type: ignore[assignment]
+    else:
+        target.save(update_fields=[item.field_name for item in items])
+    change_request.status = ChangeRequest.Status.ACCEPTED
+    change_request.decided_by = user
+    change_request.decided_at = timezone.now()
+    change_request.save(update_fields=["status", "decided_by", "decided_at", "member"])
+    audit.record(
+        change_request.family,
+        user,
+        audit.Kind.CHANGE_ACCEPTED,
+        _("Demande acceptée : %(target)s") % {"target": change_request.target_label},
+        obj=change_request,
+        request=request,
+    )
+    _notify_decision(change_request)
+    return change_request
+
+
+@transaction.atomic
+def change_request_refuse(
+    *,
+    change_request: ChangeRequest,
+    user: User,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> ChangeRequest:
+    """Leave the record as it is and tell the family why."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif du refus.")})
+    change_request = _locked_pending(change_request)
+    change_request.status = ChangeRequest.Status.REFUSED
+    change_request.reason = reason.strip()
+    change_request.decided_by = user
+    change_request.decided_at = timezone.now()
+    change_request.full_clean()
+    change_request.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    audit.record(
+        change_request.family,
+        user,
+        audit.Kind.CHANGE_REFUSED,
+        _("Demande refusée : %(target)s") % {"target": change_request.target_label},
+        obj=change_request,
+        request=request,
+    )
+    _notify_decision(change_request)
+    return change_request
+
+
+def _notify_decision(change_request: ChangeRequest) -> None:
+    recipients = [change_request.family.email, change_request.created_by.email]
+    to = list(dict.fromkeys(email for email in recipients if email))
+    if not to:
+        return
+    context = {
+        "change_request": change_request,
+        "accepted": change_request.status == ChangeRequest.Status.ACCEPTED,
+        "rows": review_rows(change_request),
+        "family": change_request.family,
+        "path": reverse("famille:request", args=[change_request.pk]),
+    }
+    transaction.on_commit(lambda: _send_in_portal_language("famille_decision", to, context))
+
+
+def _send_in_portal_language(name: str, to: list[str], context: dict[str, object]) -> None:
+    # The family reads the portal's language, whatever the language of the staff member's admin.
+    with translation.override(settings.LANGUAGE_CODE):
+        send_templated(name, to=to, context=context)
+
+
+@transaction.atomic
+def decisions_mark_seen(*, family: Family) -> int:
+    """The family has seen the decisions listed on its page (clears the dashboard badge)."""
+    return ChangeRequest.objects.filter(
+        family=family,
+        status__in=[ChangeRequest.Status.ACCEPTED, ChangeRequest.Status.REFUSED],
+        family_seen_at__isnull=True,
+    ).update(family_seen_at=timezone.now())

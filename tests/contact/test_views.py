@@ -1,0 +1,213 @@
+"""Contacter la structure: writing, reading the answers, attachments, access rules."""
+
+from html import unescape
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from contact.models import Message, Thread
+from contact.services import staff_answer, thread_create
+from espace_famille.models import AuditEvent
+from tests.conftest import make_family, make_parent
+from tests.contact.conftest import PDF_BYTES, attachment_of, image_bytes, upload
+
+pytestmark = pytest.mark.django_db
+INDEX = reverse("contact:index")
+
+
+def text(response):
+    return unescape(response.content.decode())
+
+
+def thread_url(thread):
+    return reverse("contact:thread", args=[thread.pk])
+
+
+def test_the_page_shows_the_structures_contact_details(parent_client, structure):
+    structure.opening_hours = "Du lundi au vendredi, 8 h 30 - 17 h 30"
+    structure.save()
+    page = text(parent_client.get(INDEX))
+    assert page.count("<h1") == 1
+    for expected in (
+        "Contacter la structure",
+        "1 rue de la Paix",
+        "01 02 03 04 05",
+        "contact@example.org",
+        "Du lundi au vendredi, 8 h 30 - 17 h 30",
+        "Les champs marqués d'une étoile (*) sont obligatoires.",
+    ):
+        assert expected in page, expected
+
+
+def test_a_parent_writes_with_an_attachment_and_staff_are_notified(
+    parent_client, family, parent, django_capture_on_commit_callbacks
+):
+    data = {
+        "subject": "Absence",
+        "body": "Léa sera absente lundi.",
+        "attachment": upload("mot.pdf", PDF_BYTES),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = parent_client.post(INDEX, data, follow=True)
+    thread = Thread.objects.get()
+    assert response.redirect_chain == [(thread_url(thread), 302)]
+    assert "Votre message a été envoyé à la structure." in text(response)
+    assert thread.family == family and thread.status == Thread.Status.OPEN
+    message = thread.messages.get()
+    assert message.attachment_name == "mot.pdf"
+    assert message.attachment_type == "application/pdf"
+    # Stored under a random name, not the parent's.
+    assert message.attachment.name.startswith("contact/")
+    assert "mot" not in message.attachment.name and message.attachment.name.endswith(".pdf")
+    [email] = mail.outbox
+    assert email.to == ["contact@example.org"]
+    assert email.reply_to == ["parent@example.org"]
+    assert email.subject == "Message de la famille TEST : Absence"
+    assert "Léa sera absente lundi." in email.body
+    assert reverse("admin:contact_thread_change", args=[thread.pk]) in email.body
+    assert "Léa sera absente lundi." in email.alternatives[0][0]
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.MESSAGE_SENT, family=family).exists()
+
+
+def test_the_type_is_read_from_the_content_not_the_name(parent_client):
+    png_named_pdf = upload("photo.pdf", image_bytes("PNG"), "application/pdf")
+    parent_client.post(INDEX, {"subject": "S", "body": "B", "attachment": png_named_pdf})
+    message = Message.objects.get()
+    assert message.attachment_type == "image/png"
+    assert message.attachment.name.endswith(".png")
+
+
+@pytest.mark.parametrize(
+    "name,content,error",
+    [
+        ("lettre.pdf", b"MZ\x90\x00 this is a program", "Format non accepté"),
+        ("texte.pdf", b"just some text", "Format non accepté"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, "Cette image est illisible"),
+        ("photo.jpg", b"\xff\xd8\xff" + b"garbage" * 10, "Cette image est illisible"),
+    ],
+)
+def test_other_files_are_refused_and_the_message_is_kept(parent_client, name, content, error):
+    response = parent_client.post(
+        INDEX, {"subject": "Mon objet", "body": "Mon texte", "attachment": upload(name, content)}
+    )
+    page = text(response)
+    assert response.status_code == 200
+    assert error in page
+    assert 'value="Mon objet"' in page and "Mon texte</textarea>" in page
+    assert not Thread.objects.exists()
+
+
+def test_files_over_the_size_limit_are_refused(parent_client, settings):
+    settings.CONTACT_ATTACHMENT_MAX_BYTES = 50
+    response = parent_client.post(
+        INDEX,
+        {"subject": "S", "body": "B", "attachment": upload("gros.pdf", PDF_BYTES + b"x" * 60)},
+    )
+    assert "Le fichier dépasse la taille maximale" in text(response)
+    assert not Thread.objects.exists()
+
+
+def test_missing_fields_are_reported_in_french(parent_client):
+    response = parent_client.post(INDEX, {"subject": "", "body": ""})
+    assert text(response).count("Ce champ est obligatoire.") == 2
+
+
+def test_the_family_reads_the_answer_and_the_badge_goes(
+    parent_client, answered_thread, django_assert_max_num_queries
+):
+    dashboard = parent_client.get("/").content.decode()
+    assert '<span class="badge">1<span class="visually-hidden"> réponses non lues' in dashboard
+    index = text(parent_client.get(INDEX))
+    assert "1 réponse non lue" in index and "Répondu" in index
+    page = text(parent_client.get(thread_url(answered_thread)))
+    assert "Oui, et une gourde." in page
+    assert "La structure" in page
+    assert not Message.objects.filter(from_staff=True, read_at__isnull=True).exists()
+    assert "réponses non lues" not in parent_client.get("/").content.decode()
+
+
+def test_the_family_replies_and_the_thread_opens_again(
+    parent_client, answered_thread, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        parent_client.post(thread_url(answered_thread), {"body": "Merci !"})
+    answered_thread.refresh_from_db()
+    assert answered_thread.status == Thread.Status.OPEN
+    assert answered_thread.messages.count() == 3
+    assert mail.outbox[-1].to == ["contact@example.org"]
+
+
+def test_attachments_are_served_to_their_family_and_staff_only(
+    client, parent, other_parent, staff, thread, other_thread
+):
+    ours = attachment_of(thread)
+    theirs = attachment_of(other_thread)
+    url = reverse("contact:attachment", args=[ours.pk])
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    client.force_login(parent)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Type"] == "application/pdf"
+    assert 'attachment; filename="certificat.pdf"' in response["Content-Disposition"]
+    assert client.get(reverse("contact:attachment", args=[theirs.pk])).status_code == 404
+    assert client.post(url).status_code == 405
+    client.force_login(staff)
+    assert client.get(reverse("contact:attachment", args=[theirs.pk])).status_code == 200
+
+
+def test_another_familys_thread_answers_404(parent_client, other_thread):
+    assert parent_client.get(thread_url(other_thread)).status_code == 404
+    assert parent_client.post(thread_url(other_thread), {"body": "Intrus"}).status_code == 404
+    assert other_thread.messages.count() == 1
+
+
+def test_anonymous_visitors_go_to_the_login_page(client, thread):
+    for url in (INDEX, thread_url(thread)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_wrong_methods_answer_405(parent_client, thread):
+    for url in (INDEX, thread_url(thread)):
+        assert parent_client.delete(url).status_code == 405
+        assert parent_client.put(url).status_code == 405
+
+
+def _queries(client, url, django_assert_max_num_queries) -> int:
+    with django_assert_max_num_queries(12) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_page_queries_are_bounded_and_flat(
+    parent_client, family, parent, staff, answered_thread, django_assert_max_num_queries
+):
+    urls = [INDEX, thread_url(answered_thread), "/"]
+    before = [_queries(parent_client, url, django_assert_max_num_queries) for url in urls]
+    for i in range(20):
+        other = make_family(f"F{i}", f"f{i}@example.org")
+        other_parent = make_parent(other, f"p{i}@example.org")
+        theirs = thread_create(family=other, user=other_parent, subject="S", body="B")
+        staff_answer(thread=theirs, user=staff, body="R")
+    for i in range(10):
+        ours = thread_create(family=family, user=parent, subject=f"S{i}", body="B")
+        staff_answer(thread=ours, user=staff, body="R")
+        staff_answer(thread=answered_thread, user=staff, body=f"R{i}")
+    after = [_queries(parent_client, url, django_assert_max_num_queries) for url in urls]
+    # Both times the thread page has unread answers to mark read (one UPDATE).
+    assert before == after
+
+
+def test_staff_without_permission_cannot_open_attachments(client, thread):
+    from espace_famille.models import User
+
+    clerk = User.objects.create_user("clerk@example.org", "x", is_staff=True)
+    client.force_login(clerk)
+    assert (
+        client.get(reverse("contact:attachment", args=[attachment_of(thread).pk])).status_code
+        == 404
+    )
