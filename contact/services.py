@@ -189,7 +189,7 @@ def thread_close(*, thread: Thread, user: User, request: HttpRequest | None = No
     audit.record(
         thread.family,
         user,
-        audit.Kind.OTHER,
+        audit.Kind.THREAD_CLOSED,
         _("Conversation close : %(subject)s") % {"subject": thread.subject},
         obj=thread,
         request=request,

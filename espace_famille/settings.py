@@ -216,6 +216,9 @@ TASKS = {
     }
 }
 
+# Uploads (Mes documents, Contact): size limits in bytes.
+CONTACT_ATTACHMENT_MAX_BYTES = env_int("CONTACT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+
 # Payments (Mes factures).
 PAYMENT_PROVIDER = env_choice("PAYMENT_PROVIDER", "sandbox", ("sandbox", "stripe"))
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")

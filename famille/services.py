@@ -180,7 +180,7 @@ def change_request_cancel(
     audit.record(
         change_request.family,
         user,
-        audit.Kind.OTHER,
+        audit.Kind.CHANGE_CANCELLED,
         _("Demande de modification annulée par la famille"),
         obj=change_request,
         request=request,
