@@ -7,6 +7,8 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
+        from documents import demo  # noqa: F401  (registers the demo steps)
+        from documents.selectors import documents_to_provide_count
         from espace_famille.registry import MenuEntry, register_menu
 
         register_menu(
@@ -17,6 +19,8 @@ class DocumentsConfig(AppConfig):
                 url_name="documents:index",
                 order=50,
                 icon="documents",
+                badge=documents_to_provide_count,
+                badge_label=_("documents à fournir"),
             )
         )
 

@@ -1,18 +1,167 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+"""Mes documents (requested documents, uploads) and Documentation de la structure."""
 
-from espace_famille.access import family_required
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from documents import selectors
+from documents.forms import UploadForm
+from documents.models import DocumentType, StructureDocument, Submission
+from documents.registry import required_type_ids
+from documents.services import submission_create
+from espace_famille.access import family_required, get_for_family
+from famille.models import Member
 
 
 @require_GET
 @family_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/upcoming.html", {"title": _("Mes documents")})
+    family = request.family  # type: ignore[attr-defined]
+    owners = selectors.family_documents(family)
+    return render(
+        request,
+        "documents/index.html",
+        {"owners": owners, "to_provide": sum(owner.to_provide for owner in owners)},
+    )
+
+
+def _member_for(request: HttpRequest, document_type: DocumentType) -> Member | None:
+    """The person the document is for (?member=pk), checked against the type's scope."""
+    family = request.family  # type: ignore[attr-defined]
+    raw = request.GET.get("member", "")
+    if document_type.is_family_level:
+        if raw:
+            raise Http404
+        return None
+    if not raw.isdigit():
+        return None
+    member = get_for_family(Member, family, pk=int(raw))
+    if not _asked_of(document_type, member):
+        raise Http404
+    return member
+
+
+def _asked_of(document_type: DocumentType, member: Member) -> bool:
+    if selectors.scope_covers(document_type.scope, member.role):
+        return True
+    return document_type.pk in required_type_ids([member.pk]).get(member.pk, set())
+
+
+@require_http_methods(["GET", "POST"])
+@family_required
+def upload(request: HttpRequest, type_pk: int) -> HttpResponse:
+    family = request.family  # type: ignore[attr-defined]
+    document_type = get_object_or_404(DocumentType, pk=type_pk, is_active=True)
+    member = _member_for(request, document_type)
+    if member is None and not document_type.is_family_level:
+        return _choose_member(request, document_type)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = submission_create(
+                family=family,
+                member=member,
+                document_type=document_type,
+                files=form.cleaned_data["files"],
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error("files", error)
+        else:
+            return _uploaded(request, submission)
+    current = selectors.requested_document(family, document_type, member)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "documents/upload.html",
+        {"document_type": document_type, "member": member, "form": form, "current": current},
+        status=status,
+    )
+
+
+def _uploaded(request: HttpRequest, submission: Submission) -> HttpResponse:
+    message = _("Merci, « %(document)s » a bien été transmis. La structure va le vérifier.") % {
+        "document": submission.document_type
+    }
+    messages.success(request, message)
+    anchor = f"membre-{submission.member_id}" if submission.member_id else "foyer"
+    return redirect(f"{reverse('documents:index')}#{anchor}")
+
+
+def _choose_member(request: HttpRequest, document_type: DocumentType) -> HttpResponse:
+    family = request.family  # type: ignore[attr-defined]
+    members = list(family.members.all())
+    activity = required_type_ids([member.pk for member in members])
+    choices = [
+        member
+        for member in members
+        if selectors.scope_covers(document_type.scope, member.role)
+        or document_type.pk in activity.get(member.pk, set())
+    ]
+    return render(
+        request,
+        "documents/choose_member.html",
+        {"document_type": document_type, "members": choices},
+    )
+
+
+def serve(field_file: FieldFile, content_type: str, filename: str, download: bool) -> FileResponse:
+    """Stream a private file; only views that checked who asks call this."""
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=download, filename=filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def download_name(label: str, content_type: str, fallback: str) -> str:
+    extension = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
+        content_type, ""
+    )
+    base = label if label and "," not in label else fallback
+    return base if base.lower().endswith(extension) else f"{base}{extension}"
+
+
+@require_GET
+@family_required
+def submission_file(request: HttpRequest, pk: int) -> FileResponse:
+    family = request.family  # type: ignore[attr-defined]
+    submission = get_for_family(Submission.objects.select_related("document_type"), family, pk=pk)
+    filename = download_name(
+        submission.original_name, submission.content_type, str(submission.document_type)
+    )
+    return serve(submission.file, submission.content_type, filename, "telecharger" in request.GET)
 
 
 @require_GET
 @family_required
 def documentation(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/upcoming.html", {"title": _("Documentation")})
+    documents = list(selectors.published_structure_documents())
+    groups = [
+        (category, list(items))
+        for category, items in groupby(documents, key=lambda document: document.category)
+    ]
+    return render(request, "documents/documentation.html", {"groups": groups})
+
+
+@require_GET
+@family_required
+def documentation_file(request: HttpRequest, pk: int) -> FileResponse:
+    document = get_object_or_404(StructureDocument.objects.published(), pk=pk)
+    filename = download_name(document.original_name, document.content_type, document.title)
+    return serve(document.file, document.content_type, filename, "telecharger" in request.GET)

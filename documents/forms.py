@@ -1,0 +1,71 @@
+"""Forms of the documents pages and of the admin."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from documents.models import StructureDocument
+from documents.uploads import ACCEPT, clean_upload, max_upload_label
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else super().clean(data, initial)
+
+
+class UploadForm(forms.Form):
+    """One PDF, or one or several photos (joined into one PDF)."""
+
+    files = MultipleFileField(
+        label=_("Fichier ou photos"),
+        widget=MultipleFileInput(attrs={"accept": ACCEPT, "multiple": True}),
+        error_messages={"required": _("Choisissez un fichier.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _(
+            "PDF, JPEG ou PNG, %(max)s au plus. Sur un téléphone, vous pouvez prendre le document "
+            "en photo ; plusieurs photos (recto et verso) sont assemblées en un seul PDF."
+        ) % {"max": max_upload_label()}
+
+
+class StructureDocumentForm(forms.ModelForm):
+    """Admin form: the file is checked like the families' ones, stored under a random name."""
+
+    upload = forms.FileField(
+        label=_("fichier"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        help_text=_("PDF, JPEG ou PNG."),
+    )
+
+    class Meta:
+        model = StructureDocument
+        fields = [
+            "title",
+            "description",
+            "category",
+            "published_on",
+            "is_published",
+            "return_type",
+        ]
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload is None:
+            if not (self.instance.pk and self.instance.file):
+                raise ValidationError(_("Choisissez le fichier à publier."))
+            return None
+        clean_upload([upload])  # raises the same French messages as for families
+        return upload

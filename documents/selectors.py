@@ -1,0 +1,332 @@
+"""Reads about requested documents, shared by the views, the dashboard badge and other apps."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from documents.models import DocumentType, StructureDocument, Submission
+from documents.registry import required_type_ids, requirement_sources
+from famille.models import Family, Member
+
+Scope = DocumentType.Scope
+
+
+def _type_ids(required_types: Iterable[Any]) -> QuerySet | list[int]:
+    if isinstance(required_types, QuerySet):
+        return required_types.values("pk")  # a subquery: no extra query
+    return [item.pk if isinstance(item, DocumentType) else int(item) for item in required_types]
+
+
+def missing_documents(
+    *,
+    member: Member,
+    required_types: Iterable[DocumentType | int] = (),
+    today: datetime.date | None = None,
+) -> list[DocumentType]:
+    """The documents still to provide for `member` (one query, whatever the data).
+
+    That is the active mandatory types that apply to the member (the household's own types, the
+    types asked of every member, and of every child when it is a child) plus `required_types`
+    (those an activity requires), for which there is neither a submission waiting for review nor
+    an accepted one still valid `today`. Household-level types are provided once per family.
+    """
+    today = today or timezone.localdate()
+    scopes = [Scope.FAMILY, Scope.MEMBER]
+    if member.role == Member.Role.CHILD:
+        scopes.append(Scope.CHILD)
+    satisfying = Submission.objects.satisfying(today).filter(document_type=OuterRef("pk"))
+    provided_by_family = Exists(satisfying.filter(family_id=member.family_id, member__isnull=True))
+    provided_by_member = Exists(satisfying.filter(member_id=member.pk))
+    wanted = Q(mandatory=True, scope__in=scopes)
+    required = _type_ids(required_types)
+    if isinstance(required, QuerySet) or required:
+        wanted |= Q(pk__in=required)
+    return list(
+        DocumentType.objects.filter(wanted, is_active=True).exclude(
+            Q(scope=Scope.FAMILY) & provided_by_family | ~Q(scope=Scope.FAMILY) & provided_by_member
+        )
+    )
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def documents_to_provide_count(family: Family, *, today: datetime.date | None = None) -> int:
+    """How many requested documents the family still has to provide (the dashboard badge).
+
+    One query for the household's and members' mandatory documents; when other apps registered
+    requirement sources (activities), their queries plus two more for the activity documents.
+    """
+    today = today or timezone.localdate()
+    satisfying = Submission.objects.satisfying(today).filter(document_type=OuterRef("pk"))
+    mandatory = DocumentType.objects.filter(is_active=True, mandatory=True)
+    per_member = mandatory.filter(
+        Q(scope=Scope.MEMBER) | Q(scope=Scope.CHILD) & Exact(OuterRef("role"), Member.Role.CHILD)
+    ).exclude(Exists(satisfying.filter(member_id=OuterRef(OuterRef("pk")))))
+    per_family = mandatory.filter(scope=Scope.FAMILY).exclude(
+        Exists(satisfying.filter(family_id=OuterRef(OuterRef("family_id")), member__isnull=True))
+    )
+    rows = list(
+        Member.objects.filter(family=family)
+        .order_by()
+        .annotate(missing=_count(per_member), family_missing=_count(per_family))
+        .values_list("pk", "role", "missing", "family_missing")
+    )
+    if not rows:
+        return (
+            mandatory.filter(scope=Scope.FAMILY)
+            .exclude(Exists(satisfying.filter(family_id=family.pk, member__isnull=True)))
+            .count()
+        )
+    total = rows[0][3] + sum(row[2] for row in rows)
+    if requirement_sources():
+        total += _activity_documents_to_provide(family, {row[0]: row[1] for row in rows}, today)
+    return total
+
+
+def _activity_documents_to_provide(
+    family: Family, roles: dict[int, str], today: datetime.date
+) -> int:
+    """Documents required by the members' activities that the scope rules did not count."""
+    required = required_type_ids(list(roles))
+    type_ids = set().union(*required.values()) if required else set()
+    if not type_ids:
+        return 0
+    types = {
+        pk: (scope, is_mandatory)
+        for pk, scope, is_mandatory in DocumentType.objects.filter(
+            pk__in=type_ids, is_active=True
+        ).values_list("pk", "scope", "mandatory")
+    }
+    wanted: set[tuple[int | None, int]] = set()
+    for member_id, member_type_ids in required.items():
+        for type_id in member_type_ids:
+            if type_id not in types or member_id not in roles:
+                continue
+            scope, is_mandatory = types[type_id]
+            if is_mandatory and scope_covers(scope, roles[member_id]):
+                continue  # already counted by the main query
+            wanted.add((None if scope == Scope.FAMILY else member_id, type_id))
+    if not wanted:
+        return 0
+    provided = set(
+        Submission.objects.satisfying(today)
+        .filter(family=family, document_type_id__in={type_id for _m, type_id in wanted})
+        .values_list("member_id", "document_type_id")
+    )
+    return len(wanted - provided)
+
+
+def scope_covers(scope: str, role: str) -> bool:
+    return scope in (Scope.FAMILY, Scope.MEMBER) or (
+        scope == Scope.CHILD and role == Member.Role.CHILD
+    )
+
+
+# The "Mes documents" page.
+
+
+class State:
+    TO_PROVIDE = "to_provide"
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    EXPIRED = "expired"
+
+    LABELS = {
+        TO_PROVIDE: _("À fournir"),
+        PENDING: _("En attente de validation"),
+        ACCEPTED: _("Accepté"),
+        REFUSED: _("Refusé"),
+        EXPIRED: _("Expiré, à renouveler"),
+    }
+    NEEDS_ACTION = frozenset({TO_PROVIDE, REFUSED, EXPIRED})
+
+
+RENEW_SOON_DAYS = 30
+
+
+@dataclass
+class RequestedDocument:
+    """One document asked of one person (or of the household), with its state."""
+
+    document_type: DocumentType
+    member: Member | None
+    required: bool
+    state: str
+    latest: Submission | None = None
+    accepted: Submission | None = None  # the valid accepted submission, if any
+    expires_soon: bool = False
+
+    @property
+    def state_label(self) -> str:
+        return str(State.LABELS[self.state])
+
+    @property
+    def needs_action(self) -> bool:
+        return self.required and self.state in State.NEEDS_ACTION
+
+    @property
+    def refused_after_accepted(self) -> bool:
+        return (
+            self.latest is not None
+            and self.latest.status == Submission.Status.REFUSED
+            and self.accepted is not None
+        )
+
+
+@dataclass
+class DocumentOwner:
+    """The household or one of its members, with the documents asked of it."""
+
+    member: Member | None
+    label: str
+    documents: list[RequestedDocument] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"membre-{self.member.pk}" if self.member else "foyer"
+
+    @property
+    def to_provide(self) -> int:
+        return sum(1 for document in self.documents if document.needs_action)
+
+
+def document_state(
+    submissions: list[Submission], today: datetime.date
+) -> tuple[str, Submission | None, Submission | None]:
+    """(state, latest submission, valid accepted submission) from newest-first submissions."""
+    if not submissions:
+        return State.TO_PROVIDE, None, None
+    latest = submissions[0]
+    accepted = next(
+        (
+            s
+            for s in submissions
+            if s.status == Submission.Status.ACCEPTED and not s.is_expired(today)
+        ),
+        None,
+    )
+    if latest.status == Submission.Status.PENDING:
+        return State.PENDING, latest, accepted
+    if accepted is not None:
+        return State.ACCEPTED, latest, accepted
+    if latest.status == Submission.Status.REFUSED:
+        return State.REFUSED, latest, None
+    return State.EXPIRED, latest, None
+
+
+def family_documents(family: Family, *, today: datetime.date | None = None) -> list[DocumentOwner]:
+    """The household and each member with the documents asked of them (4 queries + sources)."""
+    today = today or timezone.localdate()
+    members = list(family.members.all())
+    types = list(
+        DocumentType.objects.filter(is_active=True).prefetch_related(
+            Prefetch(
+                "structure_documents",
+                queryset=StructureDocument.objects.published().order_by("title", "pk"),
+                to_attr="forms",
+            )
+        )
+    )
+    by_pk = {document_type.pk: document_type for document_type in types}
+    activity = required_type_ids([member.pk for member in members])
+    history: dict[tuple[int | None, int], list[Submission]] = {}
+    for submission in Submission.objects.filter(family=family).order_by("-uploaded_at", "-pk"):
+        if submission.document_type_id in by_pk:
+            submission.document_type = by_pk[submission.document_type_id]
+        history.setdefault((submission.member_id, submission.document_type_id), []).append(
+            submission
+        )
+
+    def requested(member: Member | None, document_type: DocumentType, required: bool):
+        state, latest, accepted = document_state(
+            history.get((member.pk if member else None, document_type.pk), []), today
+        )
+        soon = bool(
+            accepted
+            and accepted.valid_until
+            and (accepted.valid_until - today).days <= RENEW_SOON_DAYS
+        )
+        return RequestedDocument(document_type, member, required, state, latest, accepted, soon)
+
+    family_required_by_activity = {
+        pk for ids in activity.values() for pk in ids if pk in by_pk and by_pk[pk].is_family_level
+    }
+    household = DocumentOwner(None, str(_("Le foyer")))
+    for document_type in types:
+        if document_type.is_family_level:
+            required = document_type.mandatory or document_type.pk in family_required_by_activity
+            household.documents.append(requested(None, document_type, required))
+    owners = [household]
+    for member in members:
+        owner = DocumentOwner(member, str(member))
+        member_activity = activity.get(member.pk, set())
+        for document_type in types:
+            if document_type.is_family_level:
+                continue
+            applies = scope_covers(document_type.scope, member.role)
+            by_activity = document_type.pk in member_activity
+            if applies or by_activity:
+                required = (document_type.mandatory and applies) or by_activity
+                owner.documents.append(requested(member, document_type, required))
+        owners.append(owner)
+    return owners
+
+
+def requested_document(
+    family: Family,
+    document_type: DocumentType,
+    member: Member | None,
+    *,
+    today: datetime.date | None = None,
+) -> RequestedDocument:
+    """The state of one requested document (one query)."""
+    today = today or timezone.localdate()
+    submissions = list(
+        Submission.objects.filter(
+            family=family, document_type=document_type, member=member
+        ).order_by("-uploaded_at", "-pk")
+    )
+    for submission in submissions:
+        submission.document_type = document_type
+    state, latest, accepted = document_state(submissions, today)
+    return RequestedDocument(document_type, member, True, state, latest, accepted)
+
+
+def published_structure_documents() -> QuerySet[StructureDocument]:
+    """Published documentation, by category (uncategorised last), newest first (one query)."""
+    return (
+        StructureDocument.objects.published()
+        .select_related("category", "return_type")
+        .order_by(
+            F("category__order").asc(nulls_last=True),
+            F("category__name").asc(nulls_last=True),
+            "category_id",
+            "-published_on",
+            "title",
+            "pk",
+        )
+    )

@@ -1,0 +1,206 @@
+"""Writes: a family sends a document, staff accept or refuse it, staff publish documentation."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from documents.models import DocumentType, StructureDocument, Submission
+from documents.uploads import CleanFile, clean_upload
+from espace_famille import audit
+from espace_famille.emails import send_templated
+from famille.models import Family, Member
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from espace_famille.models import User
+
+
+def _store(field_file, clean: CleanFile) -> str:
+    """Save the bytes under a random name through the storage API; returns the stored name."""
+    field_file.save(clean.storage_name, ContentFile(clean.content), save=False)
+    return field_file.name
+
+
+def submission_create(
+    *,
+    family: Family,
+    member: Member | None,
+    document_type: DocumentType,
+    files: Sequence[UploadedFile],
+    user: User | None,
+    request: HttpRequest | None = None,
+) -> Submission:
+    """Check the file(s), store them and record a submission waiting for review.
+
+    Raises ValidationError (a French message for the parent) and then changes nothing: the
+    previous submission stays as it was.
+    """
+    if member is not None and member.family_id != family.pk:
+        raise ValidationError(_("Cette personne ne fait pas partie de votre foyer."))
+    if document_type.is_family_level != (member is None):
+        raise ValidationError(_("Ce document n'est pas demandé à cette personne."))
+    clean = clean_upload(files)
+    submission = Submission(
+        family=family,
+        member=member,
+        document_type=document_type,
+        original_name=clean.original_name,
+        content_type=clean.content_type,
+        size=len(clean.content),
+        uploaded_by=user,
+    )
+    stored = _store(submission.file, clean)
+    try:
+        with transaction.atomic():
+            submission.full_clean()
+            submission.save()
+            Submission.objects.filter(
+                family=family,
+                member=member,
+                document_type=document_type,
+                status=Submission.Status.PENDING,
+            ).exclude(pk=submission.pk).update(status=Submission.Status.REPLACED)
+            audit.record(
+                family,
+                user,
+                audit.Kind.DOCUMENT_UPLOADED,
+                _("%(document)s transmis pour %(owner)s")
+                % {"document": document_type, "owner": member or family},
+                obj=submission,
+                request=request,
+            )
+    except BaseException:
+        submission.file.storage.delete(stored)
+        raise
+    return submission
+
+
+def _recipients(family: Family) -> list[str]:
+    emails = [family.email] if family.email else []
+    emails += family.logins.filter(is_active=True).values_list("email", flat=True)
+    return list(dict.fromkeys(email.lower() for email in emails if email))
+
+
+def _notify(submission: Submission, name: str) -> None:
+    to = _recipients(submission.family)
+    if not to:
+        return
+    context = {
+        "submission": submission,
+        "family": submission.family,
+        "owner": submission.member or submission.family,
+        "document_type": submission.document_type,
+    }
+    transaction.on_commit(lambda: _send(name, to, context))
+
+
+def _send(name: str, to: list[str], context: dict[str, object]) -> None:
+    # In the portal's language, whatever language the staff member's admin happens to use.
+    with translation.override(settings.LANGUAGE_CODE):
+        send_templated(name, to=to, context=context)
+
+
+def _locked(submission: Submission) -> Submission:
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("family", "member", "document_type")
+        .get(pk=submission.pk)
+    )
+
+
+@transaction.atomic
+def submission_accept(
+    *,
+    submission: Submission,
+    user: User,
+    valid_until: datetime.date | None = None,
+    today: datetime.date | None = None,
+    request: HttpRequest | None = None,
+) -> bool:
+    """Accept a submission waiting for review; False (nothing done) when it is not waiting."""
+    submission = _locked(submission)
+    if submission.status != Submission.Status.PENDING:
+        return False
+    today = today or timezone.localdate()
+    submission.status = Submission.Status.ACCEPTED
+    submission.valid_until = valid_until or submission.document_type.valid_until_from(today)
+    submission.reviewed_by = user
+    submission.reviewed_at = timezone.now()
+    submission.refusal_reason = ""
+    submission.full_clean()
+    submission.save(
+        update_fields=["status", "valid_until", "reviewed_by", "reviewed_at", "refusal_reason"]
+    )
+    audit.record(
+        submission.family,
+        user,
+        audit.Kind.DOCUMENT_ACCEPTED,
+        _("%(document)s de %(owner)s accepté")
+        % {"document": submission.document_type, "owner": submission.member or submission.family},
+        obj=submission,
+        request=request,
+    )
+    _notify(submission, "documents_accepted")
+    return True
+
+
+@transaction.atomic
+def submission_refuse(
+    *,
+    submission: Submission,
+    user: User,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> bool:
+    """Refuse a submission waiting for review, with the reason the family will read."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Indiquez le motif du refus : la famille le recevra."))
+    submission = _locked(submission)
+    if submission.status != Submission.Status.PENDING:
+        return False
+    submission.status = Submission.Status.REFUSED
+    submission.refusal_reason = reason
+    submission.reviewed_by = user
+    submission.reviewed_at = timezone.now()
+    submission.full_clean()
+    submission.save(update_fields=["status", "refusal_reason", "reviewed_by", "reviewed_at"])
+    audit.record(
+        submission.family,
+        user,
+        audit.Kind.DOCUMENT_REFUSED,
+        _("%(document)s de %(owner)s refusé : %(reason)s")
+        % {
+            "document": submission.document_type,
+            "owner": submission.member or submission.family,
+            "reason": reason,
+        },
+        obj=submission,
+        request=request,
+    )
+    _notify(submission, "documents_refused")
+    return True
+
+
+def structure_document_attach(*, document: StructureDocument, upload: UploadedFile) -> None:
+    """Check a file staff publish and store it under a random name (saved by the caller)."""
+    clean = clean_upload([upload])
+    previous = document.file.name if document.file else None
+    _store(document.file, clean)
+    document.original_name = clean.original_name
+    document.content_type = clean.content_type
+    document.size = len(clean.content)
+    if previous:
+        name, storage = previous, document.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
