@@ -168,6 +168,7 @@ if MEDIA_STORAGE == "s3":
             "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
             "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
             "default_acl": None,
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
             "querystring_auth": True,
             "file_overwrite": False,
         },
@@ -218,6 +219,7 @@ TASKS = {
 
 # Uploads (Mes documents, Contact): size limits in bytes.
 CONTACT_ATTACHMENT_MAX_BYTES = env_int("CONTACT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+DOCUMENTS_MAX_UPLOAD_MB = env_int("DOCUMENTS_MAX_UPLOAD_MB", 10)
 
 # Payments (Mes factures).
 PAYMENT_PROVIDER = env_choice("PAYMENT_PROVIDER", "sandbox", ("sandbox", "stripe"))
