@@ -7,7 +7,10 @@ class InscriptionsConfig(AppConfig):
     verbose_name = _("Inscriptions")
 
     def ready(self) -> None:
+        from documents.registry import register_requirement_source
         from espace_famille.registry import MenuEntry, register_menu
+        from inscriptions import demo  # noqa: F401  (registers the demo steps)
+        from inscriptions.selectors import activity_document_requirements, pending_requests_count
 
         register_menu(
             MenuEntry(
@@ -17,5 +20,8 @@ class InscriptionsConfig(AppConfig):
                 url_name="inscriptions:index",
                 order=20,
                 icon="inscriptions",
+                badge=pending_requests_count,
+                badge_label=_("demandes d'inscription en attente"),
             )
         )
+        register_requirement_source(activity_document_requirements)

@@ -5,4 +5,6 @@ from inscriptions import views
 app_name = "inscriptions"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("membre/<int:pk>/", views.member, name="member"),
+    path("membre/<int:pk>/demande/", views.request_enrolment, name="request"),
 ]

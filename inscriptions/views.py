@@ -1,12 +1,103 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+"""Mes inscriptions: the household's members, their enrolments and enrolment requests."""
 
-from espace_famille.access import family_required
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from espace_famille.access import family_required, get_for_family
+from famille.models import Member
+from inscriptions import selectors
+from inscriptions.forms import EnrolmentFilterForm, EnrolmentRequestForm
+from inscriptions.models import Activity, Enrolment
+from inscriptions.services import EnrolmentRefused, enrolment_request
 
 
 @require_GET
 @family_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/upcoming.html", {"title": _("Mes inscriptions")})
+    today = timezone.localdate()
+    members = request.family.members.annotate(  # type: ignore[attr-defined]
+        current=Count(
+            "enrolments",
+            filter=Q(
+                enrolments__status=Enrolment.Status.ACCEPTED,
+                enrolments__start_date__lte=today,
+                enrolments__end_date__gte=today,
+            ),
+        ),
+        requested=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.REQUESTED)),
+    )
+    return render(request, "inscriptions/index.html", {"members": members})
+
+
+def _member_page(
+    request: HttpRequest, member: Member, *, request_form=None, refusal=None, status: int = 200
+) -> HttpResponse:
+    today = timezone.localdate()
+    activities = Activity.objects.filter(enrolments__member=member).distinct().order_by("name")
+    filters = EnrolmentFilterForm(request.GET or None, activities=activities)
+    period, activity_id = "", None
+    if filters.is_valid():
+        period = filters.cleaned_data["periode"]
+        activity = filters.cleaned_data["activite"]
+        activity_id = activity.pk if activity else None
+    enrolments = selectors.member_enrolments(
+        member, today=today, period=period, activity_id=activity_id
+    )
+    eligible = selectors.eligible_activities(member, today)
+    if request_form is None and eligible:
+        request_form = EnrolmentRequestForm(
+            activities=Activity.objects.filter(pk__in=[a.pk for a in eligible])
+        )
+    context = {
+        "member": member,
+        "enrolments": enrolments,
+        "filters": filters,
+        "eligible": eligible,
+        "request_form": request_form,
+        "refusal": refusal,
+        "today": today,
+    }
+    return render(request, "inscriptions/member.html", context, status=status)
+
+
+@require_GET
+@family_required
+def member(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_for_family(Member, request.family, pk=pk)  # type: ignore[attr-defined]
+    return _member_page(request, member)
+
+
+@require_POST
+@family_required
+def request_enrolment(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_for_family(Member, request.family, pk=pk)  # type: ignore[attr-defined]
+    # Offer every portal activity here: the service says why one is not possible.
+    form = EnrolmentRequestForm(
+        request.POST, activities=Activity.objects.filter(portal_enrolment=True)
+    )
+    if not form.is_valid():
+        return _member_page(request, member, request_form=form, status=400)
+    activity = form.cleaned_data["activity"]
+    try:
+        enrolment_request(
+            member=member,
+            activity=activity,
+            user=request.user,
+            comment=form.cleaned_data["comment"],
+            request=request,
+        )
+    except EnrolmentRefused as refusal:
+        return _member_page(request, member, refusal=refusal, status=200)
+    messages.success(
+        request,
+        _("Demande d'inscription de %(member)s à « %(activity)s » envoyée à la structure.")
+        % {"member": member.first_name, "activity": activity.name},
+    )
+    return redirect("inscriptions:member", pk=member.pk)

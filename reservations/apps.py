@@ -8,6 +8,9 @@ class ReservationsConfig(AppConfig):
 
     def ready(self) -> None:
         from espace_famille.registry import MenuEntry, register_menu
+        from inscriptions.signals import enrolment_cancelled
+        from reservations import demo  # noqa: F401  (registers the demo steps)
+        from reservations.selectors import offered_places_count
 
         register_menu(
             MenuEntry(
@@ -17,5 +20,16 @@ class ReservationsConfig(AppConfig):
                 url_name="reservations:index",
                 order=30,
                 icon="reservations",
+                badge=offered_places_count,
+                badge_label=_("places proposées depuis la liste d'attente"),
             )
         )
+        enrolment_cancelled.connect(
+            _on_enrolment_cancelled, dispatch_uid="reservations_enrolment_cancelled"
+        )
+
+
+def _on_enrolment_cancelled(sender, *, enrolment, by, request=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    from reservations.services import bookings_cancel_for_enrolment
+
+    bookings_cancel_for_enrolment(enrolment=enrolment, by=by, request=request)

@@ -5,4 +5,6 @@ from reservations import views
 app_name = "reservations"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("membre/<int:pk>/", views.planning, name="planning"),
+    path("membre/<int:pk>/semaine-type/", views.typical_week, name="typical_week"),
 ]

@@ -1,12 +1,166 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+"""Mes réservations: the members taking part, each member's planning, the typical week."""
 
-from espace_famille.access import family_required
+from __future__ import annotations
+
+import datetime
+from calendar import monthrange
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from espace_famille.access import family_required, get_for_family
+from famille.models import Member
+from reservations import selectors, services
+from reservations.forms import JumpForm, PlanningChangesForm, TypicalWeekForm
+from reservations.models import Closure
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 @require_GET
 @family_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/upcoming.html", {"title": _("Mes réservations")})
+    today = timezone.localdate()
+    members = selectors.members_taking_part(request.family, today)  # type: ignore[attr-defined]
+    return render(request, "reservations/index.html", {"members": members})
+
+
+def _period(request: HttpRequest, today: datetime.date) -> tuple[str, datetime.date, datetime.date]:
+    view = "month" if request.GET.get("vue") == "mois" else "week"
+    form = JumpForm(request.GET)
+    day = form.cleaned_data["date"] if form.is_valid() and form.cleaned_data["date"] else today
+    if view == "month":
+        start = day.replace(day=1)
+        return view, start, start.replace(day=monthrange(start.year, start.month)[1])
+    start = day - datetime.timedelta(days=day.weekday())
+    return view, start, start + datetime.timedelta(days=6)
+
+
+def _nav(member: Member, view: str, start: datetime.date) -> dict[str, str]:
+    base = reverse("reservations:planning", args=[member.pk])
+    suffix = "&vue=mois" if view == "month" else ""
+    if view == "month":
+        previous = (start - datetime.timedelta(days=1)).replace(day=1)
+        following = (start + datetime.timedelta(days=32)).replace(day=1)
+    else:
+        previous = start - datetime.timedelta(days=7)
+        following = start + datetime.timedelta(days=7)
+    return {
+        "previous": f"{base}?date={previous.isoformat()}{suffix}",
+        "next": f"{base}?date={following.isoformat()}{suffix}",
+        "week": f"{base}?date={start.isoformat()}",
+        "month": f"{base}?date={start.isoformat()}&vue=mois",
+        "today": base + ("?vue=mois" if view == "month" else ""),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@family_required
+def planning(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_for_family(Member, request.family, pk=pk)  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    view, start, end = _period(request, today)
+    result = None
+    form = PlanningChangesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            result = services.bookings_apply(
+                member=member,
+                user=request.user,
+                request=request,
+                **{k: form.cleaned_data[k] for k in ("book", "cancel", "join", "leave")},
+            )
+            if not _is_htmx(request):
+                for line in result.done:
+                    messages.success(request, line)
+                for line in result.refused:
+                    messages.error(request, line)
+                return redirect(request.get_full_path())
+        elif not _is_htmx(request):
+            for error in form.non_field_errors():
+                messages.error(request, error)
+            return redirect(request.get_full_path())
+    context = {
+        "member": member,
+        "planning": selectors.planning(member, start=start, end=end, view=view),
+        "nav": _nav(member, view, start),
+        "jump": JumpForm(initial={"date": start}),
+        "result": result,
+        "form_errors": form.non_field_errors() if request.method == "POST" else [],
+        "action_url": request.get_full_path(),
+        "today": today,
+    }
+    return render(request, "reservations/planning.html", context)
+
+
+def _next_closure_eve(units: list, start: datetime.date) -> datetime.date:
+    """Default end of a typical week: the eve of the next closure, else the activities' end."""
+    ends = [u.activity.end_date for u in units] or [start + datetime.timedelta(days=28)]
+    closure = Closure.objects.filter(start_date__gt=start).order_by("start_date").first()
+    end = min(ends)
+    if closure:
+        end = min(end, closure.start_date - datetime.timedelta(days=1))
+    return max(end, start)
+
+
+@require_http_methods(["GET", "POST"])
+@family_required
+def typical_week(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_for_family(Member, request.family, pk=pk)  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    units, _accepted, _requested = selectors.enrolled_units(
+        member, today, today + datetime.timedelta(days=365)
+    )
+    form = TypicalWeekForm(request.POST or None, units=units, today=today)
+    if request.method == "GET":
+        start = today + datetime.timedelta(days=7 - today.weekday())
+        form.initial = {"start": start, "end": _next_closure_eve(units, start)}
+    elif form.is_valid():
+        summary = services.typical_week_apply(
+            member=member,
+            user=request.user,
+            pattern=form.pattern,
+            start=form.cleaned_data["start"],
+            end=form.cleaned_data["end"],
+            request=request,
+        )
+        _summary_messages(request, summary)
+        url = reverse("reservations:planning", args=[member.pk])
+        return redirect(f"{url}?date={form.cleaned_data['start'].isoformat()}")
+    return render(
+        request, "reservations/typical_week.html", {"member": member, "form": form, "units": units}
+    )
+
+
+def _days(openings: list) -> str:
+    return ", ".join(
+        f"{formats.date_format(o.date, 'D j M')} ({o.unit.name})" for o in openings[:20]
+    ) + ("…" if len(openings) > 20 else "")
+
+
+def _summary_messages(request: HttpRequest, summary: services.TypicalWeekSummary) -> None:
+    count = len(summary.booked)
+    messages.success(
+        request,
+        ngettext("%(n)d réservation faite.", "%(n)d réservations faites.", count) % {"n": count},
+    )
+    parts = [
+        (summary.already, messages.info, _("Déjà réservés : %(days)s")),
+        (summary.full, messages.warning, _("Complets (liste d'attente possible) : %(days)s")),
+        (summary.past_deadline, messages.warning, _("Délai dépassé : %(days)s")),
+        (summary.closed, messages.info, _("Fermés : %(days)s")),
+    ]
+    for openings, level, text in parts:
+        if openings:
+            level(request, text % {"days": _days(openings)})
+    # The same refusal (missing documents, a registered rule) is told once, not once a day.
+    for message in dict.fromkeys(message for _opening, message in summary.refused):
+        messages.error(request, message)

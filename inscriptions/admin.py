@@ -1,0 +1,218 @@
+from django.contrib import admin, messages
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from inscriptions.models import Activity, Enrolment, Unit
+from inscriptions.services import (
+    EnrolmentRefused,
+    enrolment_accept,
+    enrolment_cancel,
+    enrolment_refuse,
+)
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    extra = 0
+    fields = ["name", "start_time", "end_time", "weekdays", "capacity", "order"]
+
+
+NOTICE_FIELDS = [
+    "notice",
+    "notice_days",
+    "notice_working_days",
+    "notice_weekday",
+    "notice_month_day",
+    "notice_time",
+]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "service",
+        "start_date",
+        "end_date",
+        "accepted_count",
+        "capacity",
+        "requested_count",
+        "portal_enrolment",
+    ]
+    list_filter = ["service", "portal_enrolment", "booking_needs_confirmation", "start_date"]
+    search_fields = ["name", "description"]
+    date_hierarchy = "start_date"
+    filter_horizontal = ["required_documents"]
+    inlines = [UnitInline]
+    fieldsets = (
+        (None, {"fields": ("name", "service", "description", ("start_date", "end_date"))}),
+        (
+            _("Inscriptions"),
+            {
+                "fields": (
+                    "portal_enrolment",
+                    ("enrolment_opens_on", "enrolment_closes_on"),
+                    ("min_age", "max_age"),
+                    "school_classes",
+                    "capacity",
+                    "required_documents",
+                )
+            },
+        ),
+        (
+            _("Réservations"),
+            {"fields": ("portal_booking", "booking_needs_confirmation", "waiting_list")},
+        ),
+        (
+            _("Délai de prévenance pour réserver"),
+            {"fields": tuple(f"booking_{name}" for name in NOTICE_FIELDS)},
+        ),
+        (
+            _("Délai de prévenance pour annuler"),
+            {"fields": tuple(f"cancel_{name}" for name in NOTICE_FIELDS)},
+        ),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Activity]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _accepted=Count("enrolments", filter=Q(enrolments__status="accepted")),
+                _requested=Count("enrolments", filter=Q(enrolments__status="requested")),
+            )
+        )
+
+    @admin.display(description=_("inscrits"), ordering="_accepted")
+    def accepted_count(self, activity: Activity) -> int:
+        return activity._accepted  # type: ignore[attr-defined]
+
+    @admin.display(description=_("demandes"), ordering="_requested")
+    def requested_count(self, activity: Activity) -> int:
+        return activity._requested  # type: ignore[attr-defined]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "activity", "start_time", "end_time", "weekdays", "capacity"]
+    list_filter = ["activity__service", "activity"]
+    list_select_related = ["activity"]
+    search_fields = ["name", "activity__name"]
+
+
+def _accepted_subquery() -> Coalesce:
+    accepted = (
+        Enrolment.objects.filter(activity=OuterRef("activity"), status="accepted")
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(accepted, output_field=IntegerField()), Value(0))
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "member",
+        "family",
+        "activity",
+        "status",
+        "start_date",
+        "end_date",
+        "places",
+        "requested_at",
+    ]
+    list_filter = ["status", "activity__service", "activity"]
+    list_select_related = ["member__family", "activity"]
+    search_fields = ["member__first_name", "member__last_name", "member__family__name"]
+    autocomplete_fields = ["member"]
+    date_hierarchy = "requested_at"
+    show_full_result_count = False
+    actions = ["action_accept", "action_refuse", "action_cancel"]
+    readonly_fields = [
+        "status",
+        "places",
+        "requested_at",
+        "requested_by",
+        "decided_at",
+        "decided_by",
+        "comment",
+    ]
+    fields = [
+        "member",
+        "activity",
+        "status",
+        "places",
+        ("start_date", "end_date"),
+        "group",
+        "comment",
+        "reason",
+        ("requested_at", "requested_by"),
+        ("decided_at", "decided_by"),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Enrolment]:
+        return super().get_queryset(request).annotate(_accepted=_accepted_subquery())
+
+    @admin.display(description=_("famille"))
+    def family(self, enrolment: Enrolment) -> str:
+        return enrolment.member.family.name
+
+    @admin.display(description=_("places (inscrits / capacité)"))
+    def places(self, enrolment: Enrolment) -> str:
+        accepted = getattr(enrolment, "_accepted", None)
+        if accepted is None:
+            if not enrolment.activity_id:
+                return "—"
+            accepted = Enrolment.objects.filter(
+                activity_id=enrolment.activity_id, status="accepted"
+            ).count()
+        capacity = enrolment.activity.capacity if enrolment.activity_id else None
+        return f"{accepted} / {capacity if capacity is not None else '∞'}"
+
+    @admin.action(description=_("Accepter les demandes sélectionnées (e-mail à la famille)"))
+    def action_accept(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
+        count = 0
+        for enrolment in queryset.filter(status=Enrolment.Status.REQUESTED):
+            try:
+                enrolment_accept(enrolment=enrolment, by=request.user, request=request)
+            except EnrolmentRefused as refusal:
+                messages.error(request, f"{enrolment} : {refusal.message}")
+            else:
+                count += 1
+        messages.success(
+            request,
+            ngettext("%(n)d inscription acceptée.", "%(n)d inscriptions acceptées.", count)
+            % {"n": count},
+        )
+
+    @admin.action(
+        description=_("Refuser les demandes sélectionnées (motif saisi dans la fiche, e-mail)")
+    )
+    def action_refuse(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
+        count = 0
+        for enrolment in queryset.filter(status=Enrolment.Status.REQUESTED):
+            enrolment_refuse(
+                enrolment=enrolment, by=request.user, reason=enrolment.reason, request=request
+            )
+            count += 1
+        messages.success(
+            request,
+            ngettext("%(n)d demande refusée.", "%(n)d demandes refusées.", count) % {"n": count},
+        )
+
+    @admin.action(description=_("Annuler les inscriptions sélectionnées"))
+    def action_cancel(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
+        count = 0
+        for enrolment in queryset.filter(status__in=["requested", "accepted"]):
+            enrolment_cancel(enrolment=enrolment, by=request.user, request=request)
+            count += 1
+        messages.success(
+            request,
+            ngettext("%(n)d inscription annulée.", "%(n)d inscriptions annulées.", count)
+            % {"n": count},
+        )

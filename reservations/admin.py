@@ -1,0 +1,327 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from inscriptions.models import Activity
+from reservations import services
+from reservations.models import Booking, Closure, Opening, WaitingListEntry
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["name", "start_date", "end_date", "scope"]
+    list_filter = ["start_date"]
+    search_fields = ["name"]
+    filter_horizontal = ["activities"]
+    date_hierarchy = "start_date"
+
+    @admin.display(description=_("activités"))
+    def scope(self, closure: Closure) -> str:
+        names = [a.name for a in closure.activities.all()]
+        return ", ".join(names) or _t("Toutes")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Closure]:
+        return super().get_queryset(request).prefetch_related("activities")
+
+    def save_related(self, request, form, formsets, change) -> None:  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
+        closed = services.closure_apply(closure=form.instance, by=request.user, request=request)
+        if closed:
+            messages.info(
+                request,
+                ngettext(
+                    "%(n)d ouverture fermée (réservations annulées sans facturation).",
+                    "%(n)d ouvertures fermées (réservations annulées sans facturation).",
+                    closed,
+                )
+                % {"n": closed},
+            )
+
+
+class BookingInline(admin.TabularInline):
+    model = Booking
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("enfants inscrits ce jour-là")
+    fields = ["member", "status", "created_by", "created_at", "cancelled_at", "late_cancellation"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
+        return super().get_queryset(request).select_related("member", "created_by")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+class WaitingListInline(admin.TabularInline):
+    model = WaitingListEntry
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("liste d'attente")
+    fields = ["member", "status", "created_at", "offered_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+class GenerateForm(forms.Form):
+    activity = forms.ModelChoiceField(label=_("Activité"), queryset=Activity.objects.all())
+    start = forms.DateField(
+        label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("Au (inclus)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    capacity = forms.IntegerField(
+        label=_("Places"),
+        min_value=0,
+        required=False,
+        help_text=_("Vide : les places de chaque unité."),
+    )
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("start") and data.get("end"):
+            if data["end"] < data["start"]:
+                self.add_error("end", _("La fin doit suivre le début."))
+            elif (data["end"] - data["start"]).days > 400:
+                self.add_error("end", _("Une année scolaire au plus."))
+        return data
+
+
+@admin.register(Opening)
+class OpeningAdmin(admin.ModelAdmin):
+    list_display = ["date", "unit", "capacity", "booked_count", "waiting_count", "is_closed"]
+    list_filter = ["is_closed", "unit__activity", "date"]
+    list_select_related = ["unit__activity"]
+    search_fields = ["unit__name", "unit__activity__name"]
+    date_hierarchy = "date"
+    show_full_result_count = False
+    autocomplete_fields = ["unit"]
+    fields = ["unit", "date", "capacity", "is_closed", "closed_reason"]
+    inlines = [BookingInline, WaitingListInline]
+    change_list_template = "admin/reservations/opening/change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Opening]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _booked=Count(
+                    "bookings", filter=Q(bookings__status__in=Booking.ACTIVE), distinct=True
+                ),
+                _waiting=Count(
+                    "waiting_list",
+                    filter=Q(waiting_list__status__in=WaitingListEntry.LIVE),
+                    distinct=True,
+                ),
+            )
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+        return ["unit", "date"] if obj else []
+
+    @admin.display(description=_("réservés"), ordering="_booked")
+    def booked_count(self, opening: Opening) -> int:
+        return opening._booked  # type: ignore[attr-defined]
+
+    @admin.display(description=_("en attente"), ordering="_waiting")
+    def waiting_count(self, opening: Opening) -> int:
+        return opening._waiting  # type: ignore[attr-defined]
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service: a raised capacity offers places to the waiting list, a closure
+        # cancels the day's bookings; both are audited.
+        services.opening_update(
+            opening=obj,
+            capacity=obj.capacity,
+            is_closed=obj.is_closed,
+            closed_reason=obj.closed_reason,
+            by=request.user,
+            request=request,
+        )
+
+    def get_urls(self):  # type: ignore[no-untyped-def]
+        view = self.admin_site.admin_view(self.generate_view)
+        return [path("generer/", view, name="reservations_opening_generate"), *super().get_urls()]
+
+    def generate_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = GenerateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            created = services.openings_generate(
+                activity=form.cleaned_data["activity"],
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                capacity=form.cleaned_data["capacity"],
+            )
+            messages.success(
+                request,
+                ngettext("%(n)d ouverture créée.", "%(n)d ouvertures créées.", created)
+                % {"n": created},
+            )
+            return redirect("admin:reservations_opening_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _t("Générer les ouvertures d'une période"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/reservations/opening/generate.html", context)
+
+
+class StaffBookingForm(forms.ModelForm):
+    class Meta:
+        model = Booking
+        fields = ["member", "opening"]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        member, opening = data.get("member"), data.get("opening")
+        if member and opening:
+            problem = services.booking_problem(
+                member=member, opening=opening, user=None, now=timezone.now(), by_staff=True
+            )
+            if problem:
+                raise forms.ValidationError(problem.message)
+        return data
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = [
+        "opening_date",
+        "opening_unit",
+        "member",
+        "family",
+        "status",
+        "created_by",
+        "created_at",
+        "late_cancellation",
+    ]
+    list_filter = ["status", "late_cancellation", "opening__unit__activity", "opening__date"]
+    list_select_related = ["member__family", "opening__unit__activity", "created_by"]
+    search_fields = ["member__first_name", "member__last_name", "member__family__name"]
+    autocomplete_fields = ["member", "opening"]
+    date_hierarchy = "opening__date"
+    show_full_result_count = False
+    actions = ["action_confirm", "action_cancel", "action_cancel_free", "action_cancel_billed"]
+
+    def get_form(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
+        if obj is None:
+            kwargs["form"] = StaffBookingForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+        if obj is None:
+            return ["member", "opening"]
+        return [
+            "member",
+            "opening",
+            "status",
+            "created_by",
+            "created_at",
+            "cancelled_by",
+            "cancelled_at",
+            "late_cancellation",
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+        return self.get_fields(request, obj) if obj else []
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        booking = services.booking_create(
+            member=obj.member,
+            opening=obj.opening,
+            user=request.user,
+            by_staff=True,
+            request=request,
+        )
+        obj.pk = booking.pk
+        obj.status = booking.status
+
+    @admin.display(description=_("date"), ordering="opening__date")
+    def opening_date(self, booking: Booking):  # type: ignore[no-untyped-def]
+        return booking.opening.date
+
+    @admin.display(description=_("unité"))
+    def opening_unit(self, booking: Booking) -> str:
+        return str(booking.opening.unit)
+
+    @admin.display(description=_("famille"))
+    def family(self, booking: Booking) -> str:
+        return booking.member.family.name
+
+    def _cancel(self, request: HttpRequest, queryset: QuerySet[Booking], billable) -> None:  # type: ignore[no-untyped-def]
+        count = 0
+        for booking in queryset.filter(status__in=Booking.ACTIVE):
+            services.booking_cancel(
+                booking=booking,
+                user=request.user,
+                by_staff=True,
+                billable=billable,
+                request=request,
+            )
+            count += 1
+        messages.success(
+            request,
+            ngettext("%(n)d réservation annulée.", "%(n)d réservations annulées.", count)
+            % {"n": count},
+        )
+
+    @admin.action(description=_("Annuler (facturée seulement si hors délai)"))
+    def action_cancel(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        self._cancel(request, queryset, None)
+
+    @admin.action(description=_("Annuler sans facturation"))
+    def action_cancel_free(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        self._cancel(request, queryset, False)
+
+    @admin.action(description=_("Annuler et facturer"))
+    def action_cancel_billed(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        self._cancel(request, queryset, True)
+
+    @admin.action(description=_("Confirmer les réservations en attente"))
+    def action_confirm(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        count = 0
+        for booking in queryset.filter(status=Booking.Status.PENDING):
+            services.booking_confirm(booking=booking, by=request.user, request=request)
+            count += 1
+        messages.success(
+            request,
+            ngettext("%(n)d réservation confirmée.", "%(n)d réservations confirmées.", count)
+            % {"n": count},
+        )
+
+
+@admin.register(WaitingListEntry)
+class WaitingListEntryAdmin(admin.ModelAdmin):
+    list_display = ["opening", "member", "status", "created_at", "offered_at"]
+    list_filter = ["status", "opening__unit__activity"]
+    list_select_related = ["opening__unit__activity", "member"]
+    search_fields = ["member__first_name", "member__last_name", "member__family__name"]
+    show_full_result_count = False
+    readonly_fields = ["opening", "member", "status", "created_at", "created_by", "offered_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

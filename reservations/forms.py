@@ -1,0 +1,91 @@
+"""Forms of the booking pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from inscriptions.models import WEEKDAYS, Unit
+
+
+class IdListField(forms.Field):
+    """Several integer ids posted under one name (the ticked cells)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):  # type: ignore[no-untyped-def]
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            value = [value]
+        try:
+            return sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise ValidationError(_("Case inconnue."), code="invalid") from None
+
+
+class PlanningChangesForm(forms.Form):
+    book = IdListField(required=False)
+    cancel = IdListField(required=False)
+    join = IdListField(required=False)
+    leave = IdListField(required=False)
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if not any(data.get(name) for name in ("book", "cancel", "join", "leave")):
+            raise ValidationError(_("Cochez au moins une case avant de valider."))
+        return data
+
+
+class JumpForm(forms.Form):
+    date = forms.DateField(
+        label=_("Aller à la date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class TypicalWeekForm(forms.Form):
+    cells = forms.MultipleChoiceField(
+        label=_("Les jours à réserver chaque semaine"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start = forms.DateField(
+        label=_("À partir du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("Jusqu'au (inclus)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Par exemple la veille des prochaines vacances."),
+    )
+
+    def __init__(self, *args, units: list[Unit], today: datetime.date, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.units = units
+        names = dict(WEEKDAYS)
+        self.fields["cells"].choices = [
+            (f"{unit.pk}-{day}", f"{unit.activity.name} — {unit.name} : {names[day]}")
+            for unit in units
+            for day in sorted(unit.weekday_numbers)
+        ]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and start < self.today:
+            self.add_error("start", _("Choisissez une date à venir."))
+        if start and end:
+            if end < start:
+                self.add_error("end", _("La date de fin doit suivre la date de début."))
+            elif (end - start).days > 366:
+                self.add_error("end", _("Une année au plus."))
+        return data
+
+    @property
+    def pattern(self) -> set[tuple[int, int]]:
+        pairs = (value.split("-") for value in self.cleaned_data["cells"])
+        return {(int(unit), int(day)) for unit, day in pairs}

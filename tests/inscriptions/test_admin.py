@@ -1,0 +1,48 @@
+"""Staff side: activities and enrolment requests in the admin (capacity shown, decisions)."""
+
+from django.core import mail
+from django.urls import reverse
+
+from inscriptions.models import Enrolment
+
+
+def test_changelists_load(staff_client, lea, open_activity, today):
+    Enrolment.objects.create(
+        member=lea, activity=open_activity, status="accepted", start_date=today, end_date=today
+    )
+    for name in ("activity", "enrolment", "unit"):
+        response = staff_client.get(reverse(f"admin:inscriptions_{name}_changelist"))
+        assert response.status_code == 200, name
+    enrolments = staff_client.get(reverse("admin:inscriptions_enrolment_changelist"))
+    assert "1 / 24" in enrolments.text  # accepted / capacity
+    change = staff_client.get(
+        reverse("admin:inscriptions_activity_change", args=[open_activity.pk])
+    )
+    assert "Délai de prévenance pour réserver" in change.text
+
+
+def test_accept_and_refuse_actions_email_the_family(
+    staff_client, parent, lea, hugo_member, open_activity, today, django_capture_on_commit_callbacks
+):
+    first = Enrolment.objects.create(
+        member=lea, activity=open_activity, start_date=today, end_date=today
+    )
+    second = Enrolment.objects.create(
+        member=hugo_member,
+        activity=open_activity,
+        start_date=today,
+        end_date=today,
+        reason="Plus de place le mercredi.",
+    )
+    url = reverse("admin:inscriptions_enrolment_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(url, {"action": "action_accept", "_selected_action": [first.pk]})
+        staff_client.post(url, {"action": "action_refuse", "_selected_action": [second.pk]})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("accepted", "refused")
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert subjects == [
+        "Inscription acceptée : Léa à Accueil de loisirs du mercredi",
+        "Inscription refusée : Hugo à Accueil de loisirs du mercredi",
+    ]
