@@ -8,6 +8,10 @@ class FacturesConfig(AppConfig):
 
     def ready(self) -> None:
         from espace_famille.registry import MenuEntry, register_menu
+        from factures import demo  # noqa: F401  (registers the demo steps)
+        from factures.rules import overdue_balance_rule
+        from factures.selectors import invoices_to_pay_count
+        from reservations.rules import register_booking_rule
 
         register_menu(
             MenuEntry(
@@ -17,5 +21,8 @@ class FacturesConfig(AppConfig):
                 url_name="factures:index",
                 order=40,
                 icon="factures",
+                badge=invoices_to_pay_count,
+                badge_label=_("factures à payer"),
             )
         )
+        register_booking_rule(overdue_balance_rule)

@@ -5,4 +5,9 @@ from factures import views
 app_name = "factures"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<int:pk>/pdf/", views.pdf, name="pdf"),
+    path("paiement/", views.pay, name="pay"),
+    path("paiement/<str:reference>/sandbox/", views.sandbox_checkout, name="sandbox_checkout"),
+    path("paiement/<str:reference>/retour/", views.payment_return, name="payment_return"),
+    path("notifications/<str:provider>/", views.notification, name="payment_notification"),
 ]

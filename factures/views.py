@@ -1,12 +1,182 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+"""Mes factures: the invoice list, PDF downloads and the online payment of several invoices."""
 
-from espace_famille.access import family_required
+from __future__ import annotations
+
+import logging
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from espace_famille.access import family_required, get_for_family
+from factures import selectors, services
+from factures.forms import InvoiceFilterForm
+from factures.models import Invoice, Payment
+from factures.payments import NotificationRejected, get_provider, provider_names
+from factures.payments.sandbox import build_notification
+
+logger = logging.getLogger(__name__)
+PAGE_SIZE = 25
 
 
 @require_GET
 @family_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/upcoming.html", {"title": _("Mes factures")})
+    family = request.family  # type: ignore[attr-defined]
+    form = InvoiceFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    settled = data.get("etat") == "soldees"
+    invoices = selectors.invoices_for_family(
+        family, settled=settled, start=data.get("du"), end=data.get("au")
+    )
+    page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "factures/index.html",
+        {
+            "form": form,
+            "settled": settled,
+            "page": page,
+            "today": timezone.localdate(),
+            "query": query.urlencode(),
+            "lock_minutes": services.payment_lock_minutes(),
+        },
+    )
+
+
+@require_GET
+@family_required
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = get_for_family(Invoice, request.family, pk=pk)  # type: ignore[attr-defined]
+    if not invoice.pdf:
+        invoice = services.invoice_pdf_store(invoice_id=invoice.pk)
+    return FileResponse(
+        default_storage.open(invoice.pdf.name, "rb"),
+        filename=f"{invoice.number}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def _posted_total(request: HttpRequest) -> Decimal | None:
+    raw = request.POST.get("montant")
+    if raw in (None, ""):
+        return None
+    try:
+        return Decimal(str(raw).replace(",", "."))
+    except InvalidOperation as exc:
+        raise ValidationError(_("Montant illisible.")) from exc
+
+
+@require_POST
+@family_required
+def pay(request: HttpRequest) -> HttpResponse:
+    family = request.family  # type: ignore[attr-defined]
+    try:
+        invoice_ids = [int(value) for value in request.POST.getlist("factures")]
+    except ValueError as exc:
+        raise Http404 from exc
+    provider = get_provider()
+    try:
+        payment = services.payment_start(
+            family=family,
+            invoice_ids=invoice_ids,
+            user=request.user,
+            provider=provider.name,
+            expected_total=_posted_total(request),
+            request=request,
+        )
+    except Invoice.DoesNotExist as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect("factures:index")
+    try:
+        url = provider.start(payment, request=request)
+    except Exception:
+        logger.exception("payment %s could not start", payment.reference)
+        services.payment_fail(payment_id=payment.pk, reason="provider unavailable")
+        messages.error(
+            request, _("Le service de paiement est indisponible. Réessayez dans un moment.")
+        )
+        return redirect("factures:index")
+    return redirect(url)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@family_required
+def sandbox_checkout(request: HttpRequest, reference: str) -> HttpResponse:
+    provider = get_provider("sandbox")
+    if not provider.is_enabled():
+        raise Http404
+    payment = get_for_family(
+        Payment.objects.prefetch_related("invoices"),
+        request.family,  # type: ignore[attr-defined]
+        reference=reference,
+        provider=provider.name,
+    )
+    if request.method == "POST" and payment.status == Payment.Status.PENDING:
+        body, signature = build_notification(payment, paid=request.POST.get("action") == "payer")
+        provider.handle_notification(body, {"X-Sandbox-Signature": signature})
+        return redirect("factures:payment_return", reference=payment.reference)
+    if payment.status != Payment.Status.PENDING:
+        return redirect("factures:payment_return", reference=payment.reference)
+    return render(request, "factures/sandbox_checkout.html", {"payment": payment})
+
+
+@never_cache
+@require_GET
+@family_required
+def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
+    """Where the provider sends the parent back; it shows what the provider confirmed."""
+    payment = get_for_family(Payment, request.family, reference=reference)  # type: ignore[attr-defined]
+    if payment.status == Payment.Status.PENDING and payment.provider in provider_names():
+        try:
+            get_provider(payment.provider).refresh(payment)
+        except Exception:
+            logger.exception("payment %s could not be looked up", payment.reference)
+        payment.refresh_from_db()
+        if payment.status == Payment.Status.PENDING and request.GET.get("annule"):
+            payment = services.payment_fail(
+                payment_id=payment.pk, status=Payment.Status.CANCELLED, reason="cancelled by parent"
+            )
+    invoices = payment.invoices.order_by("number")
+    return render(
+        request, "factures/payment_result.html", {"payment": payment, "invoices": invoices}
+    )
+
+
+@csrf_exempt
+@require_POST
+def notification(request: HttpRequest, provider: str) -> HttpResponse:
+    """Signed notifications from a payment provider: 400 and no change when not genuine."""
+    if provider not in provider_names():
+        raise Http404
+    handler = get_provider(provider)
+    if not handler.is_enabled():
+        raise Http404
+    try:
+        status = handler.handle_notification(request.body, dict(request.headers))
+    except NotificationRejected as exc:
+        logger.warning("%s notification rejected: %s", provider, exc)
+        return HttpResponseBadRequest("rejected\n", content_type="text/plain")
+    return JsonResponse({"status": status})

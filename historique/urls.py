@@ -5,4 +5,5 @@ from historique import views
 app_name = "historique"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("paiements/", views.payments, name="paiements"),
 ]

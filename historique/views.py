@@ -1,12 +1,52 @@
+"""Historique: the family's connections to the portal and its online payments."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from espace_famille.access import family_required
+from factures.selectors import online_payments_for_family
+from historique.forms import PeriodForm
+from historique.selectors import MONTH, Period, logins_for_family, period_for
+
+PAGE_SIZE = 20
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, Period]:
+    form = PeriodForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    kind = data.get("periode") or MONTH
+    return form, period_for(kind, data.get("date") or timezone.localdate())
+
+
+def _render(request: HttpRequest, tab: str, queryset, form: PeriodForm, period: Period):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        f"historique/{tab}.html",
+        {"form": form, "period": period, "page": page, "tab": tab},
+    )
 
 
 @require_GET
 @family_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/upcoming.html", {"title": _("Historique")})
+    form, period = _period(request)
+    logins = logins_for_family(request.family, period)  # type: ignore[attr-defined]
+    return _render(request, "connexions", logins, form, period)
+
+
+@require_GET
+@family_required
+def payments(request: HttpRequest) -> HttpResponse:
+    form, period = _period(request)
+    queryset = online_payments_for_family(
+        request.family,  # type: ignore[attr-defined]
+        start=period.start,
+        end=period.end,
+    )
+    return _render(request, "paiements", queryset, form, period)

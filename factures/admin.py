@@ -1,0 +1,369 @@
+"""Billing in the admin: tariffs, the billing run, invoices (read-only), payments and refunds."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from factures import services
+from factures.billing import billing_run
+from factures.forms import CreditNoteForm, OfflinePaymentForm
+from factures.models import (
+    BillingSettings,
+    Invoice,
+    InvoiceLine,
+    ManualCharge,
+    Payment,
+    PaymentAllocation,
+    ProviderEvent,
+    Tariff,
+)
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(BillingSettings)
+class BillingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "payment_due_days", "overdue_threshold"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not BillingSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Tariff)
+class TariffAdmin(admin.ModelAdmin):
+    list_display = ["unit", "price", "valid_from", "valid_until", "qf_min", "qf_max"]
+    list_filter = ["unit__activity", "valid_from"]
+    search_fields = ["unit__name", "unit__activity__name"]
+    list_select_related = ["unit__activity"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "unit":
+            formfield.queryset = formfield.queryset.select_related("activity")
+        return formfield
+
+
+@admin.register(ManualCharge)
+class ManualChargeAdmin(admin.ModelAdmin):
+    list_display = ["date", "family", "member", "label", "quantity", "unit_price", "line"]
+    list_filter = ["date"]
+    search_fields = ["family__name", "label"]
+    list_select_related = ["family", "member", "line__invoice"]
+    autocomplete_fields = ["family", "member"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None or obj.line_id is None
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is None or obj.line_id is None
+
+
+class InvoiceLineInline(ReadOnlyMixin, admin.TabularInline):
+    model = InvoiceLine
+    fields = ["member_name", "label", "quantity", "unit_price", "amount"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class AllocationInline(ReadOnlyMixin, admin.TabularInline):
+    model = PaymentAllocation
+    fields = ["payment", "invoice", "amount", "applied"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class BillingRunForm(forms.Form):
+    month = forms.DateField(
+        label=_("Mois à facturer"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=_("Les réservations déjà facturées ne le sont jamais deux fois."),
+    )
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "kind",
+        "family",
+        "period_start",
+        "issued_on",
+        "due_date",
+        "total",
+        "balance_display",
+        "pdf_link",
+    ]
+    list_filter = ["kind", "issued_on", "due_date"]
+    search_fields = ["number", "family__name", "household_name"]
+    list_select_related = ["family"]
+    date_hierarchy = "issued_on"
+    show_full_result_count = False
+    inlines = [InvoiceLineInline, AllocationInline]
+    readonly_fields = [
+        "number",
+        "kind",
+        "family",
+        "corrects",
+        "household_name",
+        "household_address",
+        "period_start",
+        "period_end",
+        "issued_on",
+        "due_date",
+        "total",
+        "amount_settled",
+        "settled_at",
+        "pdf_sha256",
+        "issued_by",
+        "staff_actions",
+    ]
+    exclude = ["pdf"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.method == "GET" and super().has_change_permission(request, obj)
+
+    @admin.display(description=_("solde"))
+    def balance_display(self, obj: Invoice) -> str:
+        return f"{obj.balance} €"
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj: Invoice) -> str:
+        return format_html(
+            '<a href="{}">PDF</a>', reverse("admin:factures_invoice_pdf", args=[obj.pk])
+        )
+
+    @admin.display(description=_("actions"))
+    def staff_actions(self, obj: Invoice) -> str:
+        if obj.kind != Invoice.Kind.INVOICE or obj.is_settled:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a>',
+            reverse("admin:factures_invoice_payment", args=[obj.pk]),
+            gettext("Enregistrer un règlement"),
+            reverse("admin:factures_invoice_credit_note", args=[obj.pk]),
+            gettext("Émettre un avoir"),
+        )
+
+    def get_urls(self):
+        extra = [
+            path(
+                "facturer/",
+                self.admin_site.admin_view(self.billing_run_view),
+                name="factures_invoice_billing_run",
+            ),
+            path(
+                "<int:pk>/reglement/",
+                self.admin_site.admin_view(self.payment_view),
+                name="factures_invoice_payment",
+            ),
+            path(
+                "<int:pk>/avoir/",
+                self.admin_site.admin_view(self.credit_note_view),
+                name="factures_invoice_credit_note",
+            ),
+            path(
+                "<int:pk>/pdf/",
+                self.admin_site.admin_view(self.pdf_view),
+                name="factures_invoice_pdf",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "billing_run_url": reverse("admin:factures_invoice_billing_run"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def _form_page(self, request, title, form, obj=None) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "object": obj,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/factures/form_page.html", context)
+
+    def billing_run_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request) or not request.user.has_perm(
+            "factures.add_invoice"
+        ):
+            raise PermissionDenied
+        form = BillingRunForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            result = billing_run(month=form.cleaned_data["month"], user=request.user)
+            self.message_user(
+                request,
+                gettext("%(count)s facture(s) émise(s), total %(total)s €.")
+                % {"count": len(result.invoices), "total": result.total},
+                messages.SUCCESS,
+            )
+            if result.missing_tariffs:
+                self.message_user(
+                    request,
+                    gettext(
+                        "%(count)s réservation(s) non facturée(s), faute de tarif pour : %(units)s"
+                    )
+                    % {
+                        "count": result.skipped_bookings,
+                        "units": ", ".join(sorted(result.missing_tariffs)),
+                    },
+                    messages.WARNING,
+                )
+            return HttpResponseRedirect(reverse("admin:factures_invoice_changelist"))
+        return self._form_page(request, gettext("Facturer un mois"), form)
+
+    def payment_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        invoice = get_object_or_404(Invoice, pk=pk)
+        if not request.user.has_perm("factures.add_payment"):
+            raise PermissionDenied
+        form = OfflinePaymentForm(request.POST or None, initial={"amount": invoice.balance})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.payment_record_offline(
+                    invoice=invoice, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error("amount", exc)
+            else:
+                self.message_user(request, gettext("Règlement enregistré."), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:factures_invoice_change", args=[pk]))
+        return self._form_page(
+            request,
+            gettext("Règlement de la facture %(number)s") % {"number": invoice.number},
+            form,
+            invoice,
+        )
+
+    def credit_note_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        invoice = get_object_or_404(Invoice, pk=pk)
+        if not request.user.has_perm("factures.add_invoice"):
+            raise PermissionDenied
+        form = CreditNoteForm(request.POST or None, initial={"amount": invoice.balance})
+        if request.method == "POST" and form.is_valid():
+            try:
+                note = services.credit_note_issue(
+                    invoice=invoice, user=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error("amount", exc)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Avoir %(number)s émis.") % {"number": note.number},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:factures_invoice_change", args=[pk]))
+        return self._form_page(
+            request,
+            gettext("Avoir sur la facture %(number)s") % {"number": invoice.number},
+            form,
+            invoice,
+        )
+
+    def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from django.core.files.storage import default_storage
+        from django.http import FileResponse
+
+        invoice = get_object_or_404(Invoice, pk=pk)
+        if not invoice.pdf:
+            invoice = services.invoice_pdf_store(invoice_id=invoice.pk)
+        return FileResponse(
+            default_storage.open(invoice.pdf.name, "rb"),
+            filename=f"{invoice.number}.pdf",
+            content_type="application/pdf",
+        )
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "created_at",
+        "family",
+        "method",
+        "provider",
+        "amount",
+        "status",
+        "needs_refund",
+    ]
+    list_filter = ["status", "method", "provider", "needs_refund", "created_at"]
+    search_fields = ["reference", "provider_reference", "family__name"]
+    list_select_related = ["family"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    inlines = [AllocationInline]
+    readonly_fields = [
+        "family",
+        "method",
+        "provider",
+        "reference",
+        "provider_reference",
+        "amount",
+        "currency",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "created_by",
+        "needs_refund",
+        "note",
+    ]
+    actions = ["mark_refunded"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # offline payments: from the invoice, "Enregistrer un règlement"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Marquer comme remboursés"), permissions=["change"])
+    def mark_refunded(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:
+        count = queryset.filter(needs_refund=True).update(needs_refund=False)
+        self.message_user(
+            request, gettext("%(count)s paiement(s) marqué(s) remboursé(s).") % {"count": count}
+        )
+
+
+@admin.register(ProviderEvent)
+class ProviderEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["received_at", "provider", "event_type", "event_id", "status", "payment"]
+    list_filter = ["provider", "status", "event_type"]
+    search_fields = ["event_id", "payment__reference"]
+    list_select_related = ["payment"]
+    show_full_result_count = False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_staff and super().has_view_permission(request, obj)

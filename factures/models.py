@@ -1,0 +1,464 @@
+"""Billing: tariffs, invoices and credit notes, their lines, payments and provider events."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+ZERO = Decimal("0.00")
+
+
+class BillingSettings(models.Model):
+    """The structure's billing settings (a single row, edited by staff in the admin)."""
+
+    payment_due_days = models.PositiveSmallIntegerField(_("délai de paiement (jours)"), default=30)
+    overdue_threshold = models.DecimalField(
+        _("seuil d'impayés bloquant les réservations"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+        help_text=_(
+            "Laisser vide pour ne jamais bloquer. Au-delà de ce montant échu et non réglé, "
+            "les nouvelles réservations de la famille sont refusées."
+        ),
+    )
+    payment_instructions = models.TextField(
+        _("modes de paiement"),
+        blank=True,
+        default=_(
+            "En ligne sur l'Espace famille, par chèque à l'ordre de la structure, en espèces, "
+            "par CESU ou par virement (coordonnées bancaires ci-dessous)."
+        ),
+        help_text=_("Imprimés sur chaque facture, rubrique « Comment payer »."),
+    )
+
+    class Meta:
+        verbose_name = _("réglages de facturation")
+        verbose_name_plural = _("réglages de facturation")
+
+    def __str__(self) -> str:
+        return str(_("Réglages de facturation"))
+
+    @classmethod
+    def current(cls) -> BillingSettings:
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class Tariff(models.Model):
+    """The price of one unit of an activity, for a period and optionally a QF bracket."""
+
+    unit = models.ForeignKey(
+        "inscriptions.Unit",
+        verbose_name=_("unité"),
+        related_name="tariffs",
+        on_delete=models.PROTECT,
+    )
+    price = models.DecimalField(
+        _("prix unitaire (€)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO)],
+    )
+    valid_from = models.DateField(_("valable du"))
+    valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    qf_min = models.PositiveIntegerField(
+        _("quotient familial minimum"),
+        null=True,
+        blank=True,
+        help_text=_("Laisser vide : pas de minimum."),
+    )
+    qf_max = models.PositiveIntegerField(
+        _("quotient familial maximum"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Laisser vide : pas de maximum. Une famille sans quotient familial connu paie le "
+            "tarif sans maximum."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("tarif")
+        verbose_name_plural = _("tarifs")
+        ordering = ["unit", "valid_from", "qf_min"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="factures_tariff_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(qf_min__isnull=True)
+                | Q(qf_max__isnull=True)
+                | Q(qf_max__gte=F("qf_min")),
+                name="factures_tariff_bracket",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.price} €"
+
+    def applies(self, day: datetime.date, qf: int | None) -> bool:
+        if day < self.valid_from or (self.valid_until and day > self.valid_until):
+            return False
+        if qf is None:
+            return self.qf_max is None
+        return (self.qf_min is None or qf >= self.qf_min) and (
+            self.qf_max is None or qf <= self.qf_max
+        )
+
+
+class InvoiceCounter(models.Model):
+    """The last number used in a year; locked with select_for_update to allocate the next."""
+
+    year = models.PositiveSmallIntegerField(_("année"), unique=True)
+    last_number = models.PositiveIntegerField(_("dernier numéro"), default=0)
+
+    class Meta:
+        verbose_name = _("compteur de factures")
+        verbose_name_plural = _("compteurs de factures")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class InvoiceQuerySet(models.QuerySet["Invoice"]):
+    def to_pay(self) -> InvoiceQuerySet:
+        return self.filter(kind=Invoice.Kind.INVOICE, total__gt=F("amount_settled"))
+
+    def settled(self) -> InvoiceQuerySet:
+        return self.exclude(kind=Invoice.Kind.INVOICE, total__gt=F("amount_settled"))
+
+
+class Invoice(models.Model):
+    """An invoice or a credit note, issued once and never changed or deleted."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Facture")
+        CREDIT_NOTE = "credit_note", _("Avoir")
+
+    # Fields that may change after issue: what has been settled, and the stored PDF.
+    MUTABLE_FIELDS = frozenset({"amount_settled", "settled_at", "pdf", "pdf_sha256"})
+
+    number = models.CharField(_("numéro"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(
+        _("type"), max_length=12, choices=Kind.choices, default=Kind.INVOICE, editable=False
+    )
+    family = models.ForeignKey(
+        "famille.Family",
+        verbose_name=_("famille"),
+        related_name="invoices",
+        on_delete=models.PROTECT,
+    )
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("facture corrigée"),
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        on_delete=models.PROTECT,
+    )
+    # The household as it was when the invoice was issued.
+    household_name = models.CharField(_("foyer"), max_length=200)
+    household_address = models.TextField(_("adresse du foyer"), blank=True)
+    period_start = models.DateField(_("début de période"))
+    period_end = models.DateField(_("fin de période"))
+    issued_on = models.DateField(_("émise le"))
+    due_date = models.DateField(_("échéance"))
+    total = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    amount_settled = models.DecimalField(
+        _("montant réglé"), max_digits=10, decimal_places=2, default=ZERO
+    )
+    settled_at = models.DateTimeField(_("soldée le"), null=True, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="factures/", blank=True, editable=False)
+    pdf_sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("émise par"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("facture")
+        verbose_name_plural = _("factures")
+        ordering = ["-issued_on", "-number"]
+        indexes = [models.Index(fields=["family", "issued_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="factures_invoice_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or not set(update_fields) <= self.MUTABLE_FIELDS:  # type: ignore[arg-type]
+                raise PermissionError("An issued invoice is never changed: issue a credit note.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
+        raise PermissionError("Invoices are never deleted: issue a credit note.")
+
+    @property
+    def balance(self) -> Decimal:
+        if self.kind == self.Kind.CREDIT_NOTE:
+            return ZERO
+        return max(self.total - self.amount_settled, ZERO)
+
+    @property
+    def is_settled(self) -> bool:
+        return self.balance == ZERO
+
+
+class InvoiceLine(models.Model):
+    """One line: a member's units of one activity at one unit price, or a manual amount."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("facture"), related_name="lines", on_delete=models.PROTECT
+    )
+    position = models.PositiveSmallIntegerField(_("rang"), default=0)
+    member = models.ForeignKey(
+        "famille.Member",
+        verbose_name=_("membre"),
+        null=True,
+        blank=True,
+        related_name="invoice_lines",
+        on_delete=models.SET_NULL,
+    )
+    member_name = models.CharField(_("bénéficiaire"), max_length=200, blank=True)
+    label = models.CharField(_("libellé"), max_length=250)
+    quantity = models.DecimalField(_("quantité"), max_digits=8, decimal_places=2)
+    unit_price = models.DecimalField(_("prix unitaire"), max_digits=8, decimal_places=2)
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("ligne de facture")
+        verbose_name_plural = _("lignes de facture")
+        ordering = ["invoice", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise PermissionError("Invoice lines are never changed.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
+        raise PermissionError("Invoice lines are never deleted.")
+
+
+class BilledBooking(models.Model):
+    """A booking billed on an invoice line; the unique booking makes a re-run bill nothing twice."""
+
+    booking = models.OneToOneField(
+        "reservations.Booking",
+        verbose_name=_("réservation"),
+        related_name="billed",
+        on_delete=models.PROTECT,
+    )
+    line = models.ForeignKey(
+        InvoiceLine,
+        verbose_name=_("ligne de facture"),
+        related_name="billed_bookings",
+        on_delete=models.PROTECT,
+    )
+
+    class Meta:
+        verbose_name = _("réservation facturée")
+        verbose_name_plural = _("réservations facturées")
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} → {self.line_id}"
+
+
+class ManualCharge(models.Model):
+    """A charge added by staff, billed on the family's next invoice of the billing run."""
+
+    family = models.ForeignKey(
+        "famille.Family",
+        verbose_name=_("famille"),
+        related_name="manual_charges",
+        on_delete=models.PROTECT,
+    )
+    member = models.ForeignKey(
+        "famille.Member",
+        verbose_name=_("membre"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    date = models.DateField(_("date"))
+    label = models.CharField(_("libellé"), max_length=250)
+    quantity = models.DecimalField(_("quantité"), max_digits=8, decimal_places=2, default=1)
+    unit_price = models.DecimalField(_("prix unitaire"), max_digits=8, decimal_places=2)
+    line = models.OneToOneField(
+        InvoiceLine,
+        verbose_name=_("ligne de facture"),
+        null=True,
+        blank=True,
+        related_name="manual_charge",
+        on_delete=models.PROTECT,
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("ligne manuelle")
+        verbose_name_plural = _("lignes manuelles")
+        ordering = ["-date", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Payment(models.Model):
+    """One attempt to pay (online) or one payment recorded by staff (offline)."""
+
+    class Method(models.TextChoices):
+        ONLINE = "online", _("Paiement en ligne")
+        CHEQUE = "cheque", _("Chèque")
+        CASH = "cash", _("Espèces")
+        CESU = "cesu", _("CESU")
+        TRANSFER = "transfer", _("Virement")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En cours")
+        SUCCEEDED = "succeeded", _("Réussi")
+        FAILED = "failed", _("Échoué")
+        CANCELLED = "cancelled", _("Annulé")
+
+    family = models.ForeignKey(
+        "famille.Family",
+        verbose_name=_("famille"),
+        related_name="payments",
+        on_delete=models.PROTECT,
+    )
+    invoices = models.ManyToManyField(
+        Invoice,
+        verbose_name=_("factures"),
+        through="PaymentAllocation",
+        related_name="payments",
+    )
+    method = models.CharField(_("mode"), max_length=10, choices=Method.choices)
+    provider = models.CharField(_("prestataire"), max_length=20, blank=True)
+    reference = models.CharField(_("référence"), max_length=40, unique=True)
+    provider_reference = models.CharField(
+        _("référence chez le prestataire"), max_length=255, blank=True, db_index=True
+    )
+    amount = models.DecimalField(
+        _("montant"), max_digits=10, decimal_places=2, validators=[MinValueValidator(ZERO)]
+    )
+    currency = models.CharField(_("devise"), max_length=3, default="EUR")
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("commencé le"), db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    needs_refund = models.BooleanField(
+        _("à rembourser"),
+        default=False,
+        help_text=_("Paiement reçu pour des factures déjà soldées, ou montant inattendu."),
+    )
+    note = models.TextField(_("remarque"), blank=True)
+
+    class Meta:
+        verbose_name = _("paiement")
+        verbose_name_plural = _("paiements")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["family", "method", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.amount} €"
+
+    @property
+    def amount_cents(self) -> int:
+        return int((self.amount * 100).to_integral_value())
+
+    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
+        raise PermissionError("Payments are never deleted.")
+
+
+class PaymentAllocation(models.Model):
+    """The part of a payment that settles one invoice (its whole balance when paid online)."""
+
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("paiement"), related_name="allocations", on_delete=models.PROTECT
+    )
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("facture"), related_name="allocations", on_delete=models.PROTECT
+    )
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    applied = models.BooleanField(_("imputé"), default=False)
+
+    class Meta:
+        verbose_name = _("imputation")
+        verbose_name_plural = _("imputations")
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "invoice"], name="factures_allocation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.amount}"
+
+
+class ProviderEvent(models.Model):
+    """A notification received from a payment provider, stored once by its event id."""
+
+    class Status(models.TextChoices):
+        PROCESSED = "processed", _("Traité")
+        IGNORED = "ignored", _("Ignoré")
+        REJECTED = "rejected", _("Refusé")
+
+    provider = models.CharField(_("prestataire"), max_length=20)
+    event_id = models.CharField(_("identifiant"), max_length=255)
+    event_type = models.CharField(_("type"), max_length=100)
+    payment = models.ForeignKey(
+        Payment,
+        verbose_name=_("paiement"),
+        null=True,
+        blank=True,
+        related_name="events",
+        on_delete=models.PROTECT,
+    )
+    status = models.CharField(_("traitement"), max_length=10, choices=Status.choices)
+    detail = models.CharField(_("détail"), max_length=300, blank=True)
+    received_at = models.DateTimeField(_("reçu le"), auto_now_add=True)
+    payload = models.JSONField(_("contenu"), default=dict)
+
+    class Meta:
+        verbose_name = _("notification du prestataire")
+        verbose_name_plural = _("notifications des prestataires")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_id"], name="factures_provider_event_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_id}"

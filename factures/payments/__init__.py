@@ -1,0 +1,63 @@
+"""Payment providers behind one small interface, looked up in a dict registry.
+
+A provider turns a prepared `Payment` into the URL of its hosted page (`start`), checks the
+notifications it sends (`handle_notification`: signature, then amount, currency and reference,
+through `services.payment_confirm`), and may look a payment up when the parent comes back
+(`refresh`). Preparing a payment moves no money.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from factures.models import Payment
+
+
+class NotificationRejected(Exception):
+    """A notification that is not from the provider (bad signature, unreadable body)."""
+
+
+class PaymentProvider:
+    name = ""
+
+    def is_enabled(self) -> bool:
+        return getattr(settings, "PAYMENT_PROVIDER", "sandbox") == self.name
+
+    def start(self, payment: Payment, *, request: HttpRequest) -> str:
+        """Return the URL of the provider's page where the parent pays."""
+        raise NotImplementedError
+
+    def handle_notification(self, body: bytes, headers: dict[str, str]) -> str:
+        """Verify and process one notification; return the ProviderEvent status.
+
+        Raise NotificationRejected when it is not from the provider (answered 400).
+        """
+        raise NotImplementedError
+
+    def refresh(self, payment: Payment) -> None:
+        """Ask the provider about a pending payment (when the parent comes back)."""
+
+
+_providers: dict[str, type[PaymentProvider]] = {}
+
+
+def register(cls: type[PaymentProvider]) -> type[PaymentProvider]:
+    _providers[cls.name] = cls
+    return cls
+
+
+def get_provider(name: str | None = None) -> PaymentProvider:
+    name = name or getattr(settings, "PAYMENT_PROVIDER", "sandbox")
+    return _providers[name]()
+
+
+def provider_names() -> list[str]:
+    return list(_providers)
+
+
+from factures.payments import sandbox, stripe_checkout  # noqa: E402, F401  (register them)

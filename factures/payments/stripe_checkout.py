@@ -1,0 +1,131 @@
+"""Stripe Checkout through the official SDK (`stripe.StripeClient`).
+
+A payment is confirmed by the signed `checkout.session.completed` webhook or by retrieving the
+session when the parent comes back, whichever comes first (confirmation is idempotent).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING, Any
+
+import stripe
+from django.conf import settings
+from django.urls import reverse
+
+from factures.models import Payment, ProviderEvent
+from factures.payments import NotificationRejected, PaymentProvider, register
+from factures.payments.events import event_process
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+def stripe_client() -> stripe.StripeClient:
+    base = getattr(settings, "STRIPE_API_BASE", "")
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        base_addresses={"api": base} if base else None,  # type: ignore[arg-type]
+        max_network_retries=int(getattr(settings, "STRIPE_MAX_NETWORK_RETRIES", 2)),
+    )
+
+
+def _invoice_numbers(payment: Payment) -> str:
+    return ", ".join(payment.invoices.order_by("number").values_list("number", flat=True))
+
+
+@register
+class StripeProvider(PaymentProvider):
+    name = "stripe"
+
+    def start(self, payment: Payment, *, request: HttpRequest) -> str:
+        from factures import services
+
+        back = request.build_absolute_uri(
+            reverse("factures:payment_return", args=[payment.reference])
+        )
+        session = stripe_client().v1.checkout.sessions.create(
+            params={
+                "mode": "payment",
+                "client_reference_id": payment.reference,
+                "metadata": {"payment_reference": payment.reference},
+                "line_items": [
+                    {
+                        "quantity": 1,
+                        "price_data": {
+                            "currency": payment.currency.lower(),
+                            "unit_amount": payment.amount_cents,
+                            "product_data": {"name": f"Factures {_invoice_numbers(payment)}"},
+                        },
+                    }
+                ],
+                # Stripe's minimum is 30 minutes; after that the session expires (webhook).
+                "expires_at": int(time.time()) + 60 * max(30, services.payment_lock_minutes()),
+                "success_url": back + "?session_id={CHECKOUT_SESSION_ID}",
+                "cancel_url": back + "?annule=1",
+            },
+            options={"idempotency_key": payment.reference},
+        )
+        services.payment_set_provider_reference(payment=payment, provider_reference=session.id)
+        return str(session.url)
+
+    def handle_notification(self, body: bytes, headers: dict[str, str]) -> str:
+        try:
+            event = stripe.Webhook.construct_event(
+                body, headers.get("Stripe-Signature", ""), settings.STRIPE_WEBHOOK_SECRET
+            )
+        except (ValueError, stripe.SignatureVerificationError) as exc:
+            raise NotificationRejected(str(exc)) from exc
+        session = event.data.object.to_dict()  # StripeObject is not a dict in SDK 16
+        reference = session.get("client_reference_id") or (session.get("metadata") or {}).get(
+            "payment_reference", ""
+        )
+
+        def handle(payment: Payment) -> str:
+            return self._apply(payment, event.type, session)
+
+        return event_process(
+            provider=self.name,
+            event_id=event.id,
+            event_type=event.type,
+            payload=json.loads(body),
+            reference=str(reference or ""),
+            handler=handle,
+        )
+
+    def refresh(self, payment: Payment) -> None:
+        if payment.status != Payment.Status.PENDING or not payment.provider_reference:
+            return
+        session = (
+            stripe_client().v1.checkout.sessions.retrieve(payment.provider_reference).to_dict()
+        )
+        if session.get("status") == "complete":
+            self._apply(payment, "checkout.session.completed", session)
+        elif session.get("status") == "expired":
+            self._apply(payment, "checkout.session.expired", session)
+
+    def _apply(self, payment: Payment, event_type: str, session: dict[str, Any]) -> str:
+        from factures import services
+
+        if payment.provider_reference and session.get("id") != payment.provider_reference:
+            return ProviderEvent.Status.REJECTED
+        paid = session.get("payment_status") in ("paid", "no_payment_required")
+        if event_type == "checkout.session.completed" and not paid:
+            return ProviderEvent.Status.IGNORED  # delayed method: wait for async_payment_*
+        if event_type in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
+            services.payment_confirm(
+                payment_id=payment.pk,
+                amount_cents=int(session.get("amount_total") or 0),
+                currency=str(session.get("currency") or ""),
+            )
+            return ProviderEvent.Status.PROCESSED
+        if event_type == "checkout.session.async_payment_failed":
+            services.payment_fail(payment_id=payment.pk, reason="async payment failed")
+            return ProviderEvent.Status.PROCESSED
+        if event_type == "checkout.session.expired":
+            services.payment_fail(
+                payment_id=payment.pk, status=Payment.Status.CANCELLED, reason="session expired"
+            )
+            return ProviderEvent.Status.PROCESSED
+        return ProviderEvent.Status.IGNORED

@@ -1,0 +1,25 @@
+"""The booking rule factures adds: no new booking while the overdue balance is too high."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from factures.models import BillingSettings
+from factures.selectors import overdue_balance
+
+
+def overdue_balance_rule(*, member: Any, opening: Any, user: Any) -> str | None:
+    threshold = BillingSettings.current().overdue_threshold
+    if threshold is None:
+        return None
+    owed = overdue_balance(member.family_id)
+    if owed <= threshold:
+        return None
+    return _(
+        "Réservation impossible : vos factures échues non réglées s'élèvent à %(owed)s €, "
+        "au-delà du seuil de %(threshold)s € fixé par la structure. Réglez-les dans "
+        "Mes factures (%(url)s)."
+    ) % {"owed": owed, "threshold": threshold, "url": reverse("factures:index")}

@@ -1,0 +1,85 @@
+"""Reads shared by the views, the dashboard badge, the booking rule and historique."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import (
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Sum,
+)
+from django.utils import timezone
+
+from factures.models import ZERO, Invoice, Payment, PaymentAllocation
+from factures.services import payment_lock_minutes
+
+if TYPE_CHECKING:
+    from famille.models import Family
+
+
+def invoices_for_family(
+    family: Family,
+    *,
+    settled: bool = False,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Invoice]:
+    """The family's invoices to pay (or settled ones and credit notes), with `being_paid`."""
+    now = now or timezone.now()
+    base = Invoice.objects.filter(family=family)
+    invoices = base.settled() if settled else base.to_pay()
+    if start:
+        invoices = invoices.filter(period_end__gte=start)
+    if end:
+        invoices = invoices.filter(period_start__lte=end)
+    since = now - datetime.timedelta(minutes=payment_lock_minutes())
+    being_paid = PaymentAllocation.objects.filter(
+        invoice=OuterRef("pk"),
+        payment__status=Payment.Status.PENDING,
+        payment__created_at__gt=since,
+    )
+    return invoices.annotate(being_paid=Exists(being_paid)).order_by("-issued_on", "-number")
+
+
+def invoices_to_pay_count(family: Family) -> int:
+    """Dashboard badge: one query."""
+    return Invoice.objects.filter(family=family).to_pay().count()
+
+
+def overdue_balance(family_id: int, *, today: datetime.date | None = None) -> Decimal:
+    """What the household owes on invoices past their due date (one query)."""
+    today = today or timezone.localdate()
+    owed = ExpressionWrapper(
+        F("total") - F("amount_settled"), output_field=DecimalField(max_digits=12, decimal_places=2)
+    )
+    total = (
+        Invoice.objects.filter(family_id=family_id, due_date__lt=today)
+        .to_pay()
+        .aggregate(owed=Sum(owed))["owed"]
+    )
+    return total or ZERO
+
+
+def online_payments_for_family(
+    family: Family, *, start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Payment]:
+    """The family's online payments started in [start, end), with their invoices' numbers."""
+    return (
+        Payment.objects.filter(
+            family=family,
+            method=Payment.Method.ONLINE,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .prefetch_related(Prefetch("invoices", queryset=Invoice.objects.order_by("number")))
+        .order_by("-created_at", "-pk")
+    )

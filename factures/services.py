@@ -1,0 +1,493 @@
+"""Billing services: numbers, invoices and credit notes, PDFs, payments and their confirmation."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from espace_famille import audit
+from espace_famille.emails import send_templated
+from factures.models import (
+    ZERO,
+    BillingSettings,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+)
+from factures.money import round_cents
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from famille.models import Family
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """A line to put on a new invoice."""
+
+    label: str
+    quantity: Decimal
+    unit_price: Decimal
+    member: Any = None
+    member_name: str = ""
+    booking_ids: tuple[int, ...] = ()
+    manual_charge_id: int | None = None
+
+    @property
+    def amount(self) -> Decimal:
+        return round_cents(self.quantity * self.unit_price)
+
+
+def payment_lock_minutes() -> int:
+    return int(getattr(settings, "PAYMENT_LOCK_MINUTES", 15))
+
+
+def family_recipients(family: Family) -> list[str]:
+    """The household's address and its active parent logins, without duplicates."""
+    emails = [family.email] if family.email else []
+    emails += list(family.logins.filter(is_active=True).values_list("email", flat=True))
+    return list(dict.fromkeys(e.lower() for e in emails if e))
+
+
+# Numbers -----------------------------------------------------------------------------------
+
+
+def invoice_number_allocate(*, year: int, count: int = 1) -> list[str]:
+    """Reserve the next `count` numbers of the year; call inside the transaction that uses them.
+
+    The year's counter row stays locked until that transaction ends, so numbers are gapless:
+    a rolled-back transaction gives its numbers back.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Allocate invoice numbers inside the transaction that uses them.")
+    counter = InvoiceCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:  # the year's first invoice
+        try:
+            with transaction.atomic():
+                InvoiceCounter.objects.create(year=year)
+        except IntegrityError:
+            pass  # another transaction created the row at the same moment
+        counter = InvoiceCounter.objects.select_for_update().get(year=year)
+    first = counter.last_number + 1
+    counter.last_number += count
+    counter.save(update_fields=["last_number"])
+    return [f"{year}-{n:06d}" for n in range(first, first + count)]
+
+
+# Invoices ----------------------------------------------------------------------------------
+
+
+def _household_address(family: Family) -> str:
+    payer = getattr(family, "payer_name", "")
+    town = " ".join(part for part in (family.postal_code, family.city) if part)
+    return "\n".join(part for part in (payer, family.address, town) if part)
+
+
+def invoice_issue(
+    *,
+    family: Family,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    lines: list[LineSpec],
+    user: Any = None,
+    issued_on: datetime.date | None = None,
+    kind: str = Invoice.Kind.INVOICE,
+    corrects: Invoice | None = None,
+    render_pdf: bool = True,
+    due_days: int | None = None,
+    request: HttpRequest | None = None,
+) -> Invoice:
+    """Issue one invoice (or credit note) with its lines; its PDF and email follow the commit."""
+    from factures.models import BilledBooking, ManualCharge
+
+    if not lines:
+        raise ValidationError(_("Une facture a au moins une ligne."))
+    issued_on = issued_on or timezone.localdate()
+    if due_days is None:
+        due_days = BillingSettings.current().payment_due_days
+    with transaction.atomic(savepoint=False):
+        (number,) = invoice_number_allocate(year=issued_on.year)
+        invoice = Invoice(
+            number=number,
+            kind=kind,
+            family=family,
+            corrects=corrects,
+            household_name=str(family),
+            household_address=_household_address(family),
+            period_start=period_start,
+            period_end=period_end,
+            issued_on=issued_on,
+            due_date=issued_on + datetime.timedelta(days=due_days),
+            total=sum((line.amount for line in lines), ZERO),
+            issued_by=user if user is not None and user.pk else None,
+        )
+        # The database enforces the unique number and the checks: no extra queries for them.
+        invoice.full_clean(exclude=["pdf"], validate_unique=False, validate_constraints=False)
+        invoice.save()
+        created = InvoiceLine.objects.bulk_create(
+            InvoiceLine(
+                invoice=invoice,
+                position=position,
+                member=spec.member,
+                member_name=spec.member_name or (str(spec.member) if spec.member else ""),
+                label=spec.label[:250],
+                quantity=spec.quantity,
+                unit_price=spec.unit_price,
+                amount=spec.amount,
+            )
+            for position, spec in enumerate(lines, start=1)
+        )
+        BilledBooking.objects.bulk_create(
+            BilledBooking(booking_id=booking_id, line=line)
+            for line, spec in zip(created, lines, strict=True)
+            for booking_id in spec.booking_ids
+        )
+        for line, spec in zip(created, lines, strict=True):
+            if spec.manual_charge_id:
+                ManualCharge.objects.filter(pk=spec.manual_charge_id, line=None).update(line=line)
+        summary = _("%(kind)s %(number)s émise : %(total)s €") % {
+            "kind": invoice.get_kind_display(),
+            "number": invoice.number,
+            "total": invoice.total,
+        }
+        audit.record(family, user, audit.Kind.INVOICE_ISSUED, summary, obj=invoice, request=request)
+        transaction.on_commit(lambda: _after_issue(invoice.pk, render_pdf=render_pdf))
+    return invoice
+
+
+def _after_issue(invoice_pk: int, *, render_pdf: bool) -> None:
+    if render_pdf:
+        try:
+            invoice_pdf_store(invoice_id=invoice_pk)
+        except Exception:  # the PDF view renders it on first download instead
+            logger.exception("PDF of invoice %s not rendered", invoice_pk)
+    invoice = Invoice.objects.select_related("family").get(pk=invoice_pk)
+    recipients = family_recipients(invoice.family)
+    if recipients:
+        send_templated(
+            "factures_invoice_issued",
+            to=recipients,
+            context={"invoice": invoice, "family": invoice.family},
+        )
+
+
+def credit_note_issue(
+    *, invoice: Invoice, amount: Decimal, reason: str, user: Any = None
+) -> Invoice:
+    """Correct an issued invoice: a credit note of `amount` that lowers its balance."""
+    amount = round_cents(Decimal(amount))
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if locked.kind != Invoice.Kind.INVOICE:
+            raise ValidationError(_("Un avoir ne se corrige pas par un avoir."))
+        if not ZERO < amount <= locked.balance:
+            raise ValidationError(
+                _("Le montant de l'avoir doit être positif et au plus le solde (%(balance)s €).")
+                % {"balance": locked.balance}
+            )
+        label = _("Avoir sur la facture %(number)s : %(reason)s") % {
+            "number": locked.number,
+            "reason": reason,
+        }
+        note = invoice_issue(
+            family=locked.family,
+            period_start=locked.period_start,
+            period_end=locked.period_end,
+            lines=[LineSpec(label=label, quantity=Decimal(1), unit_price=-amount)],
+            user=user,
+            kind=Invoice.Kind.CREDIT_NOTE,
+            corrects=locked,
+        )
+        _settle(locked, amount)
+    return note
+
+
+def _settle(invoice: Invoice, amount: Decimal) -> None:
+    invoice.amount_settled += amount
+    fields = ["amount_settled"]
+    if invoice.is_settled and invoice.settled_at is None:
+        invoice.settled_at = timezone.now()
+        fields.append("settled_at")
+    invoice.save(update_fields=fields)
+
+
+def invoice_pdf_store(*, invoice_id: int) -> Invoice:
+    """Render the invoice's PDF once and store it with its checksum; later calls reuse it."""
+    from factures.pdf import invoice_pdf_render
+
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().select_related("family").get(pk=invoice_id)
+        if invoice.pdf:
+            return invoice
+        _filename, _mimetype, content = invoice_pdf_render(invoice)
+        token = secrets.token_hex(8)
+        name = default_storage.save(
+            f"factures/{invoice.issued_on.year}/{invoice.number}-{token}.pdf",
+            ContentFile(content),
+        )
+        invoice.pdf.name = name
+        invoice.pdf_sha256 = hashlib.sha256(content).hexdigest()
+        invoice.save(update_fields=["pdf", "pdf_sha256"])
+    return invoice
+
+
+# Payments ----------------------------------------------------------------------------------
+
+
+def new_payment_reference() -> str:
+    return f"PAY-{secrets.token_hex(10).upper()}"
+
+
+def payment_start(
+    *,
+    family: Family,
+    invoice_ids: list[int],
+    user: Any,
+    provider: str,
+    expected_total: Decimal | None = None,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Payment:
+    """Create an online payment for the whole remaining balance of the family's invoices.
+
+    The amount is recomputed here; a posted total that differs (a partial payment) is refused,
+    as is an invoice already settled or being paid by an attempt younger than the lock.
+    """
+    now = now or timezone.now()
+    if not invoice_ids:
+        raise ValidationError(_("Cochez au moins une facture à payer."))
+    with transaction.atomic():
+        invoices = list(
+            Invoice.objects.select_for_update()
+            .filter(family=family, pk__in=set(invoice_ids))
+            .order_by("number")
+        )
+        if len(invoices) != len(set(invoice_ids)):
+            raise Invoice.DoesNotExist
+        if any(invoice.kind != Invoice.Kind.INVOICE or invoice.is_settled for invoice in invoices):
+            raise ValidationError(_("Une des factures cochées est déjà soldée."))
+        since = now - datetime.timedelta(minutes=payment_lock_minutes())
+        if PaymentAllocation.objects.filter(
+            invoice__in=invoices,
+            payment__status=Payment.Status.PENDING,
+            payment__created_at__gt=since,
+        ).exists():
+            raise ValidationError(
+                _(
+                    "Un paiement est déjà en cours pour une des factures cochées. "
+                    "Réessayez plus tard."
+                )
+            )
+        amount = sum((invoice.balance for invoice in invoices), ZERO)
+        if expected_total is not None and round_cents(expected_total) != amount:
+            raise ValidationError(
+                _("Le paiement partiel n'est pas autorisé : le montant est le solde des factures.")
+            )
+        payment = Payment(
+            family=family,
+            method=Payment.Method.ONLINE,
+            provider=provider,
+            reference=new_payment_reference(),
+            amount=amount,
+            created_at=now,
+            created_by=user,
+        )
+        payment.full_clean()
+        payment.save()
+        PaymentAllocation.objects.bulk_create(
+            PaymentAllocation(payment=payment, invoice=invoice, amount=invoice.balance)
+            for invoice in invoices
+        )
+        summary = _("Paiement en ligne de %(amount)s € commencé (%(numbers)s)") % {
+            "amount": amount,
+            "numbers": ", ".join(invoice.number for invoice in invoices),
+        }
+        audit.record(
+            family, user, audit.Kind.PAYMENT_STARTED, summary, obj=payment, request=request
+        )
+    return payment
+
+
+def payment_set_provider_reference(*, payment: Payment, provider_reference: str) -> None:
+    payment.provider_reference = provider_reference
+    payment.save(update_fields=["provider_reference"])
+
+
+def payment_confirm(
+    *,
+    payment_id: int,
+    amount_cents: int,
+    currency: str,
+    now: datetime.datetime | None = None,
+) -> Payment:
+    """Settle the payment's invoices once, whatever the number of confirmations received.
+
+    A confirmation for an amount or currency other than expected settles nothing and is
+    flagged to staff; money received for invoices settled meanwhile is flagged for refund.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("family").get(pk=payment_id)
+        if payment.status == Payment.Status.SUCCEEDED:
+            return payment  # already confirmed: webhook and return page, or a duplicate event
+        if amount_cents != payment.amount_cents or currency.upper() != payment.currency:
+            payment.status = Payment.Status.FAILED
+            payment.needs_refund = True
+            payment.note = _("Montant reçu %(got)s %(currency)s, attendu %(expected)s €.") % {
+                "got": Decimal(amount_cents) / 100,
+                "currency": currency.upper(),
+                "expected": payment.amount,
+            }
+            payment.confirmed_at = now
+            payment.save(update_fields=["status", "needs_refund", "note", "confirmed_at"])
+            audit.record(
+                payment.family,
+                None,
+                audit.Kind.PAYMENT_FAILED,
+                _("Paiement %(reference)s refusé : montant inattendu")
+                % {"reference": payment.reference},
+                obj=payment,
+            )
+            return payment
+        _apply_allocations(payment)
+        payment.status = Payment.Status.SUCCEEDED
+        payment.confirmed_at = now
+        payment.save(update_fields=["status", "confirmed_at", "needs_refund", "note"])
+        audit.record(
+            payment.family,
+            None,
+            audit.Kind.PAYMENT_SUCCEEDED,
+            _("Paiement en ligne de %(amount)s € réussi (%(reference)s)")
+            % {
+                "amount": payment.amount,
+                "reference": payment.reference,
+            },
+            obj=payment,
+        )
+        transaction.on_commit(lambda: _send_receipt(payment.pk))
+    return payment
+
+
+def _apply_allocations(payment: Payment) -> None:
+    allocations = list(payment.allocations.filter(applied=False))
+    invoices = Invoice.objects.select_for_update().in_bulk([a.invoice_id for a in allocations])
+    refused = []
+    for allocation in allocations:
+        invoice = invoices[allocation.invoice_id]
+        if invoice.balance >= allocation.amount:
+            _settle(invoice, allocation.amount)
+            allocation.applied = True
+            allocation.save(update_fields=["applied"])
+        else:
+            refused.append(invoice.number)
+    if refused:
+        payment.needs_refund = True
+        payment.note = _("Factures déjà soldées à la réception du paiement : %(numbers)s.") % {
+            "numbers": ", ".join(refused)
+        }
+
+
+def _send_receipt(payment_pk: int) -> None:
+    payment = Payment.objects.select_related("family").get(pk=payment_pk)
+    recipients = family_recipients(payment.family)
+    if recipients:
+        send_templated(
+            "factures_payment_receipt",
+            to=recipients,
+            context={
+                "payment": payment,
+                "family": payment.family,
+                "invoices": list(payment.invoices.order_by("number")),
+            },
+        )
+
+
+def payment_fail(
+    *, payment_id: int, status: str = Payment.Status.FAILED, reason: str = ""
+) -> Payment:
+    """A refused, cancelled or expired attempt; a later success still wins (out of order)."""
+    kind = (
+        audit.Kind.PAYMENT_CANCELLED
+        if status == Payment.Status.CANCELLED
+        else audit.Kind.PAYMENT_FAILED
+    )
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("family").get(pk=payment_id)
+        if payment.status != Payment.Status.PENDING:
+            return payment
+        payment.status = status
+        payment.note = reason
+        payment.save(update_fields=["status", "note"])
+        summary = _("Paiement %(reference)s : %(status)s") % {
+            "reference": payment.reference,
+            "status": payment.get_status_display().lower(),
+        }
+        audit.record(payment.family, None, kind, summary, obj=payment)
+    return payment
+
+
+def payment_record_offline(
+    *,
+    invoice: Invoice,
+    method: str,
+    amount: Decimal,
+    user: Any,
+    reference: str = "",
+    received_at: datetime.datetime | None = None,
+) -> Payment:
+    """A payment received by staff (cheque, cash, CESU, transfer), at most the balance."""
+    if method == Payment.Method.ONLINE:
+        raise ValidationError(_("Un paiement en ligne n'est pas saisi à la main."))
+    amount = round_cents(Decimal(amount))
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().select_related("family").get(pk=invoice.pk)
+        if not ZERO < amount <= locked.balance:
+            raise ValidationError(
+                _("Le montant doit être positif et au plus le solde (%(balance)s €).")
+                % {"balance": locked.balance}
+            )
+        received_at = received_at or timezone.now()
+        payment = Payment(
+            family=locked.family,
+            method=method,
+            provider="",
+            reference=new_payment_reference(),
+            provider_reference=reference,
+            amount=amount,
+            status=Payment.Status.SUCCEEDED,
+            created_at=received_at,
+            confirmed_at=received_at,
+            created_by=user,
+        )
+        payment.full_clean()
+        payment.save()
+        PaymentAllocation.objects.create(
+            payment=payment, invoice=locked, amount=amount, applied=True
+        )
+        _settle(locked, amount)
+        summary = _("Règlement %(method)s de %(amount)s € sur la facture %(number)s") % {
+            "method": payment.get_method_display().lower(),
+            "amount": amount,
+            "number": locked.number,
+        }
+        audit.record(locked.family, user, audit.Kind.PAYMENT_SUCCEEDED, summary, obj=payment)
+        transaction.on_commit(lambda: _send_receipt(payment.pk))
+    return payment

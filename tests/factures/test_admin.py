@@ -1,0 +1,97 @@
+"""Staff in the admin: billing run, offline payments, credit notes, read-only history."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from factures.models import Invoice, Payment
+from tests.factures.conftest import book, child, issue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_billing_run_from_the_admin(staff_client, family, units, tariffs):
+    book(child(family, "Léa"), units["repas"], datetime.date(2026, 10, 7))
+    url = reverse("admin:factures_invoice_billing_run")
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(url, {"month": "2026-10"}, follow=True)
+    assert "1 facture(s) émise(s), total 4.00 €." in response.content.decode()
+    assert Invoice.objects.get().family == family
+    staff_client.post(url, {"month": "2026-10"})
+    assert Invoice.objects.count() == 1
+
+
+def test_changelist_links_to_the_billing_run(staff_client, family):
+    issue(family, "5.00")
+    content = staff_client.get(reverse("admin:factures_invoice_changelist")).content.decode()
+    assert reverse("admin:factures_invoice_billing_run") in content
+
+
+def test_offline_payment(staff_client, staff, family, django_capture_on_commit_callbacks):
+    invoice = issue(family, "30.00")
+    url = reverse("admin:factures_invoice_payment", args=[invoice.pk])
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(url, {"method": "cheque", "amount": "40.00", "reference": "1"})
+    assert response.status_code == 200  # more than the balance: refused
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            url, {"method": "cheque", "amount": "30.00", "reference": "CHQ 0042"}
+        )
+    assert response.status_code == 302
+    payment = Payment.objects.get()
+    assert (payment.method, payment.amount, payment.provider_reference) == (
+        "cheque",
+        Decimal("30.00"),
+        "CHQ 0042",
+    )
+    assert payment.created_by == staff
+    invoice.refresh_from_db()
+    assert invoice.is_settled
+
+
+def test_credit_note_from_the_admin(staff_client, family):
+    invoice = issue(family, "30.00")
+    url = reverse("admin:factures_invoice_credit_note", args=[invoice.pk])
+    response = staff_client.post(url, {"amount": "10.00", "reason": "Absence justifiée"})
+    assert response.status_code == 302
+    note = Invoice.objects.get(kind="credit_note")
+    assert note.total == Decimal("-10.00")
+    invoice.refresh_from_db()
+    assert invoice.balance == Decimal("20.00")
+
+
+def test_invoices_and_payments_cannot_be_changed_or_deleted(staff_client, family):
+    invoice = issue(family, "30.00")
+    change = reverse("admin:factures_invoice_change", args=[invoice.pk])
+    assert staff_client.get(change).status_code == 200
+    staff_client.post(change, {"total": "1.00"})
+    invoice.refresh_from_db()
+    assert invoice.total == Decimal("30.00")
+    delete = reverse("admin:factures_invoice_delete", args=[invoice.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 403
+    assert staff_client.get(reverse("admin:factures_invoice_add")).status_code == 403
+    assert staff_client.get(reverse("admin:factures_payment_add")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "factures_invoice",
+        "factures_payment",
+        "factures_tariff",
+        "factures_manualcharge",
+        "factures_providerevent",
+        "factures_billingsettings",
+    ],
+)
+def test_changelists_load(staff_client, family, name):
+    issue(family, "5.00")
+    assert staff_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_parent_cannot_reach_the_admin_views(parent_client, family):
+    invoice = issue(family, "5.00")
+    response = parent_client.get(reverse("admin:factures_invoice_payment", args=[invoice.pk]))
+    assert response.status_code == 302

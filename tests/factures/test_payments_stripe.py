@@ -1,0 +1,290 @@
+"""Stripe Checkout against a local stub of its API (never the real service), signed webhooks."""
+
+import json
+import threading
+import time
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+import stripe
+from django.urls import reverse
+
+from espace_famille.models import AuditEvent
+from factures.models import Payment, ProviderEvent
+from tests.factures.conftest import issue
+
+pytestmark = pytest.mark.django_db
+WEBHOOK_SECRET = "whsec_test_secret"
+WEBHOOK = reverse("factures:payment_notification", args=["stripe"])
+SESSION_ID = "cs_test_a1b2c3"
+
+
+class StripeStub:
+    """Canned answers of the two Checkout Session endpoints we call, and what they received."""
+
+    def __init__(self):
+        self.created: list[dict] = []
+        self.session: dict = {}
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _answer(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self):
+                length = int(self.headers["Content-Length"] or 0)
+                form = parse_qs(self.rfile.read(length).decode())
+                if self.path != "/v1/checkout/sessions":
+                    return self._answer(404, {"error": {"message": "no such route"}})
+                stub.created.append({"form": form, "headers": dict(self.headers)})
+                stub.session = {
+                    "id": SESSION_ID,
+                    "object": "checkout.session",
+                    "url": f"https://checkout.stripe.com/c/pay/{SESSION_ID}",
+                    "status": "open",
+                    "payment_status": "unpaid",
+                    "amount_total": int(form["line_items[0][price_data][unit_amount]"][0]),
+                    "currency": form["line_items[0][price_data][currency]"][0],
+                    "client_reference_id": form["client_reference_id"][0],
+                    "metadata": {"payment_reference": form["client_reference_id"][0]},
+                }
+                return self._answer(200, stub.session)
+
+            def do_GET(self):
+                if self.path.split("?")[0] == f"/v1/checkout/sessions/{SESSION_ID}":
+                    return self._answer(200, stub.session)
+                return self._answer(404, {"error": {"message": "no such session"}})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stripe_stub(settings):
+    with StripeStub() as stub:
+        settings.PAYMENT_PROVIDER = "stripe"
+        settings.STRIPE_SECRET_KEY = "sk_test_x"
+        settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+        settings.STRIPE_API_BASE = stub.url
+        settings.STRIPE_MAX_NETWORK_RETRIES = 0
+        yield stub
+
+
+@pytest.fixture
+def invoices(family):
+    return issue(family, "12.00"), issue(family, "13.25")
+
+
+@pytest.fixture
+def started(parent_client, stripe_stub, invoices):
+    response = parent_client.post(
+        reverse("factures:pay"), {"factures": [invoice.pk for invoice in invoices]}
+    )
+    return response, Payment.objects.get()
+
+
+def _event(session: dict, event_type="checkout.session.completed", event_id="evt_1"):
+    return json.dumps(
+        {"id": event_id, "object": "event", "type": event_type, "data": {"object": session}}
+    )
+
+
+def _post_webhook(client, payload: str, secret=WEBHOOK_SECRET, timestamp=None):
+    header = stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp)
+    return client.post(
+        WEBHOOK, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
+
+
+def _paid(stub):
+    return {**stub.session, "status": "complete", "payment_status": "paid"}
+
+
+def test_start_creates_a_checkout_session_for_the_whole_balance(started, stripe_stub):
+    response, payment = started
+    assert response.status_code == 302
+    assert response["Location"] == f"https://checkout.stripe.com/c/pay/{SESSION_ID}"
+    assert payment.amount == Decimal("25.25")
+    assert payment.provider == "stripe"
+    assert payment.provider_reference == SESSION_ID
+    form = stripe_stub.created[0]["form"]
+    assert form["line_items[0][price_data][unit_amount]"] == ["2525"]
+    assert form["line_items[0][price_data][currency]"] == ["eur"]
+    assert form["client_reference_id"] == [payment.reference]
+    assert form["success_url"][0].endswith(
+        f"/factures/paiement/{payment.reference}/retour/?session_id={{CHECKOUT_SESSION_ID}}"
+    )
+    assert stripe_stub.created[0]["headers"]["Idempotency-Key"] == payment.reference
+    expires = int(form["expires_at"][0]) - time.time()
+    assert 29 * 60 < expires <= 30 * 60
+
+
+def test_webhook_success_settles_the_invoices(
+    client, started, stripe_stub, invoices, family, django_capture_on_commit_callbacks
+):
+    _response, payment = started
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post_webhook(client, _event(_paid(stripe_stub)))
+    assert response.status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert all(invoice.__class__.objects.get(pk=invoice.pk).is_settled for invoice in invoices)
+    assert ProviderEvent.objects.get().status == ProviderEvent.Status.PROCESSED
+    assert AuditEvent.objects.filter(family=family, kind="payment_succeeded").count() == 1
+
+
+def test_duplicate_webhook_and_return_page_settle_once(
+    client, parent_client, started, stripe_stub, invoices
+):
+    _response, payment = started
+    stripe_stub.session = _paid(stripe_stub)
+    result = parent_client.get(reverse("factures:payment_return", args=[payment.reference]))
+    assert "reçu" in result.content.decode()
+    for _ in range(2):
+        assert _post_webhook(client, _event(stripe_stub.session)).status_code == 200
+    invoices[1].refresh_from_db()
+    assert invoices[1].amount_settled == Decimal("13.25")
+    assert AuditEvent.objects.filter(kind="payment_succeeded").count() == 1
+    assert ProviderEvent.objects.count() == 1
+
+
+def test_return_page_alone_marks_nothing_paid(parent_client, started, stripe_stub, invoices):
+    _response, payment = started  # the stub still says "open", "unpaid"
+    url = reverse("factures:payment_return", args=[payment.reference])
+    page = parent_client.get(url, {"session_id": SESSION_ID}).content.decode()
+    assert "attente" in page
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+    invoices[0].refresh_from_db()
+    assert not invoices[0].is_settled
+
+
+@pytest.mark.parametrize(
+    ("payload", "secret", "timestamp"),
+    [
+        ("tampered", WEBHOOK_SECRET, None),
+        ("signed", "whsec_wrong", None),
+        ("signed", WEBHOOK_SECRET, int(time.time()) - 3600),
+    ],
+)
+def test_bad_signature_is_400_and_changes_nothing(
+    client, started, stripe_stub, payload, secret, timestamp
+):
+    _response, payment = started
+    body = _event(_paid(stripe_stub))
+    header = stripe.WebhookSignature.generate_signature_header(body, secret, timestamp)
+    if payload == "tampered":
+        body = body.replace('"amount_total": 2525', '"amount_total": 1')
+    response = client.post(
+        WEBHOOK, body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
+    assert response.status_code == 400
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+    assert not ProviderEvent.objects.exists()
+
+
+def test_amount_mismatch_settles_nothing_and_is_flagged(client, started, stripe_stub, invoices):
+    _response, payment = started
+    session = {**_paid(stripe_stub), "amount_total": 100}
+    assert _post_webhook(client, _event(session)).status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.FAILED
+    assert payment.needs_refund
+    invoices[0].refresh_from_db()
+    assert not invoices[0].is_settled
+
+
+def test_currency_mismatch_settles_nothing(client, started, stripe_stub, invoices):
+    _response, payment = started
+    _post_webhook(client, _event({**_paid(stripe_stub), "currency": "usd"}))
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.FAILED
+
+
+def test_session_of_another_payment_is_rejected(client, started, stripe_stub):
+    _response, payment = started
+    _post_webhook(client, _event({**_paid(stripe_stub), "id": "cs_other"}))
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+    assert ProviderEvent.objects.get().status == ProviderEvent.Status.REJECTED
+
+
+def test_expired_session_cancels_the_payment(client, parent_client, started, stripe_stub, invoices):
+    _response, payment = started
+    expired = {**stripe_stub.session, "status": "expired"}
+    assert _post_webhook(client, _event(expired, "checkout.session.expired")).status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.CANCELLED
+    assert AuditEvent.objects.filter(kind="payment_cancelled").exists()
+    # the invoices can be paid again at once
+    parent_client.post(reverse("factures:pay"), {"factures": [invoices[0].pk]})
+    assert Payment.objects.count() == 2
+
+
+def test_expired_session_seen_on_return(parent_client, started, stripe_stub):
+    _response, payment = started
+    stripe_stub.session = {**stripe_stub.session, "status": "expired"}
+    parent_client.get(reverse("factures:payment_return", args=[payment.reference]))
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.CANCELLED
+
+
+def test_late_expiry_after_success_changes_nothing(client, started, stripe_stub):
+    _response, payment = started
+    _post_webhook(client, _event(_paid(stripe_stub)))
+    expired = {**stripe_stub.session, "status": "expired"}
+    _post_webhook(client, _event(expired, "checkout.session.expired", "evt_2"))
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+
+
+def test_ignored_event_type_is_200(client, started, stripe_stub):
+    response = _post_webhook(client, _event(stripe_stub.session, "customer.created", "evt_9"))
+    assert response.status_code == 200
+    assert ProviderEvent.objects.get().status == ProviderEvent.Status.IGNORED
+
+
+def test_provider_down_fails_the_attempt(parent_client, settings, invoices):
+    settings.PAYMENT_PROVIDER = "stripe"
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    settings.STRIPE_MAX_NETWORK_RETRIES = 0
+    response = parent_client.post(reverse("factures:pay"), {"factures": [invoices[0].pk]})
+    assert response["Location"] == reverse("factures:index")
+    assert Payment.objects.get().status == Payment.Status.FAILED
+
+
+def test_cancel_url_cancels_the_attempt_and_releases_the_invoices(
+    parent_client, started, stripe_stub, invoices
+):
+    _response, payment = started  # the parent clicked "back" on Stripe's page
+    url = reverse("factures:payment_return", args=[payment.reference])
+    page = parent_client.get(url, {"annule": "1"}).content.decode()
+    assert "annulé" in page
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.CANCELLED
+    assert AuditEvent.objects.filter(kind="payment_cancelled").count() == 1
+    parent_client.post(reverse("factures:pay"), {"factures": [invoices[0].pk]})
+    assert Payment.objects.filter(status=Payment.Status.PENDING).count() == 1
