@@ -29,6 +29,7 @@ def _configure(database_url: str | None, tmp: str) -> str:
             "SECURE_SSL_REDIRECT": "0",
             "MEDIA_ROOT": str(Path(tmp) / "media"),
             "STATIC_ROOT": str(Path(tmp) / "static"),
+            "EMAIL_URL": "memory://",
             "DATABASE_URL": database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
         }
     )
@@ -46,9 +47,10 @@ def _prepare(families: int) -> None:
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
     started = time.perf_counter()
-    call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    if families:
-        call_command("demo", families=families, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with open(os.devnull, "w") as quiet:
+        call_command("demo", force=True, stdout=quiet)
+        if families:
+            call_command("demo", families=families, force=True, stdout=quiet)
     print(f"data ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
 
@@ -102,19 +104,20 @@ def _page_rows(requests: int) -> list[str]:
 
 
 def _other_sections() -> list[str]:
+    """Rows of each module's `run()`: dicts {"benchmark", "result", "command"} or pairs."""
     lines = []
     for module in _modules():
         run = getattr(module, "run", None)
         if run is None:
             continue
-        lines += [
-            "",
-            f"## {(module.__doc__ or module.__name__).strip().splitlines()[0]}",
-            "",
-            "| measure | figure |",
-            "|---|---|",
-        ]
-        lines += [f"| {label} | {figure} |" for label, figure in run()]
+        heading = (module.__doc__ or module.__name__).strip().splitlines()[0]
+        lines += ["", f"## {heading}", "", "| measure | figure | command |", "|---|---|---|"]
+        for row in run():
+            if isinstance(row, dict):
+                label, figure, command = row["benchmark"], row["result"], row.get("command", "")
+            else:
+                (label, figure), command = row, ""
+            lines.append(f"| {label} | {figure} | {f'`{command}`' if command else ''} |")
     return lines
 
 

@@ -1,7 +1,8 @@
 """The access layer: the one place that turns a login into `request.family`.
 
 Every portal view is decorated with `family_required`. Anonymous visitors go to the login page;
-a login without a family (staff) gets a 403 page that points to the admin. Views then fetch
+a login without a family (staff) gets a 403 page that points to the admin, and so does the
+login of a family that left (its family is no longer active). Views then fetch
 objects through `request.family` (see `get_for_family`), so another family's object is a 404.
 """
 
@@ -38,6 +39,8 @@ def family_required(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         if user.family_id is None:  # type: ignore[union-attr]
             return render(request, "403_no_family.html", status=403)
+        if not user.family.is_active:  # type: ignore[union-attr]
+            return render(request, "403_family_inactive.html", status=403)
         request.family = user.family  # type: ignore[union-attr, attr-defined]
         return view(request, *args, **kwargs)
 

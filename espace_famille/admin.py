@@ -13,6 +13,13 @@ def send_invitations(request: HttpRequest, users: QuerySet[User]) -> None:
     """Admin helper shared by the login and family lists."""
     sent = 0
     for user in users.select_related("family"):
+        if user.family is not None and not user.family.is_active:
+            messages.warning(
+                request,
+                _("%(email)s : la famille n'est plus active, pas d'invitation.")
+                % {"email": user.email},
+            )
+            continue
         if not user.is_active:
             messages.warning(
                 request, _("%(email)s est désactivé : pas d'invitation.") % {"email": user.email}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from allauth.account.adapter import get_adapter
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from espace_famille.models import AuditEvent
@@ -41,5 +43,8 @@ def record(
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: a forwarded header is set by the proxy, which allauth also trusts.
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address as allauth sees it (ALLAUTH_TRUSTED_PROXY_COUNT behind a proxy)."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return None

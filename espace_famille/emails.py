@@ -21,7 +21,8 @@ def send_templated(
     Call it from `transaction.on_commit`, so that no email leaves for a change that rolled back.
     """
     ctx = {"structure": Structure.current(), "site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{name}-subject.txt", ctx).strip().replace("\n", " ")
+    # One line whatever the template or the data hold: a CR or LF would break the header.
+    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", ctx).split())
     send_email.enqueue(
         subject=subject,
         text=render_to_string(f"emails/{name}-body.txt", ctx),

@@ -201,6 +201,7 @@ if _email_url:
     EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Espace Famille <noreply@espace-famille.localhost>"
 )
@@ -225,6 +226,11 @@ DOCUMENTS_MAX_UPLOAD_MB = env_int("DOCUMENTS_MAX_UPLOAD_MB", 10)
 PAYMENT_PROVIDER = env_choice("PAYMENT_PROVIDER", "sandbox", ("sandbox", "stripe"))
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+# An invoice whose payment started less than this many minutes ago cannot be ticked again.
+PAYMENT_LOCK_MINUTES = env_int("PAYMENT_LOCK_MINUTES", 15)
+# Signs the sandbox provider's notifications; derived from SECRET_KEY when empty.
+SANDBOX_PAYMENT_SECRET = env_str("SANDBOX_PAYMENT_SECRET")
 
 # Security: HTTPS everywhere in production; `manage.py check --deploy` is clean with these.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
@@ -235,6 +241,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 if env_bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The client's address is the one the proxies in front of us add to X-Forwarded-For:
+    # allauth's rate limits and the audit log both read it through allauth.
+    ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+# Load balancers check /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

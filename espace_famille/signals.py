@@ -1,6 +1,7 @@
 """Receivers that write the audit events of Django's and allauth's authentication signals."""
 
 from allauth.account.signals import password_changed, password_reset, password_set
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -57,4 +58,22 @@ def _audit_password_changed(sender, request, user, **kwargs):  # type: ignore[no
 def _audit_password_set(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]
     audit.record(
         user.family, user, audit.Kind.PASSWORD_SET, _("Mot de passe défini"), request=request
+    )
+
+
+@receiver(authenticator_added, dispatch_uid="audit_mfa_added")
+@receiver(authenticator_removed, dispatch_uid="audit_mfa_removed")
+@receiver(authenticator_reset, dispatch_uid="audit_mfa_reset")
+def _audit_second_factor(sender, request, user, authenticator, signal, **kwargs):  # type: ignore[no-untyped-def]
+    summaries = {
+        authenticator_added: _("Double authentification ajoutée (%(type)s)"),
+        authenticator_removed: _("Double authentification retirée (%(type)s)"),
+        authenticator_reset: _("Codes de secours régénérés (%(type)s)"),
+    }
+    audit.record(
+        user.family,
+        user,
+        audit.Kind.SECOND_FACTOR_CHANGED,
+        summaries[signal] % {"type": authenticator.get_type_display()},
+        request=request,
     )

@@ -22,6 +22,9 @@ urlpatterns = [
     path("documentation/", include("documents.urls_documentation")),
     path("historique/", include("historique.urls")),
     path("contact/", include("contact.urls")),
+    path("structure/logo", views.structure_logo, name="structure_logo"),
+    # A parent's login email is set by staff (it identifies the family's account).
+    path("accounts/email/", views.not_offered),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,14 +1,19 @@
 """Core views: the dashboard (tableau de bord), the health check and the error pages."""
 
+import mimetypes
+
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from espace_famille.access import family_required
+from espace_famille.models import Structure
 from espace_famille.registry import menu_entries
+
+LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
 @require_GET
@@ -36,6 +41,29 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+def structure_logo(request: HttpRequest) -> FileResponse:
+    """The structure's logo, from private storage (files have no public URL)."""
+    structure = Structure.objects.order_by("pk").first()
+    if structure is None or not structure.logo:
+        raise Http404
+    content_type = mimetypes.guess_type(structure.logo.name)[0]
+    if content_type not in LOGO_TYPES:
+        raise Http404
+    try:
+        logo = structure.logo.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(logo, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def not_offered(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    """allauth pages the portal does not offer (the login email is managed by staff)."""
+    raise Http404
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -381,7 +381,7 @@ def waitlist_leave(
         audit.record(
             entry.member.family,
             user,
-            audit.Kind.OTHER,
+            audit.Kind.WAITLIST_LEFT,
             _("Sortie de la liste d'attente : %(member)s, %(unit)s du %(day)s")
             % _describe(entry.member, opening),
             obj=entry,
@@ -435,7 +435,7 @@ def waitlist_promote(*, opening: Opening, now: datetime.datetime) -> list[Waitin
             audit.record(
                 member.family,
                 None,
-                audit.Kind.OTHER,
+                audit.Kind.WAITLIST_OFFERED,
                 _("Place proposée (liste d'attente) : %(member)s, %(unit)s du %(day)s")
                 % _describe(member, opening),
                 obj=entry,

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -11,13 +12,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help=_("Accepte de tourner sans DEBUG (base de mesure, jamais en production)."),
+        )
+        parser.add_argument(
             "--families",
             type=int,
             default=0,
             help=_("Ajoute N familles générées avec une année de données (mesures de charge)."),
         )
 
-    def handle(self, *args, families: int = 0, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, families: int = 0, force: bool = False, **options):  # type: ignore[no-untyped-def]
+        if not (settings.DEBUG or settings.TESTING or force):
+            # The demo logins have a published password: never on a production database.
+            raise CommandError(
+                _("Les données de démonstration ne se chargent qu'avec DEBUG (ou --force).")
+            )
         with transaction.atomic():
             for step in demo_steps():
                 step.run()
