@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -135,10 +136,14 @@ class ThreadAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
         if request.method == "GET":
-            # Staff opened the conversation: the family's messages are read.
-            Message.objects.filter(
-                thread_id=object_id, from_staff=False, read_at__isnull=True
-            ).update(read_at=timezone.now())
+            # get_object answers None for an unknown or non-numeric id ("abc"): Django's
+            # change view then redirects with its "does not exist" message.
+            thread = self.get_object(request, unquote(object_id))
+            if thread is not None and self.has_view_or_change_permission(request, thread):
+                # Staff opened the conversation: the family's messages are read.
+                Message.objects.filter(
+                    thread=thread, from_staff=False, read_at__isnull=True
+                ).update(read_at=timezone.now())
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(

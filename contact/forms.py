@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +39,16 @@ class ThreadForm(AttachmentForm):
     subject = forms.CharField(label=_("Objet"), max_length=200)
 
     field_order = ["subject", "body", "attachment"]
+
+    def clean_subject(self) -> str:
+        """One line: line breaks and tabs become a space, other control characters go."""
+        value = "".join(
+            " " if unicodedata.category(ch) == "Cc" else ch for ch in self.cleaned_data["subject"]
+        )
+        value = " ".join(value.split())
+        if not value:
+            raise forms.ValidationError(_("Indiquez l'objet de votre message."))
+        return value
 
 
 class ReplyForm(AttachmentForm):

@@ -81,8 +81,12 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not message.attachment:
         raise Http404
+    try:
+        handle = message.attachment.open("rb")
+    except OSError as error:  # FileNotFoundError included: the row outlived its file
+        raise Http404 from error
     response = FileResponse(
-        message.attachment.open("rb"),
+        handle,
         as_attachment=True,
         filename=message.attachment_name or message.attachment.name.rsplit("/", 1)[-1],
         content_type=message.attachment_type or "application/octet-stream",

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -33,14 +34,38 @@ class MemberInline(admin.TabularInline):
     show_change_link = True
 
 
+class LoginInlineForm(forms.ModelForm):
+    """A parent's login typed in the family page: no password until the invitation is used."""
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name"]
+
+    def clean_email(self) -> str:
+        # Stored lower-case, like UserManager does: logins and uniqueness ignore the case.
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        if user._state.adding:
+            # An unusable password, not "": the invitation link then lives its full period.
+            user.set_unusable_password()
+        if commit:
+            user.save()
+            self._save_m2m()
+        return user
+
+
 class LoginInline(admin.TabularInline):
     model = User
+    form = LoginInlineForm
     fk_name = "family"
     extra = 0
     verbose_name = _("compte parent")
     verbose_name_plural = _("comptes parents (connexion à l'Espace famille)")
     fields = ["email", "first_name", "last_name", "is_active", "invited_at", "last_login"]
-    readonly_fields = ["invited_at", "last_login"]
+    # Deactivation goes through the audited action of the login list, never a checkbox here.
+    readonly_fields = ["is_active", "invited_at", "last_login"]
     show_change_link = True
 
 
@@ -169,7 +194,12 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     actions = ["action_accept", "action_refuse"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ChangeRequest]:
-        return super().get_queryset(request).prefetch_related("items")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("family", "member", "created_by", "decided_by")
+            .prefetch_related("items")
+        )
 
     @admin.display(description=_("fiche"))
     def target_display(self, obj: ChangeRequest) -> str:
@@ -198,10 +228,10 @@ class ChangeRequestAdmin(admin.ModelAdmin):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
     ) -> HttpResponse:
         """The side-by-side review page, with "Accepter" and "Refuser (motif)"."""
-        change_request = get_object_or_404(
-            ChangeRequest.objects.select_related("family", "member", "created_by", "decided_by"),
-            pk=object_id,
-        )
+        # get_object answers None for an id that does not exist or is not a number ("abc").
+        change_request = self.get_object(request, unquote(object_id))
+        if change_request is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, change_request):
             raise PermissionDenied
         can_decide = self.has_change_permission(request, change_request)

@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.db import models
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -94,9 +95,13 @@ def record_form(
         field.required = not is_bool and (policy.required or name in force_required)
         if name in pending and instance is not None:
             recorded = getattr(instance, name)
-            field.help_text = _(
-                "Modification en attente de validation. Valeur enregistrée : %(value)s"
-            ) % {"value": display(model_field(model, name), serialize(recorded))}
+            # The shared field template prints help_text with |safe: the saved value
+            # (typed by a parent) is escaped here, the sentence too.
+            field.help_text = format_html(
+                "{}",
+                _("Modification en attente de validation. Valeur enregistrée : %(value)s")
+                % {"value": display(model_field(model, name), serialize(recorded))},
+            )
             field.widget.attrs["data-pending"] = "1"
     return form
 

@@ -91,7 +91,7 @@ def change_request_create(
             old = (seen or {}).get(name, current)
             changes.append(ChangeRequestItem(field_name=name, old_value=old, new_value=new))
     if superseded:
-        _supersede(superseded, user=user, request=request)
+        _supersede(superseded, family=family, target=target, user=user, request=request)
     if not changes:
         return None
     change_request = ChangeRequest(
@@ -121,13 +121,34 @@ def change_request_create(
     return change_request
 
 
-def _supersede(items: list[ChangeRequestItem], *, user: User, request: HttpRequest | None) -> None:
-    """Drop the superseded fields; a request left without a field is cancelled."""
+def _supersede(
+    items: list[ChangeRequestItem],
+    *,
+    family: Family,
+    target: Family | Member,
+    user: User,
+    request: HttpRequest | None,
+) -> None:
+    """Drop the superseded fields; a request left without a field is cancelled, audited."""
     ChangeRequestItem.objects.filter(pk__in=[item.pk for item in items]).delete()
     for change_request in {item.change_request for item in items}:
-        if not change_request.items.exists():
-            change_request.status = ChangeRequest.Status.CANCELLED
-            change_request.save(update_fields=["status"])
+        if change_request.items.exists():
+            continue
+        change_request.status = ChangeRequest.Status.CANCELLED
+        change_request.save(update_fields=["status"])
+        # Same family and record as the new request: the label needs no query.
+        change_request.family = family
+        if isinstance(target, Member):
+            change_request.member = target
+        audit.record(
+            family,
+            user,
+            audit.Kind.CHANGE_CANCELLED,
+            _("Demande de modification de %(target)s annulée : remplacée par une plus récente")
+            % {"target": change_request.target_label},
+            obj=change_request,
+            request=request,
+        )
 
 
 @transaction.atomic
@@ -297,9 +318,9 @@ def _send_in_portal_language(name: str, to: list[str], context: dict[str, object
         send_templated(name, to=to, context=context)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # one UPDATE: no savepoint needed around it
 def decisions_mark_seen(*, family: Family) -> int:
-    """The family has seen the decisions listed on its page (clears the dashboard badge)."""
+    """The family opened its page, which lists its decisions: they are seen (clears the badge)."""
     return ChangeRequest.objects.filter(
         family=family,
         status__in=[ChangeRequest.Status.ACCEPTED, ChangeRequest.Status.REFUSED],

@@ -75,8 +75,8 @@ def index(request: HttpRequest) -> HttpResponse:
             }
         )
     requests = recent_requests(family)
-    if any(r.family_seen_at is None and r.decided_at is not None for r in requests):
-        decisions_mark_seen(family=family)
+    # Always (one UPDATE): a decision older than the requests listed must clear the badge too.
+    decisions_mark_seen(family=family)
     context = {
         "family": family,
         "household_facts": _facts(Family, family, FAMILY_FIELDS[1:], family_policies),

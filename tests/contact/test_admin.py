@@ -82,3 +82,10 @@ def test_closing_threads_in_bulk(staff_client, thread):
     )
     thread.refresh_from_db()
     assert thread.status == Thread.Status.CLOSED
+
+
+@pytest.mark.parametrize("object_id", ["abc", "999999"])
+def test_an_unknown_or_non_numeric_id_redirects_like_django_does(staff_client, object_id):
+    response = staff_client.get(f"/admin/contact/thread/{object_id}/change/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")

@@ -211,3 +211,56 @@ def test_staff_without_permission_cannot_open_attachments(client, thread):
         client.get(reverse("contact:attachment", args=[attachment_of(thread).pk])).status_code
         == 404
     )
+
+
+def test_an_attachment_missing_from_storage_answers_404(client, parent, staff, thread):
+    message = attachment_of(thread)
+    message.attachment.storage.delete(message.attachment.name)
+    url = reverse("contact:attachment", args=[message.pk])
+    client.force_login(parent)
+    assert client.get(url).status_code == 404
+    client.force_login(staff)
+    assert client.get(url).status_code == 404
+
+
+def test_line_breaks_and_control_characters_in_the_subject_are_collapsed(
+    parent_client, django_capture_on_commit_callbacks
+):
+    data = {"subject": "Absence\r\nBcc: x@evil.example\t\x07 lundi", "body": "Léa sera absente."}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = parent_client.post(INDEX, data)
+    assert response.status_code == 302
+    thread = Thread.objects.get()
+    assert thread.subject == "Absence Bcc: x@evil.example lundi"
+    [email] = mail.outbox
+    assert email.subject == "Message de la famille TEST : Absence Bcc: x@evil.example lundi"
+    assert email.bcc == []
+
+
+def test_a_subject_of_only_control_characters_is_refused(parent_client):
+    response = parent_client.post(INDEX, {"subject": "\r\n\x07\x1b", "body": "Bonjour"})
+    assert response.status_code == 200
+    assert not Thread.objects.exists()
+
+
+def test_apostrophes_reach_both_emails_as_typed(
+    structure, staff, django_capture_on_commit_callbacks
+):
+    family = make_family("D'ARTAGNAN", "dartagnan@example.org")
+    parent = make_parent(family, "athos@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = thread_create(
+            family=family, user=parent, subject="L'inscription", body="C'est urgent."
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_answer(thread=thread, user=staff, body="C'est noté.")
+    to_staff, answer = mail.outbox
+    assert to_staff.subject == "Message de la famille D'ARTAGNAN : L'inscription"
+    assert "La famille D'ARTAGNAN (athos@example.org) a écrit :" in to_staff.body
+    assert "C'est urgent." in to_staff.body
+    assert answer.subject == "Réponse de la structure : L'inscription"
+    assert "Bonjour famille D'ARTAGNAN," in answer.body
+    assert "« L'inscription »" in answer.body
+    assert "C'est noté." in answer.body
+    for email in (to_staff, answer):
+        assert "&#x27;" not in email.subject + email.body

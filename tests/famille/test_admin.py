@@ -138,3 +138,14 @@ def test_staff_without_permission_cannot_review(client, pending_request):
     client.post(change_url(pending_request), {"_accept": "1"})
     pending_request.refresh_from_db()
     assert pending_request.status == ChangeRequest.Status.PENDING
+
+
+@pytest.mark.parametrize("object_id", ["abc", "999999"])
+def test_an_unknown_or_non_numeric_id_redirects_like_django_does(staff_client, object_id):
+    url = f"/admin/famille/changerequest/{object_id}/change/"
+    response = staff_client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    response = staff_client.post(url, {"_accept": "1"}, follow=True)
+    assert response.status_code == 200
+    assert "existe pas" in unescape(response.content.decode())

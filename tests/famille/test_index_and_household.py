@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from famille.models import ChangeRequest, FieldPolicy, Member
+from famille.selectors import unseen_decisions_count
 from famille.services import change_request_create, change_request_refuse
 from tests.conftest import make_family, make_parent
 
@@ -217,3 +218,20 @@ def test_page_queries_are_bounded_and_flat(
         change_request_create(family=family, user=parent, target=family, values={"city": f"V{i}"})
     after = [_queries(parent_client, url, django_assert_max_num_queries) for url in urls]
     assert before == after
+
+
+def test_an_old_refusal_behind_many_newer_requests_is_seen_when_the_page_opens(
+    parent_client, family, parent, hugo, pending_request, staff
+):
+    change_request_refuse(change_request=pending_request, user=staff, reason="Non.")
+    for i in range(11):  # the refusal is no longer among the 10 listed requests
+        change_request_create(
+            family=family, user=parent, target=hugo, values={"school_class": f"C{i}"}
+        )
+    assert unseen_decisions_count(family) == 1
+
+    assert parent_client.get(INDEX).status_code == 200
+
+    assert unseen_decisions_count(family) == 0
+    pending_request.refresh_from_db()
+    assert pending_request.family_seen_at is not None

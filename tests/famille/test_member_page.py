@@ -10,6 +10,7 @@ from django.utils import translation
 
 from espace_famille.models import AuditEvent
 from famille.models import ChangeRequest, FieldPolicy, Member
+from famille.services import change_request_create
 from famille.values import stale_items
 from tests.famille.conftest import child_post
 
@@ -204,3 +205,18 @@ def test_a_forged_seen_token_is_ignored(parent_client, lea):
     parent_client.post(url(lea), {**child_post(lea, allergies="Lait"), "seen": "forged:token"})
     [item] = ChangeRequest.objects.get().items.all()
     assert (item.old_value, item.new_value) == ("", "Lait")
+
+
+def test_a_saved_value_shown_beside_a_pending_change_is_escaped(parent_client, parent, lea):
+    payload = '<a id="pwn" href="https://evil.example">x</a>'
+    Member.objects.filter(pk=lea.pk).update(allergies=payload)
+    lea.refresh_from_db()
+    change_request_create(
+        family=lea.family, user=parent, target=lea, values={"allergies": "Arachides"}
+    )
+
+    page = parent_client.get(url(lea)).content.decode()
+
+    assert payload not in page
+    assert 'id="pwn"' not in page
+    assert "Valeur enregistrée : &lt;a id=&quot;pwn&quot;" in page

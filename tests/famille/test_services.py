@@ -162,3 +162,39 @@ def test_the_family_may_withdraw_a_pending_request(pending_request, parent, lea,
     assert pending_request.status == ChangeRequest.Status.CANCELLED
     with pytest.raises(ValidationError):
         change_request_accept(change_request=pending_request, user=staff)
+
+
+def test_a_request_superseded_by_a_newer_one_is_cancelled_and_audited(
+    family, parent, lea, pending_request
+):
+    newer = change_request_create(
+        family=family, user=parent, target=lea, values={"allergies": "Arachides, kiwi"}
+    )
+    pending_request.refresh_from_db()
+    assert pending_request.status == ChangeRequest.Status.CANCELLED
+    [event] = AuditEvent.objects.filter(kind=AuditEvent.Kind.CHANGE_CANCELLED)
+    assert event.object_id == str(pending_request.pk)
+    assert event.family == family and event.user == parent
+    assert event.summary == (
+        "Demande de modification de Léa TEST annulée : remplacée par une plus récente"
+    )
+    assert newer.status == ChangeRequest.Status.PENDING
+
+
+def test_a_household_request_superseded_is_audited_with_the_household(family, parent):
+    first = change_request_create(family=family, user=parent, target=family, values={"city": "A"})
+    change_request_create(family=family, user=parent, target=family, values={"city": "B"})
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.CHANGE_CANCELLED)
+    assert event.object_id == str(first.pk)
+    assert "foyer TEST" in event.summary
+
+
+def test_a_request_keeping_other_fields_is_not_cancelled_nor_audited(family, parent, lea):
+    first = change_request_create(
+        family=family, user=parent, target=lea, values={"allergies": "A", "school": "S"}
+    )
+    change_request_create(family=family, user=parent, target=lea, values={"allergies": "B"})
+    first.refresh_from_db()
+    assert first.status == ChangeRequest.Status.PENDING
+    assert [i.field_name for i in first.items.all()] == ["school"]
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.CHANGE_CANCELLED).exists()
