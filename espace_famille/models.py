@@ -63,6 +63,11 @@ class User(AbstractUser):
         full_name = self.get_full_name()
         return f"{full_name} <{self.email}>" if full_name else self.email
 
+    def clean(self) -> None:
+        super().clean()
+        # Logins are email addresses, compared without case: store them in lower case.
+        self.email = (self.email or "").strip().lower()
+
 
 class Structure(models.Model):
     """The identity of the structure running the portal (a single row)."""

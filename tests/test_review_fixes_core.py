@@ -13,7 +13,7 @@ from PIL import Image
 
 from espace_famille import audit
 from espace_famille.emails import send_templated
-from espace_famille.models import AuditEvent, Structure
+from espace_famille.models import AuditEvent, Structure, User
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,19 @@ def test_demo_refuses_a_production_database(settings):
     with pytest.raises(CommandError):
         call_command("demo")
     assert not Structure.objects.exists()
+
+
+def test_the_login_admin_stores_emails_in_lower_case(staff_client, family):
+    response = staff_client.post(
+        reverse("admin:espace_famille_user_add"),
+        {
+            "email": "Nouveau.Parent@Example.ORG",
+            "first_name": "Nouveau",
+            "last_name": "PARENT",
+            "family": family.pk,
+            "usable_password": "false",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(email="nouveau.parent@example.org")
+    assert not user.has_usable_password()
