@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,6 +14,7 @@ from contact.models import Message, Thread
 from contact.selectors import family_threads
 from contact.services import answers_mark_read, family_reply, thread_create
 from espace_famille.access import family_required, get_for_family
+from espace_famille.files import serve_private_file
 from espace_famille.models import Structure
 
 
@@ -81,15 +82,8 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not message.attachment:
         raise Http404
-    try:
-        handle = message.attachment.open("rb")
-    except OSError as error:  # FileNotFoundError included: the row outlived its file
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=message.attachment_name or message.attachment.name.rsplit("/", 1)[-1],
+    return serve_private_file(
+        message.attachment,
         content_type=message.attachment_type or "application/octet-stream",
+        filename=message.attachment_name or message.attachment.name.rsplit("/", 1)[-1],
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

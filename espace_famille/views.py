@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from espace_famille.access import family_required
+from espace_famille.files import serve_private_file
 from espace_famille.models import Structure
 from espace_famille.registry import menu_entries
 
@@ -52,12 +53,10 @@ def structure_logo(request: HttpRequest) -> FileResponse:
     content_type = mimetypes.guess_type(structure.logo.name)[0]
     if content_type not in LOGO_TYPES:
         raise Http404
-    try:
-        logo = structure.logo.open("rb")
-    except OSError:
-        raise Http404 from None
-    response = FileResponse(logo, content_type=content_type)
-    response["Cache-Control"] = "public, max-age=3600"
+    response = serve_private_file(
+        structure.logo, content_type=content_type, filename="logo", download=False
+    )
+    response["Cache-Control"] = "public, max-age=3600"  # the same for every visitor
     return response
 
 

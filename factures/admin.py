@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from espace_famille.files import serve_private_file
 from factures import services
 from factures.billing import billing_run
 from factures.forms import CreditNoteForm, OfflinePaymentForm
@@ -295,16 +296,11 @@ class InvoiceAdmin(admin.ModelAdmin):
         )
 
     def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from django.core.files.storage import default_storage
-        from django.http import FileResponse
-
         invoice = get_object_or_404(Invoice, pk=pk)
         if not invoice.pdf:
             invoice = services.invoice_pdf_store(invoice_id=invoice.pk)
-        return FileResponse(
-            default_storage.open(invoice.pdf.name, "rb"),
-            filename=f"{invoice.number}.pdf",
-            content_type="application/pdf",
+        return serve_private_file(
+            invoice.pdf, content_type="application/pdf", filename=f"{invoice.number}.pdf"
         )
 
 

@@ -7,10 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -25,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from espace_famille.access import family_required, get_for_family
+from espace_famille.files import serve_private_file
 from factures import selectors, services
 from factures.forms import InvoiceFilterForm
 from factures.models import Invoice, Payment
@@ -68,10 +67,8 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = get_for_family(Invoice, request.family, pk=pk)  # type: ignore[attr-defined]
     if not invoice.pdf:
         invoice = services.invoice_pdf_store(invoice_id=invoice.pk)
-    return FileResponse(
-        default_storage.open(invoice.pdf.name, "rb"),
-        filename=f"{invoice.number}.pdf",
-        content_type="application/pdf",
+    return serve_private_file(
+        invoice.pdf, content_type="application/pdf", filename=f"{invoice.number}.pdf"
     )
 
 
