@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 from documents.forms import StructureDocumentForm
 from documents.models import DocumentType, StructureCategory, StructureDocument, Submission
 from documents.services import structure_document_attach, submission_accept, submission_refuse
-from documents.views import download_name, serve
+from documents.views import download_name
+from espace_famille.files import serve_private_file
 
 
 @admin.register(DocumentType)
@@ -173,8 +174,11 @@ class SubmissionAdmin(admin.ModelAdmin):
         filename = download_name(
             submission.original_name, submission.content_type, str(submission.document_type)
         )
-        return serve(
-            submission.file, submission.content_type, filename, "telecharger" in request.GET
+        return serve_private_file(
+            submission.file,
+            content_type=submission.content_type,
+            filename=filename,
+            download="telecharger" in request.GET,
         )
 
     def decision_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -327,7 +331,12 @@ class StructureDocumentAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, document):
             raise PermissionDenied
         filename = download_name(document.original_name, document.content_type, document.title)
-        return serve(document.file, document.content_type, filename, "telecharger" in request.GET)
+        return serve_private_file(
+            document.file,
+            content_type=document.content_type,
+            filename=filename,
+            download="telecharger" in request.GET,
+        )
 
     def save_model(self, request, obj, form, change):
         upload = form.cleaned_data.get("upload")

@@ -127,12 +127,23 @@ def _submission(
     submission.save()
 
 
+def _school_year(day: datetime.date) -> tuple[int, int]:
+    return (day.year, day.year + 1) if day.month >= 9 else (day.year - 1, day.year)
+
+
 def _demo_documents() -> None:
+    """TEST shows every state without being blocked: Léa can book, Hugo cannot.
+
+    The household's mandatory documents are accepted and valid, Léa's vaccination record waits
+    for review (which counts as provided), the optional image-rights form came back unsigned and
+    was refused, and Hugo's vaccination record is the missing mandatory document.
+    """
     types = _types()
     test = Family.objects.filter(name="TEST").first()
     if test is None:
         return
     lea = test.members.filter(first_name="Léa").first()
+    now = timezone.now()
     today = timezone.localdate()
     accepted_on = today - datetime.timedelta(days=40)
     address = types["Justificatif de domicile"]
@@ -144,23 +155,39 @@ def _demo_documents() -> None:
         demo_pdf("Facture d'électricité", ("Famille TEST", "3 allée des Tilleuls, 69003 Lyon")),
         "application/pdf",
         "facture-electricite.pdf",
-        uploaded_at=timezone.now() - datetime.timedelta(days=42),
-        reviewed_at=timezone.now() - datetime.timedelta(days=40),
+        uploaded_at=now - datetime.timedelta(days=42),
+        reviewed_at=now - datetime.timedelta(days=40),
         valid_until=address.valid_until_from(accepted_on),
+    )
+    # This school year's certificate, accepted after the 1st of September so it is still valid.
+    first, last = _school_year(today)
+    insured_on = max(today - datetime.timedelta(days=20), datetime.date(first, 9, 1))
+    insurance = types["Attestation d'assurance responsabilité civile"]
+    _submission(
+        test,
+        None,
+        insurance,
+        Submission.Status.ACCEPTED,
+        demo_png(f"Attestation d'assurance {first}-{last}", ("Famille TEST", "Léa et Hugo TEST")),
+        "image/png",
+        "assurance.png",
+        uploaded_at=now - (today - insured_on) - datetime.timedelta(days=1),
+        reviewed_at=now - (today - insured_on),
+        valid_until=insurance.valid_until_from(insured_on),
     )
     _submission(
         test,
         None,
-        types["Attestation d'assurance responsabilité civile"],
+        types["Autorisation de droit à l'image"],
         Submission.Status.REFUSED,
-        demo_png("Attestation d'assurance 2024-2025", ("Famille TEST",)),
-        "image/png",
-        "assurance.png",
-        uploaded_at=timezone.now() - datetime.timedelta(days=10),
-        reviewed_at=timezone.now() - datetime.timedelta(days=9),
-        refusal_reason=(
-            "C'est l'attestation de l'an dernier : merci d'envoyer celle de cette année."
+        demo_pdf(
+            "Autorisation de droit à l'image", ("Je soussigné(e) Julien TEST…", "Signature :")
         ),
+        "application/pdf",
+        "droit-image.pdf",
+        uploaded_at=now - datetime.timedelta(days=10),
+        reviewed_at=now - datetime.timedelta(days=9),
+        refusal_reason="Le formulaire n'est pas signé : merci de le signer et de nous le renvoyer.",
     )
     if lea is not None:
         _submission(
@@ -171,9 +198,9 @@ def _demo_documents() -> None:
             demo_pdf("Carnet de vaccination", ("Léa TEST", "DTP, ROR, hépatite B")),
             "application/pdf",
             "vaccins-lea.pdf",
-            uploaded_at=timezone.now() - datetime.timedelta(days=2),
+            uploaded_at=now - datetime.timedelta(days=2),
         )
-    # Hugo's vaccination record is the missing mandatory document.
+    # Hugo's vaccination record is the missing mandatory document: his planning says so.
     _documentation(types["Autorisation de droit à l'image"])
 
 

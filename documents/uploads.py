@@ -19,6 +19,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import formats
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
@@ -26,11 +27,19 @@ PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 EXTENSION = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
 MAX_FILES = 10
 MAX_PHOTO_SIDE = 2480  # an A4 page at 300 dpi: enough to read any document
+# Decoding costs about 4 bytes a pixel whatever the file size (a 300 KB PNG can claim 9400 x 9400
+# pixels): refuse from the header, before decoding. 40 Mpx covers phone photos (12 to 24 Mpx by
+# default) and A4 scans at 600 dpi (35 Mpx). Setting: DOCUMENTS_MAX_IMAGE_PIXELS.
+MAX_IMAGE_PIXELS = 40_000_000
 ACCEPT = "application/pdf,image/jpeg,image/png,image/*"
 
 
 def max_upload_bytes() -> int:
     return int(getattr(settings, "DOCUMENTS_MAX_UPLOAD_MB", 10)) * 1024 * 1024
+
+
+def max_image_pixels() -> int:
+    return int(getattr(settings, "DOCUMENTS_MAX_IMAGE_PIXELS", MAX_IMAGE_PIXELS))
 
 
 def max_upload_label() -> str:
@@ -158,7 +167,22 @@ def check_pdf(name: str, data: bytes) -> None:
         raise error
 
 
-def _open_image(name: str, data: bytes, kind: str) -> Image.Image:
+def _too_many_pixels(name: str) -> ValidationError:
+    millions = max_image_pixels() / 1_000_000
+    limit = formats.number_format(millions, 0 if millions.is_integer() else 1)
+    return ValidationError(
+        _(
+            "La photo « %(name)s » a une trop grande définition (au plus %(max)s millions de "
+            "pixels). Reprenez-la avec une définition plus faible dans les réglages de l'appareil "
+            "photo, ou envoyez un PDF."
+        )
+        % {"name": name, "max": limit},
+        code="too_large",
+    )
+
+
+def _open_image(name: str, data: bytes, kind: str, draft: int | None = None) -> Image.Image:
+    """Open, check and fully decode an image; `draft` lets JPEG decode at a reduced scale."""
     error = ValidationError(
         _(
             "La photo « %(name)s » est illisible (fichier incomplet ou abîmé). "
@@ -174,19 +198,25 @@ def _open_image(name: str, data: bytes, kind: str) -> Image.Image:
             with Image.open(io.BytesIO(data)) as probe:
                 if probe.format != expected:
                     raise error
+                # The header gives the size: refuse before anything is decoded.
+                width, height = probe.size
+                if width * height > max_image_pixels():
+                    raise _too_many_pixels(name)
                 probe.verify()
             image = Image.open(io.BytesIO(data))
+            if draft and kind == JPEG:
+                image.draft("RGB", (draft, draft))
             image.load()
+            # Phones store the orientation in EXIF, which re-encoding drops: apply it first
+            # (in place, not on a copy of the decoded pixels).
+            ImageOps.exif_transpose(image, in_place=True)
     except ValidationError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise ValidationError(
-            _("La photo « %(name)s » est trop grande.") % {"name": name}, code="too_large"
-        ) from None
+        raise _too_many_pixels(name) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise error from None
-    # Phones store the orientation in EXIF, which re-encoding drops: apply it first.
-    return ImageOps.exif_transpose(image)
+    return image
 
 
 def reencode(name: str, data: bytes, kind: str) -> bytes:
@@ -209,9 +239,12 @@ def photos_to_pdf(photos: Sequence[tuple[str, bytes]]) -> bytes:
     pages = []
     for name, data in photos:
         kind = sniff(data[:16])
-        image = _open_image(name, data, kind or PNG)
-        image = image.convert("RGB")
-        image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+        image = _open_image(name, data, kind or PNG, draft=MAX_PHOTO_SIDE)
+        if image.mode not in ("RGB", "RGBA", "L", "LA"):
+            image = image.convert("RGB")  # palette and unusual modes: before resizing
+        image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))  # shrink before any copy
+        if image.mode != "RGB":
+            image = image.convert("RGB")
         pages.append(image)
     output = io.BytesIO()
     pages[0].save(output, "PDF", save_all=True, append_images=pages[1:], resolution=150)

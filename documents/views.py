@@ -6,7 +6,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from documents.models import DocumentType, StructureDocument, Submission
 from documents.registry import required_type_ids
 from documents.services import submission_create
 from espace_famille.access import family_required, get_for_family
+from espace_famille.files import serve_private_file
 from famille.models import Member
 
 
@@ -42,8 +42,8 @@ def _member_for(request: HttpRequest, document_type: DocumentType) -> Member | N
         if raw:
             raise Http404
         return None
-    if not raw.isdigit():
-        return None
+    if not (raw.isascii() and raw.isdigit()):
+        return None  # str.isdigit() also accepts "²" (int() fails) or other scripts' digits
     member = get_for_family(Member, family, pk=int(raw))
     if not _asked_of(document_type, member):
         raise Http404
@@ -115,20 +115,6 @@ def _choose_member(request: HttpRequest, document_type: DocumentType) -> HttpRes
     )
 
 
-def serve(field_file: FieldFile, content_type: str, filename: str, download: bool) -> FileResponse:
-    """Stream a private file; only views that checked who asks call this."""
-    try:
-        handle = field_file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle, content_type=content_type, as_attachment=download, filename=filename
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 def download_name(label: str, content_type: str, fallback: str) -> str:
     extension = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
         content_type, ""
@@ -145,7 +131,12 @@ def submission_file(request: HttpRequest, pk: int) -> FileResponse:
     filename = download_name(
         submission.original_name, submission.content_type, str(submission.document_type)
     )
-    return serve(submission.file, submission.content_type, filename, "telecharger" in request.GET)
+    return serve_private_file(
+        submission.file,
+        content_type=submission.content_type,
+        filename=filename,
+        download="telecharger" in request.GET,
+    )
 
 
 @require_GET
@@ -164,4 +155,9 @@ def documentation(request: HttpRequest) -> HttpResponse:
 def documentation_file(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(StructureDocument.objects.published(), pk=pk)
     filename = download_name(document.original_name, document.content_type, document.title)
-    return serve(document.file, document.content_type, filename, "telecharger" in request.GET)
+    return serve_private_file(
+        document.file,
+        content_type=document.content_type,
+        filename=filename,
+        download="telecharger" in request.GET,
+    )

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+from collections import Counter
+
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from documents.models import StructureDocument, Submission
-from documents.selectors import State, documents_to_provide_count, family_documents
+from documents.selectors import (
+    State,
+    documents_to_provide_count,
+    family_documents,
+    missing_documents,
+)
 from famille.models import Family
 
 pytestmark = pytest.mark.django_db
@@ -22,17 +31,17 @@ def _demo():
 def test_test_family_has_every_state_and_the_documentation():
     _demo()
     test = Family.objects.get(name="TEST")
-    states = [
-        (document.document_type.name, document.state, document.required)
-        for owner in family_documents(test)
-        for document in owner.documents
-    ]
-    required_states = sorted(state for _name, state, required in states if required)
-    assert required_states == sorted(
-        [State.ACCEPTED, State.PENDING, State.REFUSED, State.TO_PROVIDE]
-    )
-    # The refused one and Hugo's missing vaccination record.
-    assert documents_to_provide_count(test) == 2
+    documents = [document for owner in family_documents(test) for document in owner.documents]
+    states = Counter(document.state for document in documents)
+    # Every state once, except that both household documents are accepted: Léa's bookings need
+    # them provided, and a provided document is either accepted or pending.
+    assert states == {State.ACCEPTED: 2, State.PENDING: 1, State.REFUSED: 1, State.TO_PROVIDE: 1}
+    [refused] = [document for document in documents if document.state == State.REFUSED]
+    assert refused.document_type.name == "Autorisation de droit à l'image"
+    assert not refused.required and "pas signé" in refused.latest.refusal_reason
+    [missing] = [document for document in documents if document.state == State.TO_PROVIDE]
+    assert missing.required and missing.member.first_name == "Hugo"
+    assert documents_to_provide_count(test) == 1
     published = StructureDocument.objects.published()
     assert published.count() == 3
     assert published.filter(return_type__isnull=False).count() == 1
@@ -43,6 +52,23 @@ def test_test_family_has_every_state_and_the_documentation():
     for submission in Submission.objects.all():
         with submission.file.open("rb") as handle:
             assert handle.read(8).startswith((b"%PDF-", b"\x89PNG"))
+
+
+@pytest.mark.parametrize("today", ["2026-11-26", "2026-09-03", "2027-08-20", "2027-01-01"])
+def test_lea_can_book_and_hugo_is_missing_his_vaccination_record(today):
+    # Whatever the day the demo is loaded, the household's insurance is this school year's.
+    with time_machine.travel(datetime.datetime.fromisoformat(today + "T12:00+02:00"), tick=False):
+        _demo()
+        test = Family.objects.get(name="TEST")
+        lea = test.members.get(first_name="Léa")
+        hugo = test.members.get(first_name="Hugo")
+        assert missing_documents(member=lea) == []
+        assert [t.name for t in missing_documents(member=hugo)] == ["Carnet de vaccination"]
+        household = family_documents(test)[0]
+        assert [document.state for document in household.documents if document.required] == [
+            State.ACCEPTED,
+            State.ACCEPTED,
+        ]
 
 
 def test_demo_twice_changes_nothing():
@@ -69,4 +95,4 @@ def test_generated_families_get_their_documents_once():
 
 def test_manage_demo_command_runs(capsys):
     call_command("demo")
-    assert Submission.objects.filter(family__name="TEST").count() == 3
+    assert Submission.objects.filter(family__name="TEST").count() == 4

@@ -161,6 +161,43 @@ def test_without_member_the_page_asks_for_whom(
     assert url(vaccination, family_parent_member) not in html
 
 
+@pytest.mark.parametrize("raw", ["²", "1²", f"{chr(0x0661)}"])  # Arabic-Indic one
+def test_a_member_that_is_not_an_ascii_number_asks_for_whom(parent_client, vaccination, lea, raw):
+    # "²".isdigit() is True but int("²") fails: this used to be a 500.
+    response = parent_client.get(
+        reverse("documents:upload", args=[vaccination.pk]), {"member": raw}
+    )
+    assert response.status_code == 200
+    assert "Pour quelle personne" in response.content.decode()
+
+
+def test_posting_for_a_member_that_is_not_a_number_stores_nothing(parent_client, vaccination, lea):
+    upload_url = reverse("documents:upload", args=[vaccination.pk]) + "?member=%C2%B2"
+    response = parent_client.post(upload_url, {"files": pdf()})
+    assert response.status_code == 200
+    assert "Pour quelle personne" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_a_member_number_out_of_range_is_404(parent_client, vaccination, insurance):
+    base = reverse("documents:upload", args=[vaccination.pk])
+    assert parent_client.get(base, {"member": "9" * 30}).status_code == 404
+    household = reverse("documents:upload", args=[insurance.pk])
+    assert parent_client.get(household, {"member": "²"}).status_code == 404
+
+
+def test_a_photo_with_too_many_pixels_is_a_clear_refusal(parent_client, vaccination, lea):
+    from tests.documents.test_uploads import huge_png
+
+    photo = SimpleUploadedFile("scan.png", huge_png(9400, 9400), "image/png")
+    response = parent_client.post(url(vaccination, lea), {"files": photo})
+    assert response.status_code == 400
+    assert "a une trop grande définition (au plus 40 millions de pixels)" in (
+        response.content.decode()
+    )
+    assert not Submission.objects.exists()
+
+
 def test_the_page_shows_the_current_state(parent_client, family, vaccination, lea):
     make_submission(
         family,

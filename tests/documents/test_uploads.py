@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import warnings
+import zlib
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageFile
 
 from documents.uploads import PDF, PNG, check_pdf, clean_upload
 from tests.documents.conftest import jpeg_bytes, pdf_bytes, png_bytes
@@ -138,6 +141,77 @@ def test_one_bad_photo_among_several_refuses_them_all():
 def test_a_decompression_bomb_is_refused(settings, monkeypatch):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
     assert "trop grande" in rejected(upload("big.png", png_bytes((100, 100)), "image/png"))
+
+
+def huge_png(width: int, height: int) -> bytes:
+    """A valid grey PNG of width x height pixels, all black: a few hundred KB, made in slices."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    compressor = zlib.compressobj(9)
+    rows = bytes(1 + width) * 256  # filter byte 0 and black pixels
+    parts = [compressor.compress(rows) for _index in range(height // 256)]
+    parts.append(compressor.compress(bytes(1 + width) * (height % 256)) + compressor.flush())
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", b"".join(parts))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_small_file_with_huge_dimensions_is_refused_before_decoding(monkeypatch):
+    # 9400 x 9400 = 88 Mpx, under Pillow's own bomb limit (89 Mpx): it used to be decoded in full
+    # (730 MB at the peak for a 280 KB file). Now the header is enough to refuse it.
+    data = huge_png(9400, 9400)
+    assert len(data) < 400_000
+    assert Image.open(io.BytesIO(data)).size == (9400, 9400)
+
+    load = ImageFile.ImageFile.load
+
+    def no_decoding_of_big_images(image):
+        assert image.size[0] * image.size[1] < 1_000_000, "the big image was decoded"
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding_of_big_images)
+    message = rejected(upload("scan.png", data, "image/png"))
+    assert "« scan.png » a une trop grande définition (au plus 40 millions de pixels)" in message
+    assert "envoyez un PDF" in message
+    # Among several photos too: nothing is decoded, nothing is assembled.
+    message = rejected(
+        upload("recto.png", png_bytes(), "image/png"), upload("verso.png", data, "image/png")
+    )
+    assert "verso.png" in message and "trop grande définition" in message
+
+
+def test_the_pixel_limit_is_a_setting(settings):
+    settings.DOCUMENTS_MAX_IMAGE_PIXELS = 2_500_000
+    message = rejected(upload("photo.png", huge_png(2000, 1300), "image/png"))
+    assert "(au plus 2,5 millions de pixels)" in message
+    assert (
+        clean_upload([upload("photo.png", huge_png(2000, 1250), "image/png")]).content_type == PNG
+    )
+    del settings.DOCUMENTS_MAX_IMAGE_PIXELS
+    assert (
+        clean_upload([upload("photo.png", huge_png(2000, 1300), "image/png")]).content_type == PNG
+    )
+
+
+@pytest.mark.parametrize("side", [40, 100])  # Pillow's warning (> 1000 px), then its error (> 2000)
+@pytest.mark.parametrize("count", [1, 2])
+def test_pillow_decompression_bomb_checks_are_refusals(settings, monkeypatch, side, count):
+    # Should the setting allow more than Pillow does, Pillow's own checks still answer cleanly.
+    settings.DOCUMENTS_MAX_IMAGE_PIXELS = 10**9
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
+    photos = [upload(f"p{index}.png", png_bytes((side, 30)), "image/png") for index in range(count)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing may leak out as a warning either
+        message = rejected(*photos)
+    assert "« p0.png » a une trop grande définition" in message
 
 
 def test_no_file_at_all():
