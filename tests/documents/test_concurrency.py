@@ -15,9 +15,7 @@ from tests.documents.conftest import make_submission
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
-)
+@pytest.mark.postgresql
 def test_concurrent_accept_and_refuse_decide_once(family, staff, vaccination, lea):
     submission = make_submission(family, vaccination, lea)
     barrier = threading.Barrier(2)

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from factures import services
 from factures.models import Payment, PaymentAllocation
@@ -11,13 +10,7 @@ from tests.conftest import make_parent
 from tests.factures.conftest import issue
 from tests.factures.test_numbers import _in_threads
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (select_for_update) need PostgreSQL; SQLite serialises writes")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 
 def test_simultaneous_confirmations_settle_once(family):

@@ -107,10 +107,9 @@ def _in_threads(count, target):
     return errors
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_issues_get_gapless_numbers(structure):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (select_for_update) need PostgreSQL; SQLite serialises writes")
     families = [make_family(f"F{i}", f"f{i}@example.org") for i in range(8)]
     errors = _in_threads(8, lambda i: [issue(families[i], "5.00") for _ in range(3)])
     assert errors == []
@@ -118,10 +117,9 @@ def test_concurrent_issues_get_gapless_numbers(structure):
     assert numbers == [f"2026-{n:06d}" for n in range(1, 25)]
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_billing_runs_bill_each_booking_once(structure, units, tariffs):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (select_for_update) need PostgreSQL; SQLite serialises writes")
     families = [make_family(f"F{i}", f"f{i}@example.org") for i in range(6)]
     for family in families:
         for day in (7, 14):

@@ -13,9 +13,7 @@ from famille.services import change_request_accept, change_request_refuse
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite locks the file)"
-)
+@pytest.mark.postgresql
 def test_concurrent_decisions_apply_once(pending_request, staff, lea):
     barrier = threading.Barrier(2)
     outcomes: list[str] = []

@@ -13,9 +13,8 @@ from tests.reservations.conftest import enrol
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.postgresql
 def test_thirty_parents_for_the_last_five_places(activity, opening, before):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite has no concurrent writers nor row locks")
     Opening.objects.filter(pk=opening.pk).update(capacity=10)
     families = [make_family(f"CONC{i}", f"conc{i}@example.org", ("Enfant",)) for i in range(35)]
     children = [f.members.get(first_name="Enfant") for f in families]
