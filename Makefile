@@ -49,8 +49,17 @@ lock:
 	.lock-venv/bin/pip freeze --exclude espace-famille | sort > requirements.lock
 	rm -rf .lock-venv
 
+BENCH_ARGS ?= --families 2000 --requests 100
+BENCH_DB := postgres://postgres@127.0.0.1:5432/espace_famille_bench
+
+# Benchmarks on SQLite, then on PostgreSQL if a server answers; writes docs/benchmarks.md.
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS espace_famille_bench" \
+	    -c "CREATE DATABASE espace_famille_bench" && \
+	  $(BIN)/python -m benchmarks $(BENCH_ARGS) --append --database-url $(BENCH_DB); \
+	fi
 
 clean:
 	rm -rf $(VENV) staticfiles
