@@ -7,20 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import (
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import Exact
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +23,33 @@ def _type_ids(required_types: Iterable[Any]) -> QuerySet | list[int]:
     if isinstance(required_types, QuerySet):
         return required_types.values("pk")  # a subquery: no extra query
     return [item.pk if isinstance(item, DocumentType) else int(item) for item in required_types]
+
+
+# Hand-written SQL for the two reads every portal page and the dashboard make: built with the
+# ORM, their nested Exists/Subquery trees cost a few milliseconds to compile on each call, more
+# than running them. "Satisfying" is Submission.objects.satisfying(): waiting for review, or
+# accepted and still valid on the day (the last %s). Only quoted table names, fixed clauses and
+# placeholders are put into the SQL text (hence the noqa: S608); every value is a parameter.
+_SATISFYING = (
+    "(s.status = %s OR (s.status = %s AND (s.valid_until IS NULL OR s.valid_until >= %s)))"
+)
+
+
+def _tables() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    return {
+        "type": quote(DocumentType._meta.db_table),
+        "submission": quote(Submission._meta.db_table),
+        "member": quote(Member._meta.db_table),
+    }
+
+
+def _satisfying_params(today: datetime.date) -> list[Any]:
+    return [
+        Submission.Status.PENDING,
+        Submission.Status.ACCEPTED,
+        connection.ops.adapt_datefield_value(today),
+    ]
 
 
 def missing_documents(
@@ -54,23 +69,35 @@ def missing_documents(
     scopes = [Scope.FAMILY, Scope.MEMBER]
     if member.role == Member.Role.CHILD:
         scopes.append(Scope.CHILD)
-    satisfying = Submission.objects.satisfying(today).filter(document_type=OuterRef("pk"))
-    provided_by_family = Exists(satisfying.filter(family_id=member.family_id, member__isnull=True))
-    provided_by_member = Exists(satisfying.filter(member_id=member.pk))
-    wanted = Q(mandatory=True, scope__in=scopes)
+    wanted = f"(t.mandatory = %s AND t.scope IN ({', '.join(['%s'] * len(scopes))}))"
+    wanted_params: list[Any] = [True, *scopes]
     required = _type_ids(required_types)
-    if isinstance(required, QuerySet) or required:
-        wanted |= Q(pk__in=required)
-    return list(
-        DocumentType.objects.filter(wanted, is_active=True).exclude(
-            Q(scope=Scope.FAMILY) & provided_by_family | ~Q(scope=Scope.FAMILY) & provided_by_member
-        )
+    if isinstance(required, QuerySet):
+        sub_sql, sub_params = required.order_by().query.get_compiler(connection=connection).as_sql()
+        wanted = f"({wanted} OR t.id IN ({sub_sql}))"
+        wanted_params += list(sub_params)
+    elif required:
+        wanted = f"({wanted} OR t.id IN ({', '.join(['%s'] * len(required))}))"
+        wanted_params += required
+    tables = _tables()
+    sql = (
+        f"SELECT t.* FROM {tables['type']} t WHERE t.is_active = %s AND {wanted}"  # noqa: S608
+        f" AND NOT EXISTS (SELECT 1 FROM {tables['submission']} s"
+        f" WHERE s.document_type_id = t.id AND {_SATISFYING}"
+        " AND ((t.scope = %s AND s.family_id = %s AND s.member_id IS NULL)"
+        " OR (t.scope <> %s AND s.member_id = %s)))"
+        ' ORDER BY t."order", t.name, t.id'
     )
-
-
-def _count(queryset: QuerySet) -> Coalesce:
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+    params = [
+        True,
+        *wanted_params,
+        *_satisfying_params(today),
+        Scope.FAMILY,
+        member.family_id,
+        Scope.FAMILY,
+        member.pk,
+    ]
+    return list(DocumentType.objects.raw(sql, params))
 
 
 def documents_to_provide_count(family: Family, *, today: datetime.date | None = None) -> int:
@@ -80,24 +107,42 @@ def documents_to_provide_count(family: Family, *, today: datetime.date | None = 
     requirement sources (activities), their queries plus two more for the activity documents.
     """
     today = today or timezone.localdate()
-    satisfying = Submission.objects.satisfying(today).filter(document_type=OuterRef("pk"))
-    mandatory = DocumentType.objects.filter(is_active=True, mandatory=True)
-    per_member = mandatory.filter(
-        Q(scope=Scope.MEMBER) | Q(scope=Scope.CHILD) & Exact(OuterRef("role"), Member.Role.CHILD)
-    ).exclude(Exists(satisfying.filter(member_id=OuterRef(OuterRef("pk")))))
-    per_family = mandatory.filter(scope=Scope.FAMILY).exclude(
-        Exists(satisfying.filter(family_id=OuterRef(OuterRef("family_id")), member__isnull=True))
+    tables = _tables()
+    missing = (
+        f"(SELECT COUNT(*) FROM {tables['type']} t"  # noqa: S608
+        " WHERE t.is_active = %s AND t.mandatory = %s AND {scope}"
+        f" AND NOT EXISTS (SELECT 1 FROM {tables['submission']} s"
+        f" WHERE s.document_type_id = t.id AND {_SATISFYING} AND {{provided}}))"
     )
-    rows = list(
-        Member.objects.filter(family=family)
-        .order_by()
-        .annotate(missing=_count(per_member), family_missing=_count(per_family))
-        .values_list("pk", "role", "missing", "family_missing")
+    per_member = missing.format(
+        scope="(t.scope = %s OR (t.scope = %s AND m.role = %s))", provided="s.member_id = m.id"
     )
+    per_family = missing.format(
+        scope="t.scope = %s", provided="s.family_id = %s AND s.member_id IS NULL"
+    )
+    sql = (
+        f"SELECT m.id, m.role, {per_member}, {per_family}"  # noqa: S608
+        f" FROM {tables['member']} m WHERE m.family_id = %s"
+    )
+    satisfying = _satisfying_params(today)
+    params = [
+        *(True, True, Scope.MEMBER, Scope.CHILD, Member.Role.CHILD, *satisfying),
+        *(True, True, Scope.FAMILY, *satisfying, family.pk),
+        family.pk,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if not rows:
         return (
-            mandatory.filter(scope=Scope.FAMILY)
-            .exclude(Exists(satisfying.filter(family_id=family.pk, member__isnull=True)))
+            DocumentType.objects.filter(is_active=True, mandatory=True, scope=Scope.FAMILY)
+            .exclude(
+                Exists(
+                    Submission.objects.satisfying(today).filter(
+                        document_type=OuterRef("pk"), family_id=family.pk, member__isnull=True
+                    )
+                )
+            )
             .count()
         )
     total = rows[0][3] + sum(row[2] for row in rows)

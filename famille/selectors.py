@@ -57,11 +57,21 @@ DEFAULT_POLICIES: dict[str, dict[str, Policy]] = {
 
 def field_policies(target: str) -> dict[str, Policy]:
     """Every field of a record with its policy (one query)."""
-    policies = dict(DEFAULT_POLICIES[target])
-    for row in FieldPolicy.objects.filter(target=target).only("field_name", "access", "required"):
-        if row.field_name in policies:
-            policies[row.field_name] = Policy(row.access, row.required)
-    return policies
+    return field_policies_of(target)[target]
+
+
+def field_policies_of(*targets: str) -> dict[str, dict[str, Policy]]:
+    """target -> every field of that record with its policy, for several targets (one query)."""
+    result = {target: dict(DEFAULT_POLICIES[target]) for target in targets}
+    rows = (
+        FieldPolicy.objects.filter(target__in=targets)
+        .order_by()
+        .values_list("target", "field_name", "access", "required")
+    )
+    for target, field_name, access, required in rows:
+        if field_name in result[target]:
+            result[target][field_name] = Policy(access, required)
+    return result
 
 
 def pending_values(family: Family) -> dict[tuple[str, int | None], dict[str, str]]:

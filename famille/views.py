@@ -21,7 +21,13 @@ from famille.models import (
     Member,
     member_fields_for_role,
 )
-from famille.selectors import Policy, field_policies, pending_values, recent_requests
+from famille.selectors import (
+    Policy,
+    field_policies,
+    field_policies_of,
+    pending_values,
+    recent_requests,
+)
 from famille.services import (
     change_request_cancel,
     change_request_create,
@@ -62,8 +68,9 @@ def _facts(
 @family_required
 def index(request: HttpRequest) -> HttpResponse:
     family: Family = request.family  # type: ignore[attr-defined]
-    member_policies = field_policies(FieldPolicy.Target.MEMBER)
-    family_policies = field_policies(FieldPolicy.Target.FAMILY)
+    policies = field_policies_of(FieldPolicy.Target.MEMBER, FieldPolicy.Target.FAMILY)
+    member_policies = policies[FieldPolicy.Target.MEMBER]
+    family_policies = policies[FieldPolicy.Target.FAMILY]
     pending = pending_values(family)
     groups: dict[str, list[dict[str, object]]] = {role: [] for role in Member.Role.values}
     for member in family.members.all():

@@ -50,11 +50,19 @@ def _member_page(
     enrolments = selectors.member_enrolments(
         member, today=today, period=period, activity_id=activity_id
     )
+    # The activity menu is rendered from rows already fetched, not by querying its queryset
+    # again (still used to validate a submitted choice).
+    field = filters.fields["activite"]
+    field.choices = [("", field.empty_label), *activities.values_list("pk", "name")]
     eligible = selectors.eligible_activities(member, today)
     if request_form is None and eligible:
         request_form = EnrolmentRequestForm(
             activities=Activity.objects.filter(pk__in=[a.pk for a in eligible])
         )
+        # The options in the activities' usual order (-start_date, name), as the queryset gives.
+        by_name = sorted(eligible, key=lambda a: a.name)
+        ordered = sorted(by_name, key=lambda a: a.start_date, reverse=True)
+        request_form.fields["activity"].choices = [(a.pk, str(a)) for a in ordered]
     context = {
         "member": member,
         "enrolments": enrolments,
