@@ -45,10 +45,10 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
-    "allauth.mfa",
+    "espace_famille.third_party_apps.SecondFactorConfig",  # allauth.mfa
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    "espace_famille.third_party_apps.BackgroundTasksConfig",  # django_tasks_db
 ]
 
 MIDDLEWARE = [
