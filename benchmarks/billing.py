@@ -41,6 +41,7 @@ def _households(count: int):
     from famille.models import Family, Member
     from inscriptions.models import Activity, Unit
     from reservations.models import Booking, Opening
+    from reservations.services import openings_recount
 
     activity = Activity.objects.create(
         name="Mercredis loisirs",
@@ -83,6 +84,7 @@ def _households(count: int):
         (Booking(member=child, opening=opening) for child in children for opening in openings),
         batch_size=2000,
     )
+    openings_recount(opening_ids=[opening.pk for opening in openings])
     return families
 
 

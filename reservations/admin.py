@@ -102,13 +102,14 @@ class GenerateForm(forms.Form):
 @admin.register(Opening)
 class OpeningAdmin(admin.ModelAdmin):
     list_display = ["date", "unit", "capacity", "booked_count", "waiting_count", "is_closed"]
+    actions = ["action_recount"]
     list_filter = ["is_closed", "unit__activity", "date"]
     list_select_related = ["unit__activity"]
     search_fields = ["unit__name", "unit__activity__name"]
     date_hierarchy = "date"
     show_full_result_count = False
     autocomplete_fields = ["unit"]
-    fields = ["unit", "date", "capacity", "is_closed", "closed_reason"]
+    fields = ["unit", "date", "capacity", "booked_count", "is_closed", "closed_reason"]
     inlines = [BookingInline, WaitingListInline]
     change_list_template = "admin/reservations/opening/change_list.html"
 
@@ -117,27 +118,28 @@ class OpeningAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                _booked=Count(
-                    "bookings", filter=Q(bookings__status__in=Booking.ACTIVE), distinct=True
-                ),
                 _waiting=Count(
-                    "waiting_list",
-                    filter=Q(waiting_list__status__in=WaitingListEntry.LIVE),
-                    distinct=True,
+                    "waiting_list", filter=Q(waiting_list__status__in=WaitingListEntry.LIVE)
                 ),
             )
         )
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
-        return ["unit", "date"] if obj else []
-
-    @admin.display(description=_("réservés"), ordering="_booked")
-    def booked_count(self, opening: Opening) -> int:
-        return opening._booked  # type: ignore[attr-defined]
+        return ["unit", "date", "booked_count"] if obj else ["booked_count"]
 
     @admin.display(description=_("en attente"), ordering="_waiting")
     def waiting_count(self, opening: Opening) -> int:
         return opening._waiting  # type: ignore[attr-defined]
+
+    @admin.action(description=_("Recompter les places prises"))
+    def action_recount(self, request: HttpRequest, queryset: QuerySet[Opening]) -> None:
+        # For bookings imported outside the services: the counter is set from the bookings.
+        count = services.openings_recount(opening_ids=queryset.values("pk"))
+        messages.success(
+            request,
+            ngettext("%(n)d ouverture recomptée.", "%(n)d ouvertures recomptées.", count)
+            % {"n": count},
+        )
 
     def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
         if not change:

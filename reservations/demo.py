@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import F
 from django.utils import timezone
 
 from espace_famille.models import User
@@ -15,7 +15,7 @@ from famille.models import Family, Member
 from inscriptions.demo import GENERATED_PREFIX, demo_activities, school_year
 from inscriptions.models import Enrolment
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
-from reservations.services import openings_generate
+from reservations.services import openings_generate, openings_recount
 
 
 def _saturday_from(day: datetime.date) -> datetime.date:
@@ -125,6 +125,8 @@ def _bookings(pairs: list[tuple[Member, Opening]], user: User | None) -> None:
         for m, o in pairs
         if (m.pk, o.pk) not in existing
     )
+    # Bulk inserts skip the services: set the touched openings' counters in one UPDATE.
+    openings_recount(opening_ids={o.pk for _m, o in pairs})
 
 
 def _scale(count: int) -> None:
@@ -167,6 +169,8 @@ def _scale(count: int) -> None:
             _insert_bookings(rows)
             rows = []
     _insert_bookings(rows)
+    # The inserts skip the services: recount the year's openings in one UPDATE.
+    openings_recount(opening_ids=Opening.objects.filter(date__range=(start, end)).values("pk"))
     _raise_capacities(start, end)
 
 
@@ -193,17 +197,13 @@ def _insert_bookings(rows: list[tuple[int, int]]) -> None:
 
 def _raise_capacities(start: datetime.date, end: datetime.date) -> None:
     """Generated bookings ignore capacities: give every opening room for them plus a few."""
-    over = (
-        Opening.objects.filter(date__range=(start, end))
-        .annotate(n=Count("bookings", filter=Q(bookings__status__in=Booking.ACTIVE)))
-        .filter(n__gt=0)
-        .only("pk", "capacity")
-    )
+    over = Opening.objects.filter(
+        date__range=(start, end), booked_count__gt=0, capacity__lt=F("booked_count") + 5
+    ).only("pk", "capacity", "booked_count")
     changed = []
     for opening in over:
-        if opening.n + 5 > opening.capacity:
-            opening.capacity = opening.n + 5
-            changed.append(opening)
+        opening.capacity = opening.booked_count + 5
+        changed.append(opening)
     Opening.objects.bulk_update(changed, ["capacity"], batch_size=1000)
 
 

@@ -48,6 +48,9 @@ class Opening(models.Model):
     capacity = models.PositiveIntegerField(_("places"))
     is_closed = models.BooleanField(_("fermé"), default=False)
     closed_reason = models.CharField(_("motif de fermeture"), max_length=120, blank=True)
+    # Active (booked or pending) bookings, kept by the services under the opening's row lock:
+    # the planning reads it instead of counting thousands of bookings per opening.
+    booked_count = models.PositiveIntegerField(_("places prises"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("ouverture")

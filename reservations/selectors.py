@@ -141,12 +141,10 @@ class Planning:
 
 
 _OPENINGS_SQL = """
-SELECT o.id, o.unit_id, o.date, o.capacity, o.is_closed, o.closed_reason,
-  (SELECT COUNT(*) FROM {booking} b
-    WHERE b.opening_id = o.id AND b.status IN ({active})),
+SELECT o.id, o.unit_id, o.date, o.capacity, o.is_closed, o.closed_reason, o.booked_count,
   (SELECT COUNT(*) FROM {entry} w WHERE w.opening_id = o.id AND w.status = %s),
   (SELECT b.status FROM {booking} b
-    WHERE b.opening_id = o.id AND b.member_id = %s AND b.status IN ({active}) LIMIT 1),
+    WHERE b.member_id = %s AND b.opening_id = o.id AND NOT (b.status = %s) LIMIT 1),
   mine.status,
   (SELECT COUNT(*) FROM {entry} w
     WHERE w.opening_id = o.id AND w.status = %s AND w.created_at <= mine.created_at)
@@ -155,24 +153,36 @@ LEFT JOIN {entry} mine
   ON mine.opening_id = o.id AND mine.member_id = %s AND mine.status IN ({live})
 WHERE o.unit_id IN ({units}) AND o.date BETWEEN %s AND %s
 """
-_OPENING_FIELDS = ["id", "unit_id", "date", "capacity", "is_closed", "closed_reason"]
+_OPENING_FIELDS = [
+    "id",
+    "unit_id",
+    "date",
+    "capacity",
+    "is_closed",
+    "closed_reason",
+    "booked_count",
+]
 
 
 def planning_openings(member: Any, unit_ids: list[int], start, end) -> list[Opening]:
     """Openings with their use and the member's own booking and waiting-list place (1 query).
 
-    Each opening gets `booked` (active bookings), `offers` (places offered from the waiting
-    list), `my_booking` (the member's active booking status or None), `my_wait` (the member's
-    live waiting-list status or None) and `my_rank` (their rank on the waiting list, else 0).
+    Each opening gets `booked` (its `booked_count`: active bookings, kept by the services, so
+    the cost does not grow with the bookings of an opening), `offers` (places offered from the
+    waiting list), `my_booking` (the member's active booking status or None), `my_wait` (the
+    member's live waiting-list status or None) and `my_rank` (their rank on the waiting list,
+    else 0).
     Hand-written SQL: built with the ORM, its five correlated subqueries cost more to compile
     than to run. A member has at most one live entry per opening (a unique constraint).
+    The member's booking is looked up with the very condition of the partial unique index
+    `reservations_one_live_booking` (NOT status = 'cancelled', the same as booked or pending):
+    with `status IN (...)` SQLite reads every booking of the opening instead.
     """
     if not unit_ids:
         return []
     quote = connection.ops.quote_name
-    active, live = list(Booking.ACTIVE), list(WaitingListEntry.LIVE)
+    live = list(WaitingListEntry.LIVE)
     sql = _OPENINGS_SQL.format(
-        active=", ".join(["%s"] * len(active)),
         live=", ".join(["%s"] * len(live)),
         booking=quote(Booking._meta.db_table),
         entry=quote(WaitingListEntry._meta.db_table),
@@ -181,10 +191,9 @@ def planning_openings(member: Any, unit_ids: list[int], start, end) -> list[Open
     )
     waiting, offered = WaitingListEntry.Status.WAITING, WaitingListEntry.Status.OFFERED
     params = [
-        *active,
         offered,
         member.pk,
-        *active,
+        Booking.Status.CANCELLED,
         waiting,
         member.pk,
         *live,
@@ -200,7 +209,9 @@ def planning_openings(member: Any, unit_ids: list[int], start, end) -> list[Open
         if isinstance(day, str):  # SQLite
             day = datetime.date.fromisoformat(day)
         opening = Opening.from_db(
-            connection.alias, _OPENING_FIELDS, (pk, unit_id, day, capacity, bool(closed), reason)
+            connection.alias,
+            _OPENING_FIELDS,
+            (pk, unit_id, day, capacity, bool(closed), reason, booked),
         )
         opening.booked, opening.offers, opening.my_rank = booked or 0, offers or 0, rank or 0
         opening.my_booking, opening.my_wait = booking, wait

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -60,8 +61,37 @@ def _locked_opening(pk: int) -> Opening:
     )
 
 
+def openings_recount(*, opening_ids: Iterable[int] | QuerySet | None = None) -> int:
+    """Set `booked_count` from the active bookings, in one UPDATE; returns the openings updated.
+
+    The services keep the counter exact; this repairs it after bulk inserts (demo data) or
+    bookings imported outside the services. `opening_ids` may be a list or a values("pk")
+    queryset; None recounts every opening.
+    """
+    active = (
+        Booking.objects.filter(opening=OuterRef("pk"), status__in=Booking.ACTIVE)
+        .order_by()
+        .values("opening")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    openings = Opening.objects.all()
+    if opening_ids is not None:
+        openings = openings.filter(pk__in=opening_ids)
+    return openings.update(booked_count=Coalesce(Subquery(active), Value(0)))
+
+
+def _recount(opening: Opening) -> None:
+    """Refresh the counter of one opening whose bookings changed (caller holds its row lock)."""
+    openings_recount(opening_ids=[opening.pk])
+
+
 def _taken(opening: Opening, *, except_member: Any = None) -> int:
-    """Places used: live bookings plus places held for a waiting-list offer."""
+    """Places used: live bookings plus places held for a waiting-list offer.
+
+    An exact count rather than `booked_count`: capacity stays right even for bookings
+    imported outside the services (one opening, under its row lock).
+    """
     booked = Booking.objects.filter(opening=opening, status__in=Booking.ACTIVE).count()
     offers = WaitingListEntry.objects.filter(
         opening=opening, status=WaitingListEntry.Status.OFFERED
@@ -187,6 +217,7 @@ def _book(
     # partial unique constraint refuses a second live booking (full_clean would re-query
     # each foreign key, four queries per booking of a typical week).
     booking.save()
+    _recount(opening)
     WaitingListEntry.objects.filter(
         member=member, opening=opening, status__in=WaitingListEntry.LIVE
     ).update(status=WaitingListEntry.Status.BOOKED)
@@ -245,6 +276,7 @@ def booking_cancel(
         booking.cancelled_by = user if user is not None and user.pk else None
         booking.late_cancellation = (late and not was_pending) if billable is None else billable
         booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "late_cancellation"])
+        _recount(opening)
         summary = _("Annulation : %(member)s, %(unit)s du %(day)s") % info
         if booking.late_cancellation:
             summary += " " + _("(hors délai, facturée)")
@@ -271,6 +303,7 @@ def booking_confirm(*, booking: Booking, by: Any, request: HttpRequest | None = 
         if booking.status != Booking.Status.PENDING:
             raise BookingRefused(_("Cette réservation n'attend pas de confirmation."))
         booking.status = Booking.Status.BOOKED
+        # Pending and booked are both active: the opening's booked_count does not change.
         booking.save(update_fields=["status"])
         audit.record(
             booking.member.family,
@@ -718,6 +751,7 @@ def _cancel_for_closure(opening: Opening, *, by: Any, now: datetime.datetime, re
             obj=booking,
             request=request,
         )
+    _recount(opening)
     WaitingListEntry.objects.filter(opening=opening, status__in=WaitingListEntry.LIVE).update(
         status=WaitingListEntry.Status.LEFT
     )

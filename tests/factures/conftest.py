@@ -12,6 +12,7 @@ from factures.models import Tariff
 from factures.services import LineSpec
 from inscriptions.models import Activity, Unit
 from reservations.models import Booking, Opening
+from reservations.services import openings_recount
 
 OCTOBER = datetime.date(2026, 10, 1)
 
@@ -49,9 +50,11 @@ def book(member, unit, day: datetime.date, *, status="booked", late=False) -> Bo
     opening, _created = Opening.objects.get_or_create(
         unit=unit, date=day, defaults={"capacity": 20}
     )
-    return Booking.objects.create(
+    booking = Booking.objects.create(
         member=member, opening=opening, status=status, late_cancellation=late
     )
+    openings_recount(opening_ids=[opening.pk])  # the places shown stay right
+    return booking
 
 
 def child(family, first_name):

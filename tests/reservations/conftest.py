@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from inscriptions.models import Activity, Enrolment, Unit
-from reservations.models import Opening
+from reservations.models import Booking, Opening
+from reservations.services import openings_recount
 
 # A fixed week far from today: services get `now=` explicitly.
 WEDNESDAY = datetime.date(2030, 3, 6)
@@ -64,6 +65,13 @@ def enrol(member, activity, status=Enrolment.Status.ACCEPTED) -> Enrolment:
         start_date=activity.start_date,
         end_date=activity.end_date,
     )
+
+
+def insert_booking(member, opening, **fields) -> Booking:
+    """A booking written straight to the table (no rule checked), its opening's count kept."""
+    booking = Booking.objects.create(member=member, opening=opening, **fields)
+    openings_recount(opening_ids=[opening.pk])
+    return booking
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.utils import timezone
 from espace_famille.models import AuditEvent
 from inscriptions.models import Activity, Unit
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
-from tests.reservations.conftest import enrol
+from tests.reservations.conftest import enrol, insert_booking
 
 
 def _live(lea, capacity=1):
@@ -29,7 +29,7 @@ def _live(lea, capacity=1):
 
 def test_changelists_and_opening_page_list_the_children(staff_client, lea, hugo):
     _activity, _unit, opening = _live(lea)
-    Booking.objects.create(member=lea, opening=opening)
+    insert_booking(lea, opening)
     for name in ("opening", "booking", "closure", "waitinglistentry"):
         assert staff_client.get(reverse(f"admin:reservations_{name}_changelist")).status_code == 200
     page = staff_client.get(reverse("admin:reservations_opening_change", args=[opening.pk]))
@@ -40,7 +40,7 @@ def test_changelists_and_opening_page_list_the_children(staff_client, lea, hugo)
 def test_raising_the_capacity_promotes_the_waiting_list(staff_client, staff, lea, hugo):
     activity, _unit, opening = _live(lea)
     enrol(hugo, activity)
-    Booking.objects.create(member=lea, opening=opening)
+    insert_booking(lea, opening)
     entry = WaitingListEntry.objects.create(member=hugo, opening=opening)
     response = staff_client.post(
         reverse("admin:reservations_opening_change", args=[opening.pk]),
@@ -87,7 +87,7 @@ def test_staff_books_on_behalf_and_it_is_audited(staff_client, staff, lea):
 
 def test_staff_cancels_on_behalf(staff_client, staff, lea):
     _activity, _unit, opening = _live(lea)
-    booking = Booking.objects.create(member=lea, opening=opening)
+    booking = insert_booking(lea, opening)
     staff_client.post(
         reverse("admin:reservations_booking_changelist"),
         {"action": "action_cancel_billed", "_selected_action": [booking.pk]},

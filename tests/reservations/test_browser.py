@@ -9,7 +9,7 @@ from django.utils import timezone
 from inscriptions.models import Activity, Unit
 from reservations.models import Booking, Opening
 from tests.conftest import browser_login, make_parent
-from tests.reservations.conftest import enrol
+from tests.reservations.conftest import enrol, insert_booking
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,7 +113,7 @@ def test_pages_have_no_accessibility_violation(page, live_server, family):
     from axe_playwright_python.sync_playwright import Axe
 
     lea, monday = _setup(family)
-    Booking.objects.create(member=lea, opening=Opening.objects.filter(date=monday).first())
+    insert_booking(lea, Opening.objects.filter(date=monday).first())
     parent = make_parent(family, "a11y-reservations@example.org")
     browser_login(page, live_server.url, parent.email)
     found = {}

@@ -51,3 +51,5 @@ def test_thirty_parents_for_the_last_five_places(activity, opening, before):
     assert outcomes.count("booked") == 5, outcomes
     assert outcomes.count(BookingRefused.FULL) == 25, outcomes
     assert Booking.objects.filter(opening=opening, status="booked").count() == 10
+    opening.refresh_from_db()
+    assert opening.booked_count == 10  # the counter, kept under the row lock, saw every one

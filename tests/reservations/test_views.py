@@ -12,7 +12,7 @@ from django.utils import timezone
 from inscriptions.models import Activity, Enrolment, Unit
 from reservations.models import Booking, Opening, WaitingListEntry
 from tests.conftest import make_family
-from tests.reservations.conftest import enrol
+from tests.reservations.conftest import enrol, insert_booking
 
 
 def monday_in(weeks: int) -> datetime.date:
@@ -93,9 +93,9 @@ def test_index_lists_members_taking_part(parent_client, week):
 def test_planning_shows_every_state_in_words(parent_client, lea, hugo, live, week):
     enrol(hugo, live.activity)
     Opening.objects.filter(pk=week[1].pk).update(capacity=1)
-    Booking.objects.create(member=hugo, opening=week[1])
+    insert_booking(hugo, week[1])
     Opening.objects.filter(pk=week[2].pk).update(is_closed=True)
-    Booking.objects.create(member=lea, opening=week[3])
+    insert_booking(lea, week[3])
     response = parent_client.get(planning_url(lea, date=week[0].date.isoformat()))
     assert response.status_code == 200
     cells = response.context["planning"].weeks[0].rows[0].cells
@@ -123,7 +123,7 @@ def test_book_two_cells_without_js(parent_client, parent, lea, week):
 
 
 def test_changes_with_htmx_render_the_page_in_place(parent_client, lea, week):
-    Booking.objects.create(member=lea, opening=week[1])
+    insert_booking(lea, week[1])
     response = parent_client.post(
         planning_url(lea, date=week[0].date.isoformat()),
         {"book": [week[0].pk], "cancel": [week[1].pk]},
@@ -156,7 +156,7 @@ def test_forged_post_for_an_activity_not_enrolled(parent_client, lea, week):
 def test_cannot_cancel_another_familys_booking(parent_client, lea, other_family, live, week):
     zoe = other_family.members.get(first_name="Zoé")
     enrol(zoe, live.activity)
-    theirs = Booking.objects.create(member=zoe, opening=week[0])
+    theirs = insert_booking(zoe, week[0])
     response = parent_client.post(planning_url(lea), {"cancel": [week[0].pk]}, follow=True)
     theirs.refresh_from_db()
     assert theirs.status == "booked"
@@ -194,7 +194,7 @@ def _household_with_bookings(name, unit, weeks):
     enrol(child, unit.activity)
     for w in range(weeks):
         for opening in week_openings(unit, monday_in(w - weeks // 2)):
-            Booking.objects.create(member=child, opening=opening)
+            insert_booking(child, opening)
     return child
 
 
@@ -209,7 +209,7 @@ def test_planning_query_count_is_bounded_and_flat(
     parent_client, lea, live, week, view, django_assert_max_num_queries
 ):
     url = planning_url(lea, date=week[0].date.isoformat(), vue=view)
-    Booking.objects.create(member=lea, opening=week[0])
+    insert_booking(lea, week[0])
     with django_assert_max_num_queries(12):
         few = _count(parent_client, url)
 
