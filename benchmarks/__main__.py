@@ -30,6 +30,7 @@ def _configure(database_url: str | None, tmp: str) -> str:
             "MEDIA_ROOT": str(Path(tmp) / "media"),
             "STATIC_ROOT": str(Path(tmp) / "static"),
             "EMAIL_URL": "memory://",
+            "ALLOW_SANDBOX_PAYMENTS": "1",
             "DATABASE_URL": database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
         }
     )

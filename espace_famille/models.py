@@ -134,6 +134,7 @@ class AuditEvent(models.Model):
         PAYMENT_SUCCEEDED = "payment_succeeded", _("Paiement réussi")
         PAYMENT_FAILED = "payment_failed", _("Paiement échoué")
         PAYMENT_CANCELLED = "payment_cancelled", _("Paiement annulé")
+        PAYMENT_REFUNDED = "payment_refunded", _("Paiement remboursé")
         OTHER = "other", _("Autre")
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)

@@ -223,9 +223,23 @@ CONTACT_ATTACHMENT_MAX_BYTES = env_int("CONTACT_ATTACHMENT_MAX_BYTES", 5 * 1024 
 DOCUMENTS_MAX_UPLOAD_MB = env_int("DOCUMENTS_MAX_UPLOAD_MB", 10)
 
 # Payments (Mes factures).
-PAYMENT_PROVIDER = env_choice("PAYMENT_PROVIDER", "sandbox", ("sandbox", "stripe"))
+# No default in production: the sandbox lets a parent settle invoices without paying.
+PAYMENT_PROVIDER = env_choice(
+    "PAYMENT_PROVIDER", "sandbox" if DEBUG or TESTING else "", ("sandbox", "stripe")
+)
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+if PAYMENT_PROVIDER == "sandbox" and not (
+    DEBUG or TESTING or env_bool("ALLOW_SANDBOX_PAYMENTS", default=False)
+):
+    raise ImproperlyConfigured(
+        "PAYMENT_PROVIDER=sandbox lets parents mark invoices paid without paying: use it with "
+        "DEBUG, or set ALLOW_SANDBOX_PAYMENTS=1 on a demonstration server."
+    )
+if PAYMENT_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET."
+    )
 STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
 # An invoice whose payment started less than this many minutes ago cannot be ticked again.
 PAYMENT_LOCK_MINUTES = env_int("PAYMENT_LOCK_MINUTES", 15)

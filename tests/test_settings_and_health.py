@@ -30,6 +30,9 @@ def test_check_deploy_is_clean_with_production_values(tmp_path):
             "DEBUG": "0",
             "SECRET_KEY": "k8$Lq2!vX9#pR4@tZ7&mN1^wB6*yC3(hJ5)sF0_gD8+eA2=uQ-Espace-Famille-prod",
             "SECURE_HSTS_PRELOAD": "1",
+            "PAYMENT_PROVIDER": "stripe",
+            "STRIPE_SECRET_KEY": "sk_live_example",
+            "STRIPE_WEBHOOK_SECRET": "whsec_example",
             "ALLOWED_HOSTS": "famille.example.org",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         }
@@ -101,3 +104,55 @@ def test_password_hashing_is_argon2_outside_tests():
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def _production_check(**overrides: str) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "ESPACE_FAMILLE_TESTING",
+            "DJANGO_SETTINGS_MODULE",
+            "PAYMENT_PROVIDER",
+            "STRIPE_SECRET_KEY",
+            "STRIPE_WEBHOOK_SECRET",
+            "ALLOW_SANDBOX_PAYMENTS",
+        }
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "espace_famille.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": "k8$Lq2!vX9#pR4@tZ7&mN1^wB6*yC3(hJ5)sF0_gD8+eA2=uQ-Espace-Famille-prod",
+            **overrides,
+        }
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_needs_an_explicit_payment_provider():
+    result = _production_check()
+    assert result.returncode != 0
+    assert "PAYMENT_PROVIDER must be one of sandbox, stripe" in result.stderr
+
+
+def test_production_refuses_the_sandbox_unless_allowed():
+    refused = _production_check(PAYMENT_PROVIDER="sandbox")
+    assert refused.returncode != 0
+    assert "lets parents mark invoices paid without paying" in refused.stderr
+    allowed = _production_check(PAYMENT_PROVIDER="sandbox", ALLOW_SANDBOX_PAYMENTS="1")
+    assert allowed.returncode == 0, allowed.stderr
+
+
+def test_stripe_needs_its_keys():
+    result = _production_check(PAYMENT_PROVIDER="stripe", STRIPE_SECRET_KEY="sk_live_x")
+    assert result.returncode != 0
+    assert "needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET" in result.stderr
