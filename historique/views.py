@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,7 +20,12 @@ PAGE_SIZE = 20
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, Period]:
     form = PeriodForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    # A refused field (e.g. a date out of range) is left out of cleaned_data: the other
+    # choices are kept, the date falls back to today and the form shows the error.
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        data = form.cleaned_data
     kind = data.get("periode") or MONTH
     return form, period_for(kind, data.get("date") or timezone.localdate())
 

@@ -155,6 +155,17 @@ class EnrolmentAdmin(admin.ModelAdmin):
         ("decided_at", "decided_by"),
     ]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Enrolment | None = None) -> list[str]:
+        # Who, what and when are fixed once the enrolment exists: editing them here would skip
+        # the services (no audit, bookings after a shortened end left booked and billable).
+        # The status only changes through the accept / refuse / cancel actions.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += [
+                f for f in ("member", "activity", "start_date", "end_date") if f not in fields
+            ]
+        return fields
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Enrolment]:
         return super().get_queryset(request).annotate(_accepted=_accepted_subquery())
 

@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from inscriptions.models import WEEKDAYS, Unit
@@ -40,12 +41,32 @@ class PlanningChangesForm(forms.Form):
         return data
 
 
+JUMP_MIN = datetime.date(2000, 1, 1)
+JUMP_MAX = datetime.date(2100, 12, 31)
+
+
 class JumpForm(forms.Form):
     date = forms.DateField(
         label=_("Aller à la date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": JUMP_MIN.isoformat(), "max": JUMP_MAX.isoformat()},
+            format="%Y-%m-%d",
+        ),
     )
+
+    def clean_date(self) -> datetime.date | None:
+        day = self.cleaned_data["date"]
+        if day is not None and not JUMP_MIN <= day <= JUMP_MAX:
+            raise forms.ValidationError(
+                _("Choisissez une date entre le %(min)s et le %(max)s."),
+                code="out_of_range",
+                params={
+                    "min": formats.date_format(JUMP_MIN, "SHORT_DATE_FORMAT"),
+                    "max": formats.date_format(JUMP_MAX, "SHORT_DATE_FORMAT"),
+                },
+            )
+        return day
 
 
 class TypicalWeekForm(forms.Form):

@@ -33,15 +33,24 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reservations/index.html", {"members": members})
 
 
-def _period(request: HttpRequest, today: datetime.date) -> tuple[str, datetime.date, datetime.date]:
+def _period(
+    request: HttpRequest, today: datetime.date
+) -> tuple[str, datetime.date, datetime.date, JumpForm | None]:
+    """The week or month shown; out-of-range or invalid dates fall back to today.
+
+    The last item is the bound jump form when its date was refused (to show the error).
+    """
     view = "month" if request.GET.get("vue") == "mois" else "week"
     form = JumpForm(request.GET)
-    day = form.cleaned_data["date"] if form.is_valid() and form.cleaned_data["date"] else today
+    valid = form.is_valid()
+    day = form.cleaned_data["date"] if valid and form.cleaned_data["date"] else today
     if view == "month":
         start = day.replace(day=1)
-        return view, start, start.replace(day=monthrange(start.year, start.month)[1])
-    start = day - datetime.timedelta(days=day.weekday())
-    return view, start, start + datetime.timedelta(days=6)
+        end = start.replace(day=monthrange(start.year, start.month)[1])
+    else:
+        start = day - datetime.timedelta(days=day.weekday())
+        end = start + datetime.timedelta(days=6)
+    return view, start, end, None if valid else form
 
 
 def _nav(member: Member, view: str, start: datetime.date) -> dict[str, str]:
@@ -67,7 +76,7 @@ def _nav(member: Member, view: str, start: datetime.date) -> dict[str, str]:
 def planning(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_for_family(Member, request.family, pk=pk)  # type: ignore[attr-defined]
     today = timezone.localdate()
-    view, start, end = _period(request, today)
+    view, start, end, refused_jump = _period(request, today)
     result = None
     form = PlanningChangesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -92,7 +101,7 @@ def planning(request: HttpRequest, pk: int) -> HttpResponse:
         "member": member,
         "planning": selectors.planning(member, start=start, end=end, view=view),
         "nav": _nav(member, view, start),
-        "jump": JumpForm(initial={"date": start}),
+        "jump": refused_jump or JumpForm(initial={"date": start}),
         "result": result,
         "form_errors": form.non_field_errors() if request.method == "POST" else [],
         "action_url": request.get_full_path(),

@@ -1,9 +1,11 @@
 """Staff side: activities and enrolment requests in the admin (capacity shown, decisions)."""
 
+import datetime
+
 from django.core import mail
 from django.urls import reverse
 
-from inscriptions.models import Enrolment
+from inscriptions.models import Activity, Enrolment
 
 
 def test_changelists_load(staff_client, lea, open_activity, today):
@@ -46,3 +48,56 @@ def test_accept_and_refuse_actions_email_the_family(
         "Inscription acceptée : Léa à Accueil de loisirs du mercredi",
         "Inscription refusée : Hugo à Accueil de loisirs du mercredi",
     ]
+
+
+def test_existing_enrolment_who_what_when_and_status_are_read_only(
+    staff_client, lea, hugo_member, open_activity, today
+):
+    enrolment = Enrolment.objects.create(
+        member=lea,
+        activity=open_activity,
+        status="accepted",
+        start_date=today,
+        end_date=today + datetime.timedelta(days=60),
+    )
+    other = Activity.objects.create(
+        name="Autre activité",
+        service=open_activity.service,
+        start_date=today,
+        end_date=today + datetime.timedelta(days=90),
+    )
+    url = reverse("admin:inscriptions_enrolment_change", args=[enrolment.pk])
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    for name in ("member", "activity", "start_date", "end_date", "status"):
+        assert f'name="{name}' not in page.text, name
+    forged = staff_client.post(
+        url,
+        {
+            "member": hugo_member.pk,
+            "activity": other.pk,
+            "status": "cancelled",
+            "start_date": (today + datetime.timedelta(days=1)).isoformat(),
+            "end_date": (today + datetime.timedelta(days=5)).isoformat(),
+            "group": "Grands",
+            "reason": "",
+        },
+    )
+    assert forged.status_code == 302
+    enrolment.refresh_from_db()
+    assert (enrolment.member, enrolment.activity, enrolment.status) == (
+        lea,
+        open_activity,
+        "accepted",
+    )
+    assert (enrolment.start_date, enrolment.end_date) == (
+        today,
+        today + datetime.timedelta(days=60),
+    )
+    assert enrolment.group == "Grands"  # the fields left editable are still saved
+
+
+def test_new_enrolment_form_keeps_who_what_when_editable(staff_client):
+    page = staff_client.get(reverse("admin:inscriptions_enrolment_add"))
+    for name in ("member", "activity", "start_date", "end_date"):
+        assert f'name="{name}' in page.text, name
