@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from espace_famille.files import serve_private_file
 from factures import services
-from factures.billing import billing_run
+from factures.billing import billing_run, month_is_over_check
 from factures.forms import CreditNoteForm, OfflinePaymentForm
 from factures.models import (
     BillingSettings,
@@ -104,6 +104,11 @@ class BillingRunForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         help_text=_("Les réservations déjà facturées ne le sont jamais deux fois."),
     )
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        month_is_over_check(month=month)
+        return month
 
 
 @admin.register(Invoice)
@@ -225,7 +230,11 @@ class InvoiceAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = BillingRunForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            result = billing_run(month=form.cleaned_data["month"], user=request.user)
+            try:
+                result = billing_run(month=form.cleaned_data["month"], user=request.user)
+            except ValidationError as exc:
+                form.add_error("month", exc)
+                return self._form_page(request, gettext("Facturer un mois"), form)
             self.message_user(
                 request,
                 gettext("%(count)s facture(s) émise(s), total %(total)s €.")
@@ -335,6 +344,8 @@ class PaymentAdmin(admin.ModelAdmin):
         "confirmed_at",
         "created_by",
         "needs_refund",
+        "refunded_at",
+        "refunded_by",
         "note",
     ]
     actions = ["mark_refunded"]
@@ -347,7 +358,10 @@ class PaymentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Marquer comme remboursés"), permissions=["change"])
     def mark_refunded(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:
-        count = queryset.filter(needs_refund=True).update(needs_refund=False)
+        count = sum(
+            services.payment_refund_mark(payment=payment, by=request.user, request=request)
+            for payment in queryset.filter(needs_refund=True)
+        )
         self.message_user(
             request, gettext("%(count)s paiement(s) marqué(s) remboursé(s).") % {"count": count}
         )

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from factures.models import BilledBooking, BillingSettings, ManualCharge, Tariff
@@ -36,6 +38,20 @@ def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
     return month.replace(day=1), month.replace(day=last)
 
 
+def month_is_over_check(*, month: datetime.date, today: datetime.date | None = None) -> None:
+    """Refuse a month whose last day is today or later (ValidationError, in French)."""
+    today = today or timezone.localdate()
+    _start, end = month_bounds(month)
+    if end >= today:
+        raise ValidationError(
+            _(
+                "Le mois %(month)s n'est pas terminé : on ne facture qu'un mois échu, "
+                "à partir du lendemain de son dernier jour."
+            )
+            % {"month": f"{month:%m/%Y}"}
+        )
+
+
 def tariff_pick(tariffs: list[Tariff], day: datetime.date, qf: int | None) -> Tariff | None:
     """The tariff of a unit that applies on `day` to a household of quotient `qf`."""
     matching = [tariff for tariff in tariffs if tariff.applies(day, qf)]
@@ -52,13 +68,18 @@ def billing_run(
     issued_on: datetime.date | None = None,
     render_pdf: bool = True,
     family_ids: list[int] | None = None,
+    today: datetime.date | None = None,
 ) -> BillingResult:
     """Bill a month. Each household is billed in its own transaction under a row lock, and a
-    booking already linked to an invoice line is never billed again (unique BilledBooking)."""
+    booking already linked to an invoice line is never billed again (unique BilledBooking).
+
+    Only a month that is over can be billed: its bookings can no longer be cancelled in time.
+    """
     from famille.models import Family
     from reservations.selectors import billable_bookings
 
     start, end = month_bounds(month)
+    month_is_over_check(month=month, today=today)
     bookings = billable_bookings(start=start, end=end).filter(billed__isnull=True)
     charges = ManualCharge.objects.filter(line__isnull=True, date__lte=end)
     if family_ids is not None:

@@ -385,6 +385,15 @@ class Payment(models.Model):
         help_text=_("Paiement reçu pour des factures déjà soldées, ou montant inattendu."),
     )
     note = models.TextField(_("remarque"), blank=True)
+    refunded_at = models.DateTimeField(_("remboursement noté le"), null=True, blank=True)
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("remboursement noté par"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
 
     class Meta:
         verbose_name = _("paiement")

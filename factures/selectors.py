@@ -19,7 +19,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from factures.models import ZERO, Invoice, Payment, PaymentAllocation
-from factures.services import payment_lock_minutes
+from factures.services import payment_lock_q
 
 if TYPE_CHECKING:
     from famille.models import Family
@@ -41,12 +41,7 @@ def invoices_for_family(
         invoices = invoices.filter(period_end__gte=start)
     if end:
         invoices = invoices.filter(period_start__lte=end)
-    since = now - datetime.timedelta(minutes=payment_lock_minutes())
-    being_paid = PaymentAllocation.objects.filter(
-        invoice=OuterRef("pk"),
-        payment__status=Payment.Status.PENDING,
-        payment__created_at__gt=since,
-    )
+    being_paid = PaymentAllocation.objects.filter(payment_lock_q(now=now), invoice=OuterRef("pk"))
     return invoices.annotate(being_paid=Exists(being_paid)).order_by("-issued_on", "-number")
 
 

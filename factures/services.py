@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,8 +57,27 @@ class LineSpec:
         return round_cents(self.quantity * self.unit_price)
 
 
-def payment_lock_minutes() -> int:
-    return int(getattr(settings, "PAYMENT_LOCK_MINUTES", 15))
+def payment_lock_minutes(provider: str | None = None) -> int:
+    """How long an invoice being paid stays locked: never shorter than the provider's session
+    life, so that an invoice cannot be ticked again while a started session can still be paid."""
+    from factures.payments import get_provider_class
+
+    minutes = int(getattr(settings, "PAYMENT_LOCK_MINUTES", 15))
+    return max(minutes, get_provider_class(provider).min_lock_minutes)
+
+
+def payment_lock_q(*, now: datetime.datetime, prefix: str = "payment__") -> Q:
+    """The pending payments still locking their invoices at `now` (lock of their provider)."""
+    from factures.payments import provider_names
+
+    def since(provider: str | None) -> datetime.datetime:
+        return now - datetime.timedelta(minutes=payment_lock_minutes(provider))
+
+    names = provider_names()
+    recent = Q(**{f"{prefix}created_at__gt": since(None)}) & ~Q(**{f"{prefix}provider__in": names})
+    for name in names:
+        recent |= Q(**{f"{prefix}provider": name, f"{prefix}created_at__gt": since(name)})
+    return Q(**{f"{prefix}status": Payment.Status.PENDING}) & recent
 
 
 def family_recipients(family: Family) -> list[str]:
@@ -284,12 +304,7 @@ def payment_start(
             raise Invoice.DoesNotExist
         if any(invoice.kind != Invoice.Kind.INVOICE or invoice.is_settled for invoice in invoices):
             raise ValidationError(_("Une des factures cochées est déjà soldée."))
-        since = now - datetime.timedelta(minutes=payment_lock_minutes())
-        if PaymentAllocation.objects.filter(
-            invoice__in=invoices,
-            payment__status=Payment.Status.PENDING,
-            payment__created_at__gt=since,
-        ).exists():
+        if PaymentAllocation.objects.filter(payment_lock_q(now=now), invoice__in=invoices).exists():
             raise ValidationError(
                 _(
                     "Un paiement est déjà en cours pour une des factures cochées. "
@@ -491,3 +506,33 @@ def payment_record_offline(
         audit.record(locked.family, user, audit.Kind.PAYMENT_SUCCEEDED, summary, obj=payment)
         transaction.on_commit(lambda: _send_receipt(payment.pk))
     return payment
+
+
+def payment_refund_mark(
+    *,
+    payment: Payment,
+    by: Any,
+    request: HttpRequest | None = None,
+    now: datetime.datetime | None = None,
+) -> bool:
+    """Staff refunded a payment flagged `needs_refund`: who and when, in the family's history.
+
+    Returns False (and changes nothing) when the payment is not, or no longer, to refund.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("family").get(pk=payment.pk)
+        if not locked.needs_refund:
+            return False
+        locked.needs_refund = False
+        locked.refunded_at = now
+        locked.refunded_by = by
+        locked.save(update_fields=["needs_refund", "refunded_at", "refunded_by"])
+        summary = _("Paiement %(reference)s de %(amount)s € remboursé") % {
+            "reference": locked.reference,
+            "amount": locked.amount,
+        }
+        audit.record(
+            locked.family, by, audit.Kind.PAYMENT_REFUNDED, summary, obj=locked, request=request
+        )
+    return True

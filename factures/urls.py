@@ -9,5 +9,6 @@ urlpatterns = [
     path("paiement/", views.pay, name="pay"),
     path("paiement/<str:reference>/sandbox/", views.sandbox_checkout, name="sandbox_checkout"),
     path("paiement/<str:reference>/retour/", views.payment_return, name="payment_return"),
+    path("paiement/<str:reference>/annuler/", views.payment_cancel, name="payment_cancel"),
     path("notifications/<str:provider>/", views.notification, name="payment_notification"),
 ]

@@ -27,6 +27,7 @@ from espace_famille.files import serve_private_file
 from factures import selectors, services
 from factures.forms import InvoiceFilterForm
 from factures.models import Invoice, Payment
+from factures.money import round_cents
 from factures.payments import NotificationRejected, get_provider, provider_names
 from factures.payments.sandbox import build_notification
 
@@ -77,7 +78,14 @@ def _posted_total(request: HttpRequest) -> Decimal | None:
     if raw in (None, ""):
         return None
     try:
-        return Decimal(str(raw).replace(",", "."))
+        value = Decimal(str(raw).replace(",", "."))
+    except InvalidOperation as exc:
+        raise ValidationError(_("Montant illisible.")) from exc
+    # Infinity, NaN or 1e999 (too many digits to round to the cent) are no amount either.
+    try:
+        if not value.is_finite():
+            raise InvalidOperation
+        return round_cents(value)
     except InvalidOperation as exc:
         raise ValidationError(_("Montant illisible.")) from exc
 
@@ -152,14 +160,32 @@ def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
         except Exception:
             logger.exception("payment %s could not be looked up", payment.reference)
         payment.refresh_from_db()
-        if payment.status == Payment.Status.PENDING and request.GET.get("annule"):
-            payment = services.payment_fail(
-                payment_id=payment.pk, status=Payment.Status.CANCELLED, reason="cancelled by parent"
-            )
     invoices = payment.invoices.order_by("number")
     return render(
-        request, "factures/payment_result.html", {"payment": payment, "invoices": invoices}
+        request,
+        "factures/payment_result.html",
+        {"payment": payment, "invoices": invoices, "left": bool(request.GET.get("annule"))},
     )
+
+
+@require_POST
+@family_required
+def payment_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    """The parent gives up a pending payment; the provider's session is closed first."""
+    payment = get_for_family(Payment, request.family, reference=reference)  # type: ignore[attr-defined]
+    if payment.status == Payment.Status.PENDING and payment.provider in provider_names():
+        try:
+            get_provider(payment.provider).cancel(payment)
+        except Exception:
+            logger.exception("payment %s could not be cancelled", payment.reference)
+        payment.refresh_from_db()
+        if payment.status == Payment.Status.CANCELLED:
+            messages.success(request, _("Paiement annulé : aucun montant n'a été débité."))
+        elif payment.status == Payment.Status.PENDING:
+            messages.error(
+                request, _("Le paiement n'a pas pu être annulé. Réessayez dans un moment.")
+            )
+    return redirect("factures:payment_return", reference=payment.reference)
 
 
 @csrf_exempt

@@ -24,6 +24,8 @@ class NotificationRejected(Exception):
 
 class PaymentProvider:
     name = ""
+    # The shortest lock of an invoice being paid: the life of the provider's hosted session.
+    min_lock_minutes = 0
 
     def is_enabled(self) -> bool:
         return getattr(settings, "PAYMENT_PROVIDER", "sandbox") == self.name
@@ -42,6 +44,14 @@ class PaymentProvider:
     def refresh(self, payment: Payment) -> None:
         """Ask the provider about a pending payment (when the parent comes back)."""
 
+    def cancel(self, payment: Payment) -> None:
+        """The parent gives up a pending payment: it is cancelled and its invoices released."""
+        from factures import services
+
+        services.payment_fail(
+            payment_id=payment.pk, status="cancelled", reason="cancelled by parent"
+        )
+
 
 _providers: dict[str, type[PaymentProvider]] = {}
 
@@ -49,6 +59,12 @@ _providers: dict[str, type[PaymentProvider]] = {}
 def register(cls: type[PaymentProvider]) -> type[PaymentProvider]:
     _providers[cls.name] = cls
     return cls
+
+
+def get_provider_class(name: str | None = None) -> type[PaymentProvider]:
+    """The provider `name` (default: the configured one); the base class if unknown."""
+    name = name or getattr(settings, "PAYMENT_PROVIDER", "sandbox")
+    return _providers.get(name, PaymentProvider)
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:

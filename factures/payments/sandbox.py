@@ -48,7 +48,8 @@ def verify(body: bytes, header: str) -> None:
     except (KeyError, ValueError) as exc:
         raise NotificationRejected("malformed signature") from exc
     expected = sign(body, timestamp).split("v1=", 1)[1]
-    if not hmac.compare_digest(given, expected):
+    # compare_digest refuses non-ASCII str (TypeError): compare bytes instead.
+    if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode()):
         raise NotificationRejected("bad signature")
     if abs(time.time() - timestamp) > TOLERANCE_SECONDS:
         raise NotificationRejected("stale signature")

@@ -7,7 +7,7 @@ session when the parent comes back, whichever comes first (confirmation is idemp
 from __future__ import annotations
 
 import json
-import time
+import logging
 from typing import TYPE_CHECKING, Any
 
 import stripe
@@ -20,6 +20,8 @@ from factures.payments.events import event_process
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 def stripe_client() -> stripe.StripeClient:
@@ -38,6 +40,9 @@ def _invoice_numbers(payment: Payment) -> str:
 @register
 class StripeProvider(PaymentProvider):
     name = "stripe"
+    # A Checkout Session lives at least 30 minutes after its creation (Stripe's minimum
+    # `expires_at`); one more minute covers the time between the payment and the API call.
+    min_lock_minutes = 31
 
     def start(self, payment: Payment, *, request: HttpRequest) -> str:
         from factures import services
@@ -60,8 +65,11 @@ class StripeProvider(PaymentProvider):
                         },
                     }
                 ],
-                # Stripe's minimum is 30 minutes; after that the session expires (webhook).
-                "expires_at": int(time.time()) + 60 * max(30, services.payment_lock_minutes()),
+                # Card only: `checkout.session.completed` then always means paid.
+                "payment_method_types": ["card"],
+                # The session ends with the invoices' lock, never after it (then: webhook).
+                "expires_at": int(payment.created_at.timestamp())
+                + 60 * services.payment_lock_minutes(self.name),
                 "success_url": back + "?session_id={CHECKOUT_SESSION_ID}",
                 "cancel_url": back + "?annule=1",
             },
@@ -104,6 +112,23 @@ class StripeProvider(PaymentProvider):
             self._apply(payment, "checkout.session.completed", session)
         elif session.get("status") == "expired":
             self._apply(payment, "checkout.session.expired", session)
+
+    def cancel(self, payment: Payment) -> None:
+        """Expire the session at Stripe first: once expired it can no longer be paid. If Stripe
+        refuses (already completed, or unreachable), cancel nothing and look the session up."""
+        from factures import services
+
+        if payment.status != Payment.Status.PENDING or not payment.provider_reference:
+            return
+        try:
+            stripe_client().v1.checkout.sessions.expire(payment.provider_reference)
+        except stripe.StripeError:
+            logger.warning("session of payment %s not expired", payment.reference, exc_info=True)
+            self.refresh(payment)
+            return
+        services.payment_fail(
+            payment_id=payment.pk, status=Payment.Status.CANCELLED, reason="cancelled by parent"
+        )
 
     def _apply(self, payment: Payment, event_type: str, session: dict[str, Any]) -> str:
         from factures import services

@@ -95,3 +95,66 @@ def test_parent_cannot_reach_the_admin_views(parent_client, family):
     invoice = issue(family, "5.00")
     response = parent_client.get(reverse("admin:factures_invoice_payment", args=[invoice.pk]))
     assert response.status_code == 302
+
+
+def test_billing_run_refuses_the_current_month(staff_client, family, units, tariffs):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    book(child(family, "Léa"), units["repas"], today)
+    url = reverse("admin:factures_invoice_billing_run")
+    response = staff_client.post(url, {"month": f"{today:%Y-%m}"})
+    assert response.status_code == 200
+    assert "n&#x27;est pas terminé" in response.content.decode()
+    assert not Invoice.objects.exists()
+
+
+def _flagged_payment(family, parent, amount="12.00"):
+    from factures import services
+
+    invoice = issue(family, amount)
+    payment = services.payment_start(
+        family=family, invoice_ids=[invoice.pk], user=parent, provider="sandbox"
+    )
+    Payment.objects.filter(pk=payment.pk).update(needs_refund=True)
+    return payment
+
+
+def test_mark_refunded_records_who_when_and_the_history(staff_client, staff, family, parent):
+    from espace_famille.models import AuditEvent
+
+    flagged = _flagged_payment(family, parent)
+    other = _flagged_payment(family, parent, "5.00")
+    Payment.objects.filter(pk=other.pk).update(needs_refund=False)  # not to refund
+    url = reverse("admin:factures_payment_changelist")
+    response = staff_client.post(
+        url,
+        {"action": "mark_refunded", "_selected_action": [flagged.pk, other.pk]},
+        follow=True,
+    )
+    assert "1 paiement(s) marqué(s) remboursé(s)." in response.content.decode()
+    flagged.refresh_from_db()
+    assert not flagged.needs_refund
+    assert flagged.refunded_by == staff
+    assert flagged.refunded_at is not None
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.PAYMENT_REFUNDED)
+    assert event.family == family
+    assert event.user == staff
+    assert "12.00 €" in event.summary and flagged.reference in event.summary
+    other.refresh_from_db()
+    assert other.refunded_at is None
+    # shown, read-only, on the payment's page
+    page = staff_client.get(reverse("admin:factures_payment_change", args=[flagged.pk]))
+    content = page.content.decode()
+    assert "Remboursement noté par" in content
+    assert 'name="refunded_at"' not in content and 'name="refunded_by"' not in content
+
+
+def test_refund_is_recorded_once(staff, family, parent):
+    from espace_famille.models import AuditEvent
+    from factures import services
+
+    flagged = _flagged_payment(family, parent)
+    assert services.payment_refund_mark(payment=flagged, by=staff, request=None)
+    assert not services.payment_refund_mark(payment=flagged, by=staff, request=None)
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.PAYMENT_REFUNDED).count() == 1

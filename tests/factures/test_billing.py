@@ -160,3 +160,31 @@ def test_command_refuses_a_bad_month(db):
 
     with pytest.raises(CommandError):
         call_command("facturer", "--month", "octobre")
+
+
+@pytest.mark.parametrize("today", [datetime.date(2026, 10, 15), datetime.date(2026, 10, 31)])
+def test_a_month_not_over_is_refused(family, units, tariffs, today):
+    from django.core.exceptions import ValidationError
+
+    book(child(family, "Léa"), units["repas"], WEDNESDAYS[0])
+    with pytest.raises(ValidationError, match="n'est pas terminé"):
+        billing_run(month=OCTOBER, render_pdf=False, today=today)
+    assert not Invoice.objects.exists()
+    assert not BilledBooking.objects.exists()
+
+
+def test_a_month_is_billed_from_the_day_after_its_last_day(family, units, tariffs):
+    book(child(family, "Léa"), units["repas"], WEDNESDAYS[0])
+    result = billing_run(month=OCTOBER, render_pdf=False, today=datetime.date(2026, 11, 1))
+    assert [invoice.total for invoice in result.invoices] == [Decimal("4.00")]
+
+
+def test_command_refuses_the_current_month(family, units, tariffs):
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    book(child(family, "Léa"), units["repas"], today)
+    with pytest.raises(CommandError, match="n'est pas terminé"):
+        call_command("facturer", "--month", f"{today:%Y-%m}", "--no-pdf")
+    assert not Invoice.objects.exists()

@@ -252,3 +252,42 @@ def test_sandbox_disabled_unless_configured(settings, parent_client, family, par
 
 def test_notification_wrong_method_is_405(client):
     assert client.get(NOTIFY).status_code == 405
+
+
+@pytest.mark.parametrize("montant", ["Infinity", "-Infinity", "1e999", "NaN", "sNaN"])
+def test_non_finite_amount_is_refused_not_a_500(parent_client, invoices, montant):
+    response = _start(parent_client, *invoices, montant=montant)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("factures:index")
+    assert not Payment.objects.exists()
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == ["Montant illisible."]
+
+
+def test_non_ascii_signature_is_400(client, family, parent, invoices):
+    import time
+
+    payment = _payment(family, parent, invoices[0])
+    body, _signature = build_notification(payment, paid=True)
+    response = client.post(
+        NOTIFY,
+        body,
+        content_type="application/json",
+        HTTP_X_SANDBOX_SIGNATURE=f"t={int(time.time())},v1=é",
+    )
+    assert response.status_code == 400
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+    assert not ProviderEvent.objects.exists()
+
+
+def test_sandbox_pending_payment_is_cancelled_by_post_only(parent_client, family, parent, invoices):
+    payment = _payment(family, parent, invoices[0])
+    result = reverse("factures:payment_return", args=[payment.reference])
+    assert "Annuler ce paiement" in parent_client.get(result, {"annule": "1"}).content.decode()
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+    parent_client.post(reverse("factures:payment_cancel", args=[payment.reference]))
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.CANCELLED
+    assert AuditEvent.objects.filter(kind="payment_cancelled").count() == 1

@@ -9,9 +9,11 @@ from urllib.parse import parse_qs
 
 import pytest
 import stripe
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from espace_famille.models import AuditEvent
+from factures import services
 from factures.models import Payment, ProviderEvent
 from tests.factures.conftest import issue
 
@@ -26,6 +28,7 @@ class StripeStub:
 
     def __init__(self):
         self.created: list[dict] = []
+        self.expired: list[str] = []
         self.session: dict = {}
         stub = self
 
@@ -44,6 +47,13 @@ class StripeStub:
             def do_POST(self):
                 length = int(self.headers["Content-Length"] or 0)
                 form = parse_qs(self.rfile.read(length).decode())
+                if self.path == f"/v1/checkout/sessions/{SESSION_ID}/expire":
+                    stub.expired.append(SESSION_ID)
+                    if stub.session.get("status") != "open":  # what Stripe answers then
+                        error = {"type": "invalid_request_error", "message": "not open"}
+                        return self._answer(400, {"error": error})
+                    stub.session = {**stub.session, "status": "expired"}
+                    return self._answer(200, stub.session)
                 if self.path != "/v1/checkout/sessions":
                     return self._answer(404, {"error": {"message": "no such route"}})
                 stub.created.append({"form": form, "headers": dict(self.headers)})
@@ -136,8 +146,11 @@ def test_start_creates_a_checkout_session_for_the_whole_balance(started, stripe_
         f"/factures/paiement/{payment.reference}/retour/?session_id={{CHECKOUT_SESSION_ID}}"
     )
     assert stripe_stub.created[0]["headers"]["Idempotency-Key"] == payment.reference
-    expires = int(form["expires_at"][0]) - time.time()
-    assert 29 * 60 < expires <= 30 * 60
+    assert form["payment_method_types[0]"] == ["card"]
+    assert "payment_method_types[1]" not in form
+    # The session ends with the invoices' lock (31 min), never after it.
+    lock_end = payment.created_at.timestamp() + 31 * 60
+    assert lock_end - 1 < int(form["expires_at"][0]) <= lock_end
 
 
 def test_webhook_success_settles_the_invoices(
@@ -276,15 +289,100 @@ def test_provider_down_fails_the_attempt(parent_client, settings, invoices):
     assert Payment.objects.get().status == Payment.Status.FAILED
 
 
-def test_cancel_url_cancels_the_attempt_and_releases_the_invoices(
-    parent_client, started, stripe_stub, invoices
-):
+def test_cancel_url_only_offers_a_post_button(parent_client, started, stripe_stub):
     _response, payment = started  # the parent clicked "back" on Stripe's page
     url = reverse("factures:payment_return", args=[payment.reference])
     page = parent_client.get(url, {"annule": "1"}).content.decode()
-    assert "annulé" in page
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING  # a GET (prefetch, link) cancels nothing
+    assert stripe_stub.expired == []
+    cancel = reverse("factures:payment_cancel", args=[payment.reference])
+    assert f'action="{cancel}"' in page
+    assert "csrfmiddlewaretoken" in page
+    assert "Annuler ce paiement" in page
+
+
+def test_cancel_expires_the_session_then_releases_the_invoices(
+    parent_client, started, stripe_stub, invoices
+):
+    _response, payment = started
+    cancel = reverse("factures:payment_cancel", args=[payment.reference])
+    response = parent_client.post(cancel, follow=True)
+    assert "annulé" in response.content.decode()
+    assert stripe_stub.expired == [SESSION_ID]
     payment.refresh_from_db()
     assert payment.status == Payment.Status.CANCELLED
     assert AuditEvent.objects.filter(kind="payment_cancelled").count() == 1
     parent_client.post(reverse("factures:pay"), {"factures": [invoices[0].pk]})
     assert Payment.objects.filter(status=Payment.Status.PENDING).count() == 1
+
+
+def test_cancel_of_a_session_already_paid_settles_instead(
+    parent_client, started, stripe_stub, invoices
+):
+    _response, payment = started
+    stripe_stub.session = _paid(stripe_stub)  # paid on Stripe, webhook not arrived yet
+    cancel = reverse("factures:payment_cancel", args=[payment.reference])
+    parent_client.post(cancel)
+    assert stripe_stub.expired == [SESSION_ID]
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert not AuditEvent.objects.filter(kind="payment_cancelled").exists()
+    invoices[0].refresh_from_db()
+    assert invoices[0].is_settled
+
+
+def test_cancel_when_stripe_is_unreachable_keeps_the_lock(
+    parent_client, started, stripe_stub, invoices, settings
+):
+    _response, payment = started
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    response = parent_client.post(reverse("factures:payment_cancel", args=[payment.reference]))
+    assert response.status_code == 302
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+    parent_client.post(reverse("factures:pay"), {"factures": [invoices[0].pk]})
+    assert Payment.objects.count() == 1
+
+
+def test_cancel_access(parent_client, other_parent, started, stripe_stub):
+    from django.test import Client
+
+    _response, payment = started
+    cancel = reverse("factures:payment_cancel", args=[payment.reference])
+    assert parent_client.get(cancel).status_code == 405
+    anonymous = Client()
+    assert "/accounts/login/" in anonymous.post(cancel)["Location"]
+    other = Client()
+    other.force_login(other_parent)
+    assert other.post(cancel).status_code == 404
+    forged = Client(enforce_csrf_checks=True)  # a cross-site form, without the CSRF token
+    forged.force_login(payment.created_by)
+    assert forged.post(cancel).status_code == 403
+    assert stripe_stub.expired == []
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+
+
+def test_invoice_stays_locked_while_its_session_can_be_paid(
+    parent_client, started, stripe_stub, invoices, settings
+):
+    import datetime
+
+    from factures import selectors
+
+    settings.PAYMENT_LOCK_MINUTES = 15
+    _response, payment = started
+    later = payment.created_at + datetime.timedelta(minutes=20)  # past 15, session still open
+    with pytest.raises(ValidationError, match="déjà en cours"):
+        services.payment_start(
+            family=payment.family,
+            invoice_ids=[invoices[0].pk],
+            user=None,
+            provider="stripe",
+            now=later,
+        )
+    listed = selectors.invoices_for_family(payment.family, now=later)
+    assert all(invoice.being_paid for invoice in listed)
+    after = payment.created_at + datetime.timedelta(minutes=31, seconds=1)
+    assert not any(i.being_paid for i in selectors.invoices_for_family(payment.family, now=after))

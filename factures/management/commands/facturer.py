@@ -1,5 +1,6 @@
 """`manage.py facturer --month 2026-10`: the billing run of a month."""
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from factures.billing import billing_run, parse_month
@@ -21,7 +22,10 @@ class Command(BaseCommand):
             first = parse_month(month)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        result = billing_run(month=first, render_pdf=not no_pdf)
+        try:
+            result = billing_run(month=first, render_pdf=not no_pdf)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(
             f"{len(result.invoices)} invoice(s), total {result.total} EUR for {first:%Y-%m}."
         )
