@@ -66,15 +66,7 @@ def thread_create(
         thread=thread, user=user, body=body, from_staff=False, attachment=attachment
     )
     thread.save(update_fields=["last_message_at"])
-    audit.record(
-        family,
-        user,
-        audit.Kind.MESSAGE_SENT,
-        _("Message à la structure : %(subject)s") % {"subject": thread.subject},
-        obj=thread,
-        request=request,
-    )
-    _notify_staff(thread, message)
+    _family_message_sent(thread, message, user=user, request=request)
     return thread
 
 
@@ -96,6 +88,14 @@ def family_reply(
     )
     thread.status = Thread.Status.OPEN
     thread.save(update_fields=["status", "last_message_at"])
+    _family_message_sent(thread, message, user=user, request=request)
+    return message
+
+
+def _family_message_sent(
+    thread: Thread, message: Message, *, user: User, request: HttpRequest | None
+) -> None:
+    """Audit a family's message and tell the structure (after commit)."""
     audit.record(
         thread.family,
         user,
@@ -105,7 +105,6 @@ def family_reply(
         request=request,
     )
     _notify_staff(thread, message)
-    return message
 
 
 @transaction.atomic

@@ -103,6 +103,21 @@ def other_family(structure):
 
 
 @pytest.fixture
+def lea(family):
+    return family.members.get(first_name="Léa")
+
+
+@pytest.fixture
+def hugo(family):
+    return family.members.get(first_name="Hugo")
+
+
+@pytest.fixture
+def zoe(other_family):
+    return other_family.members.get(first_name="Zoé")
+
+
+@pytest.fixture
 def parent(family):
     return make_parent(family, "parent@example.org")
 

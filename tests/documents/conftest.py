@@ -61,16 +61,6 @@ def jpeg_bytes(size: tuple[int, int] = (40, 30), exif: Image.Exif | None = None)
 
 
 @pytest.fixture
-def lea(family):
-    return family.members.get(first_name="Léa")
-
-
-@pytest.fixture
-def hugo(family):
-    return family.members.get(first_name="Hugo")
-
-
-@pytest.fixture
 def family_parent_member(family):
     return family.members.get(role="parent")
 

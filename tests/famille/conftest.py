@@ -7,21 +7,6 @@ from famille.services import change_request_create
 
 
 @pytest.fixture
-def lea(family):
-    return family.members.get(first_name="Léa")
-
-
-@pytest.fixture
-def hugo(family):
-    return family.members.get(first_name="Hugo")
-
-
-@pytest.fixture
-def zoe(other_family):
-    return other_family.members.get(first_name="Zoé")
-
-
-@pytest.fixture
 def set_policy(db):
     def _set(target: str, field_name: str, access: str, required: bool = False) -> FieldPolicy:
         policy, _ = FieldPolicy.objects.update_or_create(

@@ -31,10 +31,5 @@ def open_activity(structure, today):
 
 
 @pytest.fixture
-def lea(family):
-    return family.members.get(first_name="Léa")
-
-
-@pytest.fixture
 def hugo_member(family):
     return family.members.get(first_name="Hugo")

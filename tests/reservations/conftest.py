@@ -47,16 +47,6 @@ def unit(activity):
     )
 
 
-@pytest.fixture
-def lea(family):
-    return family.members.get(first_name="Léa")
-
-
-@pytest.fixture
-def hugo(family):
-    return family.members.get(first_name="Hugo")
-
-
 def enrol(member, activity, status=Enrolment.Status.ACCEPTED) -> Enrolment:
     return Enrolment.objects.create(
         member=member,
