@@ -156,3 +156,41 @@ def test_stripe_needs_its_keys():
     result = _production_check(PAYMENT_PROVIDER="stripe", STRIPE_SECRET_KEY="sk_live_x")
     assert result.returncode != 0
     assert "needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET" in result.stderr
+
+
+def _bare_env(**extra: str) -> dict[str, str]:
+    names = {
+        "DEBUG",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "ESPACE_FAMILLE_TESTING",
+        "DJANGO_SETTINGS_MODULE",
+    }
+    return {**{k: v for k, v in os.environ.items() if k not in names}, **extra}
+
+
+def test_an_unconfigured_checkout_runs_management_commands_in_development_mode():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=_bare_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_a_configured_database_without_secret_key_still_refuses_to_start(tmp_path):
+    env = _bare_env(DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
