@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentType, StructureDocument, Submission
-from documents.registry import required_type_ids, requirement_sources
+from documents.registry import (
+    Unlocked,
+    UnlockWindow,
+    required_type_ids,
+    requirement_sources,
+    unlocked_records,
+)
 from famille.models import Family, Member
 
 Scope = DocumentType.Scope
@@ -412,6 +418,53 @@ def requested_document(
         accepted,
         provided=is_provided(submissions, today),
     )
+
+
+def unlocked_by(submission: Submission) -> list[Unlocked]:
+    """What the family did while `submission`, waiting for review, counted as provided.
+
+    For the review page: the bookings (or other records, from the apps that registered an
+    unlocked-records source) made by the members the document was asked of, for what needed
+    it, between the upload and the review. Nothing when the submission never counted on its
+    own: its type waits for acceptance, it was accepted or replaced, or another accepted
+    document already covered that time.
+    """
+    if submission.status not in (Submission.Status.PENDING, Submission.Status.REFUSED):
+        return []
+    document_type = submission.document_type
+    if not document_type.pending_counts:
+        return []
+    since = submission.uploaded_at
+    covered = (
+        Submission.objects.filter(
+            family_id=submission.family_id,
+            member_id=submission.member_id,
+            document_type_id=document_type.pk,
+            status=Submission.Status.ACCEPTED,
+            reviewed_at__lte=since,
+        )
+        .exclude(pk=submission.pk)
+        .exclude(valid_until__lt=timezone.localdate(since))
+    )
+    if covered.exists():
+        return []
+    if document_type.is_family_level:
+        members = list(Member.objects.filter(family_id=submission.family_id))
+    else:
+        members = [submission.member] if submission.member else []
+    always = frozenset(
+        member.pk
+        for member in members
+        if document_type.mandatory and scope_covers(document_type.scope, member.role)
+    )
+    window = UnlockWindow(
+        document_type_id=document_type.pk,
+        member_ids=tuple(member.pk for member in members),
+        always_required_of=always,
+        since=since,
+        until=submission.reviewed_at,
+    )
+    return unlocked_records(window) if window.member_ids else []
 
 
 def published_structure_documents() -> QuerySet[StructureDocument]:
