@@ -111,6 +111,13 @@ class DocumentType(models.Model):
             )
 
     @property
+    def awaiting_review_note(self) -> str:
+        """For the lists of missing documents (`selectors.missing_documents` sets the flag)."""
+        if getattr(self, "awaiting_review", False):
+            return str(_("envoyé, il débloque la demande une fois accepté par la structure"))
+        return ""
+
+    @property
     def is_family_level(self) -> bool:
         return self.scope == self.Scope.FAMILY
 

@@ -5,8 +5,9 @@ claim). What we store is always made by us from what was sent:
 - an image is fully decoded with Pillow and encoded again, which drops its metadata (EXIF with
   the GPS position, comments, colour profiles): nothing but the pixels survives;
 - a PDF is parsed with pypdf and written again from its pages only, without JavaScript, automatic
-  actions (OpenAction, AA), launch or submit actions, embedded files or attachments; bytes before
-  or after the PDF (an HTML page glued to it, a "polyglot") do not survive either;
+  actions (OpenAction, AA), any action but moving inside the document (launch, submit, links
+  out), embedded files or attachments, nor the document's metadata; bytes before or after the
+  PDF (an HTML page glued to it, a "polyglot") do not survive either;
 - the stored name and the download name take their extension from the detected type.
 Anything that cannot be parsed is refused with a French message. Image sizes are read from the
 headers and checked, for each image and for the whole request, before anything is decoded.
@@ -426,7 +427,7 @@ def _strip_page(page) -> None:
         del page[NameObject("/Annots")]
 
 
-def _strip_actions(node, *, seen: set[int]) -> None:
+def _strip_actions(node, *, seen: set[tuple[int, int]]) -> None:
     """Remove scripts, automatic actions, embedded files and unsafe actions, recursively."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 

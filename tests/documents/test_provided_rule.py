@@ -10,6 +10,7 @@ import datetime
 from html import unescape
 
 import pytest
+from django.utils import timezone
 
 from documents.models import DocumentType, Submission
 from documents.selectors import (
@@ -81,3 +82,30 @@ def test_the_page_says_why_the_document_does_not_unlock_yet(parent_client, famil
     make_submission(family, document_type, lea, status=Status.PENDING)
     html = unescape(parent_client.get("/documents/").content.decode())
     assert "attendront que la structure l'accepte" in html
+
+
+def test_the_planning_says_a_missing_document_was_sent_and_awaits_acceptance(
+    parent_client, family, lea
+):
+    from inscriptions.models import Activity, Enrolment
+
+    today = timezone.localdate()
+    activity = Activity.objects.create(
+        name="Accueil du soir",
+        service=Activity.Service.OTHER,
+        start_date=today - datetime.timedelta(days=30),
+        end_date=today + datetime.timedelta(days=30),
+    )
+    activity.units.create(name="Soir", weekdays="12345")
+    Enrolment.objects.create(
+        member=lea,
+        activity=activity,
+        status=Enrolment.Status.ACCEPTED,
+        start_date=activity.start_date,
+        end_date=activity.end_date,
+    )
+    document_type = make_type("Carnet", pending_counts=False)
+    make_submission(family, document_type, lea, status=Status.PENDING)
+    html = unescape(parent_client.get(f"/reservations/membre/{lea.pk}/").content.decode())
+    assert "Des documents obligatoires manquent" in html
+    assert "Carnet</a> — envoyé, il débloque la demande une fois accepté par la structure" in html
