@@ -380,6 +380,7 @@ def clean_pdf(name: str, data: bytes) -> bytes:
             writer.add_page(page)
         for page in writer.pages:
             _strip_page(page)
+        _copy_form(reader, writer)
         writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
         output = io.BytesIO()
         writer.write(output)
@@ -400,6 +401,22 @@ def clean_pdf(name: str, data: bytes) -> bytes:
         logger.info("PDF refused: cannot be parsed", exc_info=True)
         raise _unreadable_pdf(name) from None
     return output.getvalue()
+
+
+def _copy_form(reader, writer) -> None:
+    """Keep a fillable form fillable (and a filled one's values) without its scripts or XFA."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    form = reader.trailer["/Root"].get("/AcroForm")
+    form = form.get_object() if form is not None else None
+    if not isinstance(form, DictionaryObject):
+        return
+    # Cloned after the pages: its fields are the widgets already copied with them.
+    copy = form.clone(writer)
+    if "/XFA" in copy:  # XML forms carry their own scripts
+        del copy[NameObject("/XFA")]
+    _strip_actions(copy, seen=set())
+    writer.root_object[NameObject("/AcroForm")] = getattr(copy, "indirect_reference", None) or copy
 
 
 def _strip_page(page) -> None:

@@ -8,7 +8,13 @@ import zlib
 
 from PIL import Image
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DictionaryObject,
+    NameObject,
+    TextStringObject,
+)
 
 
 def pdf_bytes(text: str = "Bonjour") -> bytes:
@@ -128,3 +134,39 @@ def pdf_pages(data: bytes) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(data), strict=True).pages)
+
+
+def form_pdf() -> bytes:
+    """A filled one-field PDF form whose field runs a script on each keystroke, with XFA."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    script = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('keystroke');"),
+        }
+    )
+    field = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Widget"),
+                NameObject("/FT"): NameObject("/Tx"),
+                NameObject("/T"): TextStringObject("nom"),
+                NameObject("/V"): TextStringObject("Léa"),
+                NameObject("/Rect"): ArrayObject([]),
+                NameObject("/AA"): DictionaryObject({NameObject("/K"): script}),
+            }
+        )
+    )
+    page[NameObject("/Annots")] = ArrayObject([field])
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {
+            NameObject("/Fields"): ArrayObject([field]),
+            NameObject("/NeedAppearances"): BooleanObject(True),
+            NameObject("/XFA"): TextStringObject("<xdp><script>app.alert('xfa')</script></xdp>"),
+        }
+    )
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()

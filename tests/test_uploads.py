@@ -15,7 +15,7 @@ from PIL import Image, ImageFile
 from pypdf import PdfReader, PdfWriter
 
 from espace_famille.uploads import PDF, PNG, clean_pdf, clean_upload, download_name
-from tests.files import active_pdf, gps_exif, huge_png, jpeg_bytes, pdf_bytes, png_bytes
+from tests.files import active_pdf, form_pdf, gps_exif, huge_png, jpeg_bytes, pdf_bytes, png_bytes
 
 MB = 1024 * 1024
 
@@ -289,3 +289,19 @@ def test_the_request_budget_is_a_setting(settings):
     photos = [upload(f"p{index}.png", png_bytes((50, 50)), "image/png") for index in range(3)]
     assert "par envoi" in rejected(*photos)  # 7 500 pixels
     assert clean(*photos[:2]).content_type == PDF  # 5 000 pixels
+
+
+def test_a_filled_pdf_form_keeps_its_fields_and_values_but_not_its_scripts():
+    original = form_pdf()
+    assert PdfReader(io.BytesIO(original)).get_fields()["nom"]["/V"] == "Léa"
+
+    result = clean(upload("fiche sanitaire.pdf", original))
+
+    reader = PdfReader(io.BytesIO(result.content))
+    assert reader.get_fields()["nom"]["/V"] == "Léa"
+    assert reader.trailer["/Root"]["/AcroForm"]["/NeedAppearances"]
+    for marker in (b"/JavaScript", b"/JS", b"/AA", b"/XFA", b"keystroke", b"xfa"):
+        assert marker not in result.content, marker
+    # The field is the widget of the page, not a detached copy.
+    widget = reader.pages[0]["/Annots"][0]
+    assert reader.trailer["/Root"]["/AcroForm"]["/Fields"][0] == widget
