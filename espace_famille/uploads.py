@@ -412,10 +412,14 @@ def _copy_form(reader, writer) -> None:
     if not isinstance(form, DictionaryObject):
         return
     # Cloned after the pages: its fields are the widgets already copied with them.
-    copy = form.clone(writer)
-    if "/XFA" in copy:  # XML forms carry their own scripts
-        del copy[NameObject("/XFA")]
-    _strip_actions(copy, seen=set())
+    try:
+        copy = form.clone(writer)
+        if "/XFA" in copy:  # XML forms carry their own scripts
+            del copy[NameObject("/XFA")]
+        _strip_actions(copy, seen=set())
+    except Exception:  # a broken form dictionary: the pages are kept, flattened as they show
+        logger.info("PDF form dropped: cannot be copied", exc_info=True)
+        return
     writer.root_object[NameObject("/AcroForm")] = getattr(copy, "indirect_reference", None) or copy
 
 
