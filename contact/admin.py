@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import Count, Q, QuerySet
@@ -13,7 +14,7 @@ from django.utils.translation import ngettext
 
 from contact.models import Message, Thread
 from contact.services import staff_answer, thread_close
-from contact.uploads import check_attachment
+from espace_famille.uploads import clean_upload
 
 
 class MessageInline(admin.StackedInline):
@@ -65,7 +66,9 @@ class ThreadAdminForm(forms.ModelForm):
     def clean_reply_attachment(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data.get("reply_attachment")
         if upload:
-            check_attachment(upload)
+            clean_upload(
+                [upload], max_bytes=settings.CONTACT_ATTACHMENT_MAX_BYTES, join_photos=False
+            )
         return upload
 
     def clean(self):  # type: ignore[no-untyped-def]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from contact.uploads import FileKind, check_attachment, max_bytes
+from espace_famille.uploads import ACCEPT, CleanFile, clean_upload, size_label
 
 
 class AttachmentForm(forms.Form):
@@ -18,20 +19,22 @@ class AttachmentForm(forms.Form):
     attachment = forms.FileField(
         label=_("Pièce jointe (facultative)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["attachment"].help_text = _("PDF, JPEG ou PNG, %(size)s Mo au plus.") % {
-            "size": f"{max_bytes() / 1024 / 1024:g}"
+        self.fields["attachment"].help_text = _("PDF, JPEG ou PNG, %(size)s au plus.") % {
+            "size": size_label(settings.CONTACT_ATTACHMENT_MAX_BYTES)
         }
-        self.attachment_kind: FileKind | None = None
+        self.attachment_clean: CleanFile | None = None
 
     def clean_attachment(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("attachment")
         if upload:
-            self.attachment_kind = check_attachment(upload)
+            self.attachment_clean = clean_upload(
+                [upload], max_bytes=settings.CONTACT_ATTACHMENT_MAX_BYTES, join_photos=False
+            )
         return upload
 
 

@@ -7,16 +7,17 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contact.models import Message, Thread
-from contact.uploads import check_attachment
 from espace_famille import audit
 from espace_famille.emails import send_templated
 from espace_famille.models import Structure
+from espace_famille.uploads import clean_upload
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -36,10 +37,16 @@ def _message_add(
 ) -> Message:
     message = Message(thread=thread, author=user, from_staff=from_staff, body=body.strip())
     if attachment:
-        kind = check_attachment(attachment)  # checked again: services trust no caller
-        message.attachment.save(f"{uuid.uuid4().hex}{kind.extension}", attachment, save=False)
-        message.attachment_name = (attachment.name or "piece-jointe")[-200:]
-        message.attachment_type = kind.mime
+        # Checked again (services trust no caller); what is stored is the checker's output,
+        # under a random name whose extension is the detected type's.
+        clean = clean_upload(
+            [attachment], max_bytes=settings.CONTACT_ATTACHMENT_MAX_BYTES, join_photos=False
+        )
+        message.attachment.save(
+            f"{uuid.uuid4().hex}.{clean.extension}", ContentFile(clean.content), save=False
+        )
+        message.attachment_name = clean.download_name
+        message.attachment_type = clean.content_type
     message.full_clean()
     message.save()
     thread.last_message_at = message.created_at

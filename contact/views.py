@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,17 +14,42 @@ from contact.forms import ReplyForm, ThreadForm
 from contact.models import Message, Thread
 from contact.selectors import family_threads
 from contact.services import answers_mark_read, family_reply, thread_create
+from espace_famille import ratelimit
 from espace_famille.access import family_required, get_for_family
 from espace_famille.files import serve_private_file
 from espace_famille.models import Structure
+from espace_famille.uploads import download_name
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """True when the family sent too many messages this hour (each one emails the staff).
+
+    Checked before the form: the attachment is then neither read nor stored, and the page shows
+    the typed text again with the message.
+    """
+    if request.method != "POST":
+        return False
+    family = request.family  # type: ignore[attr-defined]
+    if ratelimit.hit("contact-message", family.pk, limit=settings.CONTACT_MESSAGES_PER_HOUR):
+        return False
+    messages.error(
+        request,
+        _(
+            "Vous avez envoyé beaucoup de messages en peu de temps : celui-ci n'a pas été "
+            "envoyé. Réessayez dans une heure, ou appelez la structure si c'est urgent."
+        ),
+    )
+    return True
 
 
 @require_http_methods(["GET", "POST"])
 @family_required
 def index(request: HttpRequest) -> HttpResponse:
     family = request.family  # type: ignore[attr-defined]
-    form = ThreadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    limited = _rate_limited(request)
+    # When limited: the typed text is shown again, the attachment is dropped unread.
+    form = ThreadForm(request.POST or None, None if limited else request.FILES or None)
+    if request.method == "POST" and not limited and form.is_valid():
         thread = thread_create(
             family=family,
             user=request.user,  # type: ignore[arg-type]
@@ -39,7 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "threads": list(family_threads(family)[:50]),
         "form": form,
     }
-    return render(request, "contact/index.html", context)
+    return render(request, "contact/index.html", context, status=429 if limited else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,8 +73,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     family = request.family  # type: ignore[attr-defined]
     conversation = get_for_family(Thread, family, pk=pk)
-    form = ReplyForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    limited = _rate_limited(request)
+    form = ReplyForm(request.POST or None, None if limited else request.FILES or None)
+    if request.method == "POST" and not limited and form.is_valid():
         family_reply(
             thread=conversation,
             user=request.user,  # type: ignore[arg-type]
@@ -62,7 +89,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     if any(m.from_staff and m.read_at is None for m in thread_messages):
         answers_mark_read(thread=conversation)
     context = {"thread": conversation, "thread_messages": thread_messages, "form": form}
-    return render(request, "contact/thread.html", context)
+    return render(request, "contact/thread.html", context, status=429 if limited else 200)
 
 
 @require_GET
@@ -85,5 +112,6 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     return serve_private_file(
         message.attachment,
         content_type=message.attachment_type or "application/octet-stream",
-        filename=message.attachment_name or message.attachment.name.rsplit("/", 1)[-1],
+        # Older rows kept the client's name ("rapport.html"): the extension follows the type.
+        filename=download_name(message.attachment_name, message.attachment_type, _("piece-jointe")),
     )

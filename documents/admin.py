@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from documents.forms import StructureDocumentForm
 from documents.models import DocumentType, StructureCategory, StructureDocument, Submission
+from documents.selectors import unlocked_by
 from documents.services import structure_document_attach, submission_accept, submission_refuse
 from documents.views import download_name
 from espace_famille.files import serve_private_file
@@ -27,11 +28,32 @@ from espace_famille.files import serve_private_file
 
 @admin.register(DocumentType)
 class DocumentTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "scope", "mandatory", "validity", "is_active", "order"]
-    list_filter = ["scope", "mandatory", "is_active"]
+    list_display = [
+        "name",
+        "scope",
+        "mandatory",
+        "pending_counts",
+        "validity",
+        "is_active",
+        "order",
+    ]
+    list_filter = ["scope", "mandatory", "pending_counts", "is_active"]
     search_fields = ["name", "description"]
     fieldsets = (
-        (None, {"fields": ("name", "description", "scope", "mandatory", "is_active", "order")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "description",
+                    "scope",
+                    "mandatory",
+                    "pending_counts",
+                    "is_active",
+                    "order",
+                )
+            },
+        ),
         (
             _("Validité d'un document accepté"),
             {
@@ -190,6 +212,17 @@ class SubmissionAdmin(admin.ModelAdmin):
             done = self._accept([submission], request, request.POST.get("decision_valid_until"))
         else:
             done = self._refuse([submission], request, request.POST.get("decision_reason", ""))
+            if done and unlocked_by(Submission.objects.select_related("document_type").get(pk=pk)):
+                # Back to the review page, which lists what the document let through.
+                self.message_user(
+                    request,
+                    _(
+                        "Des réservations ont été faites pendant que ce document était en "
+                        "attente : elles sont listées ci-dessous, vérifiez-les."
+                    ),
+                    messages.WARNING,
+                )
+                done = 0
         if not done:
             return HttpResponseRedirect(reverse("admin:documents_submission_change", args=[pk]))
         changelist = reverse("admin:documents_submission_changelist")
@@ -266,6 +299,8 @@ class SubmissionAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "decision_url": None}
         submission = self.get_object(request, object_id)
+        # What the document let through while it waited for review (bookings…).
+        extra_context["unlocked"] = unlocked_by(submission) if submission is not None else []
         if submission is not None and submission.status == Submission.Status.PENDING:
             extra_context["decision_url"] = reverse(
                 "admin:documents_submission_decision", args=[submission.pk]

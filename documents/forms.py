@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import StructureDocument
-from documents.uploads import ACCEPT, clean_upload, max_upload_label
+from documents.services import max_upload_bytes
+from espace_famille.uploads import ACCEPT, clean_upload, size_label
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -37,7 +38,7 @@ class UploadForm(forms.Form):
         self.fields["files"].help_text = _(
             "PDF, JPEG ou PNG, %(max)s au plus. Sur un téléphone, vous pouvez prendre le document "
             "en photo ; plusieurs photos (recto et verso) sont assemblées en un seul PDF."
-        ) % {"max": max_upload_label()}
+        ) % {"max": size_label(max_upload_bytes())}
 
 
 class StructureDocumentForm(forms.ModelForm):
@@ -67,5 +68,6 @@ class StructureDocumentForm(forms.ModelForm):
             if not (self.instance.pk and self.instance.file):
                 raise ValidationError(_("Choisissez le fichier à publier."))
             return None
-        clean_upload([upload])  # raises the same French messages as for families
+        # The same checks and French messages as for families.
+        clean_upload([upload], max_bytes=max_upload_bytes())
         return upload

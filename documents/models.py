@@ -48,6 +48,15 @@ class DocumentType(models.Model):
         _("demandé à"), max_length=10, choices=Scope.choices, default=Scope.CHILD
     )
     mandatory = models.BooleanField(_("obligatoire"), default=True)
+    pending_counts = models.BooleanField(
+        _("valable dès l'envoi"),
+        default=True,
+        help_text=_(
+            "Coché : un document en attente de validation compte comme fourni (inscriptions et "
+            "réservations possibles aussitôt). Décoché : seulement une fois accepté par la "
+            "structure."
+        ),
+    )
     validity_months = models.PositiveSmallIntegerField(
         _("validité (mois)"),
         null=True,
@@ -102,6 +111,13 @@ class DocumentType(models.Model):
             )
 
     @property
+    def awaiting_review_note(self) -> str:
+        """For the lists of missing documents (`selectors.missing_documents` sets the flag)."""
+        if getattr(self, "awaiting_review", False):
+            return str(_("envoyé, il débloque la demande une fois accepté par la structure"))
+        return ""
+
+    @property
     def is_family_level(self) -> bool:
         return self.scope == self.Scope.FAMILY
 
@@ -128,9 +144,30 @@ def _days_in_month(year: int, month: int) -> int:
     return (following - datetime.timedelta(days=1)).day
 
 
+def provided_rule(today: datetime.date, *, type_prefix: str = "document_type__") -> Q:
+    """THE rule of "document provided", for the ORM: accepted and still valid `today`, or
+    waiting for review when its type says a document waiting for review counts
+    (`DocumentType.pending_counts`).
+
+    `type_prefix` is the path from the submission to its type's fields ("document_type__", or
+    "" inside a subquery that already compares the type to an outer row). The hand-written SQL
+    of `documents.selectors` and `Submission.is_provided()` say the same;
+    tests/documents/test_provided_rule.py checks the three agree on every case.
+    """
+    accepted = Q(status=Submission.Status.ACCEPTED) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+    return accepted | Q(status=Submission.Status.PENDING, **{f"{type_prefix}pending_counts": True})
+
+
 class SubmissionQuerySet(models.QuerySet["Submission"]):
     def satisfying(self, today: datetime.date) -> SubmissionQuerySet:
-        """Submissions that count as provided: waiting for review, or accepted and still valid."""
+        """Submissions that count as provided (`provided_rule`)."""
+        return self.filter(provided_rule(today))
+
+    def sent(self, today: datetime.date) -> SubmissionQuerySet:
+        """Submissions that leave the family nothing to do: waiting for review, or accepted and
+        still valid (the "documents à fournir" counts, whatever the type's option)."""
         return self.filter(
             Q(status=Submission.Status.PENDING)
             | Q(status=Submission.Status.ACCEPTED)
@@ -214,6 +251,12 @@ class Submission(models.Model):
     @property
     def label(self) -> str:
         return self.original_name or str(self.document_type)
+
+    def is_provided(self, today: datetime.date) -> bool:
+        """`provided_rule` for one submission already in memory (with its type)."""
+        if self.status == self.Status.PENDING:
+            return self.document_type.pending_counts
+        return self.status == self.Status.ACCEPTED and not self.is_expired(today)
 
     def is_expired(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

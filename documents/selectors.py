@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentType, StructureDocument, Submission
-from documents.registry import required_type_ids, requirement_sources
+from documents.registry import (
+    Unlocked,
+    UnlockWindow,
+    required_type_ids,
+    requirement_sources,
+    unlocked_records,
+)
 from famille.models import Family, Member
 
 Scope = DocumentType.Scope
@@ -27,12 +33,17 @@ def _type_ids(required_types: Iterable[Any]) -> QuerySet | list[int]:
 
 # Hand-written SQL for the two reads every portal page and the dashboard make: built with the
 # ORM, their nested Exists/Subquery trees cost a few milliseconds to compile on each call, more
-# than running them. "Satisfying" is Submission.objects.satisfying(): waiting for review, or
-# accepted and still valid on the day (the last %s). Only quoted table names, fixed clauses and
-# placeholders are put into the SQL text (hence the noqa: S608); every value is a parameter.
-_SATISFYING = (
-    "(s.status = %s OR (s.status = %s AND (s.valid_until IS NULL OR s.valid_until >= %s)))"
+# than running them. Only quoted table names, fixed clauses and placeholders are put into the SQL
+# text (hence the noqa: S608); every value is a parameter.
+# "Provided" (what unlocks enrolment and booking) is `documents.models.provided_rule`: accepted
+# and still valid on the day, or waiting for review when the type `t` says that counts.
+_PROVIDED = (
+    "((s.status = %s AND t.pending_counts = %s)"
+    " OR (s.status = %s AND (s.valid_until IS NULL OR s.valid_until >= %s)))"
 )
+# "Sent" (nothing left for the family to do, the "documents à fournir" count) is
+# `Submission.objects.sent()`: waiting for review, or accepted and still valid on the day.
+_SENT = "(s.status = %s OR (s.status = %s AND (s.valid_until IS NULL OR s.valid_until >= %s)))"
 
 
 def _tables() -> dict[str, str]:
@@ -44,7 +55,16 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _satisfying_params(today: datetime.date) -> list[Any]:
+def _provided_params(today: datetime.date) -> list[Any]:
+    return [
+        Submission.Status.PENDING,
+        True,
+        Submission.Status.ACCEPTED,
+        connection.ops.adapt_datefield_value(today),
+    ]
+
+
+def _sent_params(today: datetime.date) -> list[Any]:
     return [
         Submission.Status.PENDING,
         Submission.Status.ACCEPTED,
@@ -62,8 +82,9 @@ def missing_documents(
 
     That is the active mandatory types that apply to the member (the household's own types, the
     types asked of every member, and of every child when it is a child) plus `required_types`
-    (those an activity requires), for which there is neither a submission waiting for review nor
-    an accepted one still valid `today`. Household-level types are provided once per family.
+    (those an activity requires) that are not provided (`documents.models.provided_rule`).
+    Household-level types are provided once per family. Each type comes with `awaiting_review`:
+    True when a document was sent but its type counts it only once accepted.
     """
     today = today or timezone.localdate()
     scopes = [Scope.FAMILY, Scope.MEMBER]
@@ -80,28 +101,35 @@ def missing_documents(
         wanted = f"({wanted} OR t.id IN ({', '.join(['%s'] * len(required))}))"
         wanted_params += required
     tables = _tables()
+    owner = (
+        "((t.scope = %s AND s.family_id = %s AND s.member_id IS NULL)"
+        " OR (t.scope <> %s AND s.member_id = %s))"
+    )
+    owner_params = [Scope.FAMILY, member.family_id, Scope.FAMILY, member.pk]
     sql = (
-        f"SELECT t.* FROM {tables['type']} t WHERE t.is_active = %s AND {wanted}"  # noqa: S608
+        f"SELECT t.*, EXISTS (SELECT 1 FROM {tables['submission']} s"  # noqa: S608
+        f" WHERE s.document_type_id = t.id AND s.status = %s AND {owner}) AS awaiting_review"
+        f" FROM {tables['type']} t WHERE t.is_active = %s AND {wanted}"
         f" AND NOT EXISTS (SELECT 1 FROM {tables['submission']} s"
-        f" WHERE s.document_type_id = t.id AND {_SATISFYING}"
-        " AND ((t.scope = %s AND s.family_id = %s AND s.member_id IS NULL)"
-        " OR (t.scope <> %s AND s.member_id = %s)))"
+        f" WHERE s.document_type_id = t.id AND {_PROVIDED} AND {owner})"
         ' ORDER BY t."order", t.name, t.id'
     )
     params = [
+        Submission.Status.PENDING,
+        *owner_params,
         True,
         *wanted_params,
-        *_satisfying_params(today),
-        Scope.FAMILY,
-        member.family_id,
-        Scope.FAMILY,
-        member.pk,
+        *_provided_params(today),
+        *owner_params,
     ]
     return list(DocumentType.objects.raw(sql, params))
 
 
 def documents_to_provide_count(family: Family, *, today: datetime.date | None = None) -> int:
-    """How many requested documents the family still has to provide (the dashboard badge).
+    """How many requested documents the family still has to send (the dashboard badge).
+
+    A document waiting for review is not counted, whatever its type's `pending_counts`: the
+    family has nothing more to do (`Submission.objects.sent()`).
 
     One query for the household's and members' mandatory documents; when other apps registered
     requirement sources (activities), their queries plus two more for the activity documents.
@@ -112,7 +140,7 @@ def documents_to_provide_count(family: Family, *, today: datetime.date | None = 
         f"(SELECT COUNT(*) FROM {tables['type']} t"  # noqa: S608
         " WHERE t.is_active = %s AND t.mandatory = %s AND {scope}"
         f" AND NOT EXISTS (SELECT 1 FROM {tables['submission']} s"
-        f" WHERE s.document_type_id = t.id AND {_SATISFYING} AND {{provided}}))"
+        f" WHERE s.document_type_id = t.id AND {_SENT} AND {{provided}}))"
     )
     per_member = missing.format(
         scope="(t.scope = %s OR (t.scope = %s AND m.role = %s))", provided="s.member_id = m.id"
@@ -124,10 +152,10 @@ def documents_to_provide_count(family: Family, *, today: datetime.date | None = 
         f"SELECT m.id, m.role, {per_member}, {per_family}"  # noqa: S608
         f" FROM {tables['member']} m WHERE m.family_id = %s"
     )
-    satisfying = _satisfying_params(today)
+    sent = _sent_params(today)
     params = [
-        *(True, True, Scope.MEMBER, Scope.CHILD, Member.Role.CHILD, *satisfying),
-        *(True, True, Scope.FAMILY, *satisfying, family.pk),
+        *(True, True, Scope.MEMBER, Scope.CHILD, Member.Role.CHILD, *sent),
+        *(True, True, Scope.FAMILY, *sent, family.pk),
         family.pk,
     ]
     with connection.cursor() as cursor:
@@ -138,7 +166,7 @@ def documents_to_provide_count(family: Family, *, today: datetime.date | None = 
             DocumentType.objects.filter(is_active=True, mandatory=True, scope=Scope.FAMILY)
             .exclude(
                 Exists(
-                    Submission.objects.satisfying(today).filter(
+                    Submission.objects.sent(today).filter(
                         document_type=OuterRef("pk"), family_id=family.pk, member__isnull=True
                     )
                 )
@@ -177,7 +205,7 @@ def _activity_documents_to_provide(
     if not wanted:
         return 0
     provided = set(
-        Submission.objects.satisfying(today)
+        Submission.objects.sent(today)
         .filter(family=family, document_type_id__in={type_id for _m, type_id in wanted})
         .values_list("member_id", "document_type_id")
     )
@@ -224,10 +252,16 @@ class RequestedDocument:
     latest: Submission | None = None
     accepted: Submission | None = None  # the valid accepted submission, if any
     expires_soon: bool = False
+    provided: bool = False  # unlocks enrolment and booking (`documents.models.provided_rule`)
 
     @property
     def state_label(self) -> str:
         return str(State.LABELS[self.state])
+
+    @property
+    def awaiting_acceptance(self) -> bool:
+        """Sent, but its type unlocks enrolment and booking only once staff accept it."""
+        return self.state == State.PENDING and not self.provided
 
     @property
     def needs_action(self) -> bool:
@@ -259,10 +293,19 @@ class DocumentOwner:
         return sum(1 for document in self.documents if document.needs_action)
 
 
+def is_provided(submissions: list[Submission], today: datetime.date) -> bool:
+    """`documents.models.provided_rule` over one person's submissions of one type."""
+    return any(submission.is_provided(today) for submission in submissions)
+
+
 def document_state(
     submissions: list[Submission], today: datetime.date
 ) -> tuple[str, Submission | None, Submission | None]:
-    """(state, latest submission, valid accepted submission) from newest-first submissions."""
+    """(state, latest submission, valid accepted submission) from newest-first submissions.
+
+    The state is what the family reads; whether the document unlocks enrolment and booking is
+    `is_provided()` (a document waiting for review may not, depending on its type).
+    """
     if not submissions:
         return State.TO_PROVIDE, None, None
     latest = submissions[0]
@@ -307,15 +350,23 @@ def family_documents(family: Family, *, today: datetime.date | None = None) -> l
         )
 
     def requested(member: Member | None, document_type: DocumentType, required: bool):
-        state, latest, accepted = document_state(
-            history.get((member.pk if member else None, document_type.pk), []), today
-        )
+        submissions = history.get((member.pk if member else None, document_type.pk), [])
+        state, latest, accepted = document_state(submissions, today)
         soon = bool(
             accepted
             and accepted.valid_until
             and (accepted.valid_until - today).days <= RENEW_SOON_DAYS
         )
-        return RequestedDocument(document_type, member, required, state, latest, accepted, soon)
+        return RequestedDocument(
+            document_type,
+            member,
+            required,
+            state,
+            latest,
+            accepted,
+            soon,
+            is_provided(submissions, today),
+        )
 
     family_required_by_activity = {
         pk for ids in activity.values() for pk in ids if pk in by_pk and by_pk[pk].is_family_level
@@ -358,7 +409,62 @@ def requested_document(
     for submission in submissions:
         submission.document_type = document_type
     state, latest, accepted = document_state(submissions, today)
-    return RequestedDocument(document_type, member, True, state, latest, accepted)
+    return RequestedDocument(
+        document_type,
+        member,
+        True,
+        state,
+        latest,
+        accepted,
+        provided=is_provided(submissions, today),
+    )
+
+
+def unlocked_by(submission: Submission) -> list[Unlocked]:
+    """What the family did while `submission`, waiting for review, counted as provided.
+
+    For the review page: the bookings (or other records, from the apps that registered an
+    unlocked-records source) made by the members the document was asked of, for what needed
+    it, between the upload and the review. Nothing when the submission never counted on its
+    own: its type waits for acceptance, it was accepted or replaced, or another accepted
+    document already covered that time.
+    """
+    if submission.status not in (Submission.Status.PENDING, Submission.Status.REFUSED):
+        return []
+    document_type = submission.document_type
+    if not document_type.pending_counts:
+        return []
+    since = submission.uploaded_at
+    covered = (
+        Submission.objects.filter(
+            family_id=submission.family_id,
+            member_id=submission.member_id,
+            document_type_id=document_type.pk,
+            status=Submission.Status.ACCEPTED,
+            reviewed_at__lte=since,
+        )
+        .exclude(pk=submission.pk)
+        .exclude(valid_until__lt=timezone.localdate(since))
+    )
+    if covered.exists():
+        return []
+    if document_type.is_family_level:
+        members = list(Member.objects.filter(family_id=submission.family_id))
+    else:
+        members = [submission.member] if submission.member else []
+    always = frozenset(
+        member.pk
+        for member in members
+        if document_type.mandatory and scope_covers(document_type.scope, member.role)
+    )
+    window = UnlockWindow(
+        document_type_id=document_type.pk,
+        member_ids=tuple(member.pk for member in members),
+        always_required_of=always,
+        since=since,
+        until=submission.reviewed_at,
+    )
+    return unlocked_records(window) if window.member_ids else []
 
 
 def published_structure_documents() -> QuerySet[StructureDocument]:

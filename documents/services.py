@@ -15,15 +15,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from documents.models import DocumentType, StructureDocument, Submission
-from documents.uploads import CleanFile, clean_upload
 from espace_famille import audit
 from espace_famille.emails import send_templated
+from espace_famille.uploads import CleanFile, clean_upload
 from famille.models import Family, Member
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from espace_famille.models import User
+
+
+def max_upload_bytes() -> int:
+    return settings.DOCUMENTS_MAX_UPLOAD_MB * 1024 * 1024
 
 
 def _store(field_file, clean: CleanFile) -> str:
@@ -50,7 +54,7 @@ def submission_create(
         raise ValidationError(_("Cette personne ne fait pas partie de votre foyer."))
     if document_type.is_family_level != (member is None):
         raise ValidationError(_("Ce document n'est pas demandé à cette personne."))
-    clean = clean_upload(files)
+    clean = clean_upload(files, max_bytes=max_upload_bytes())
     submission = Submission(
         family=family,
         member=member,
@@ -195,7 +199,7 @@ def submission_refuse(
 
 def structure_document_attach(*, document: StructureDocument, upload: UploadedFile) -> None:
     """Check a file staff publish and store it under a random name (saved by the caller)."""
-    clean = clean_upload([upload])
+    clean = clean_upload([upload], max_bytes=max_upload_bytes())
     previous = document.file.name if document.file else None
     _store(document.file, clean)
     document.original_name = clean.original_name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,8 +18,10 @@ from documents.forms import UploadForm
 from documents.models import DocumentType, StructureDocument, Submission
 from documents.registry import required_type_ids
 from documents.services import submission_create
+from espace_famille import ratelimit
 from espace_famille.access import family_required, get_for_family
 from espace_famille.files import serve_private_file
+from espace_famille.uploads import download_name
 from famille.models import Member
 
 
@@ -64,8 +67,21 @@ def upload(request: HttpRequest, type_pk: int) -> HttpResponse:
     member = _member_for(request, document_type)
     if member is None and not document_type.is_family_level:
         return _choose_member(request, document_type)
-    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    if request.method == "POST" and form.is_valid():
+    limited = request.method == "POST" and not ratelimit.hit(
+        "documents-upload", family.pk, limit=settings.DOCUMENTS_UPLOADS_PER_HOUR
+    )
+    if limited:
+        # Refused before the files are read: nothing is checked, decoded or stored.
+        messages.error(
+            request,
+            _(
+                "Vous avez envoyé beaucoup de documents en peu de temps : celui-ci n'a pas été "
+                "enregistré. Réessayez dans une heure."
+            ),
+        )
+    bound = request.method == "POST" and not limited
+    form = UploadForm(request.POST, request.FILES) if bound else UploadForm()
+    if bound and form.is_valid():
         try:
             submission = submission_create(
                 family=family,
@@ -80,7 +96,7 @@ def upload(request: HttpRequest, type_pk: int) -> HttpResponse:
         else:
             return _uploaded(request, submission)
     current = selectors.requested_document(family, document_type, member)
-    status = 400 if request.method == "POST" else 200
+    status = 429 if limited else 400 if request.method == "POST" else 200
     return render(
         request,
         "documents/upload.html",
@@ -113,14 +129,6 @@ def _choose_member(request: HttpRequest, document_type: DocumentType) -> HttpRes
         "documents/choose_member.html",
         {"document_type": document_type, "members": choices},
     )
-
-
-def download_name(label: str, content_type: str, fallback: str) -> str:
-    extension = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
-        content_type, ""
-    )
-    base = label if label and "," not in label else fallback
-    return base if base.lower().endswith(extension) else f"{base}{extension}"
 
 
 @require_GET

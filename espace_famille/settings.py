@@ -221,6 +221,15 @@ TASKS = {
 # Uploads (Mes documents, Contact): size limits in bytes.
 CONTACT_ATTACHMENT_MAX_BYTES = env_int("CONTACT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 DOCUMENTS_MAX_UPLOAD_MB = env_int("DOCUMENTS_MAX_UPLOAD_MB", 10)
+# Pixels of one photo, and of all the photos of one upload, read from their headers before any
+# decoding (about 4 bytes a pixel once decoded). 40 Mpx covers phone photos (12 to 24 Mpx) and
+# A4 scans at 600 dpi (35 Mpx); 120 Mpx is ten 12-Mpx photos.
+UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000)
+UPLOAD_MAX_REQUEST_PIXELS = env_int("UPLOAD_MAX_REQUEST_PIXELS", 120_000_000)
+# Per family and per hour (counters in the default cache, like allauth's): documents sent, and
+# messages to the structure (each one emails the staff).
+DOCUMENTS_UPLOADS_PER_HOUR = env_int("DOCUMENTS_UPLOADS_PER_HOUR", 30)
+CONTACT_MESSAGES_PER_HOUR = env_int("CONTACT_MESSAGES_PER_HOUR", 10)
 
 # Payments (Mes factures).
 # No default in production: the sandbox lets a parent settle invoices without paying.

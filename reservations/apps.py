@@ -7,10 +7,11 @@ class ReservationsConfig(AppConfig):
     verbose_name = _("Réservations")
 
     def ready(self) -> None:
+        from documents.registry import register_unlocked_source
         from espace_famille.registry import MenuEntry, register_menu
         from inscriptions.signals import enrolment_cancelled
         from reservations import demo  # noqa: F401  (registers the demo steps)
-        from reservations.selectors import offered_places_count
+        from reservations.selectors import bookings_unlocked, offered_places_count
 
         register_menu(
             MenuEntry(
@@ -24,6 +25,8 @@ class ReservationsConfig(AppConfig):
                 badge_label=_("places proposées depuis la liste d'attente"),
             )
         )
+        # The review page of a document lists the bookings it let through.
+        register_unlocked_source(bookings_unlocked)
         enrolment_cancelled.connect(
             _on_enrolment_cancelled, dispatch_uid="reservations_enrolment_cancelled"
         )

@@ -8,10 +8,13 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentType
+from documents.registry import Unlocked, UnlockWindow
 from famille.models import Member
 from inscriptions.models import Enrolment, Unit
 from inscriptions.selectors import missing_documents
@@ -320,3 +323,41 @@ def _cell(unit: Unit, day, opening: Opening | None, enrolments, now) -> Cell:
     if remaining <= 0:
         return Cell(day, State.FULL, opening, "join", remaining=0, deadline=deadline)
     return Cell(day, State.AVAILABLE, opening, "book", remaining=remaining, deadline=deadline)
+
+
+def bookings_unlocked(window: UnlockWindow) -> list[Unlocked]:
+    """The live bookings made in `window` that needed its document (documents' review page).
+
+    Registered with `documents.registry.register_unlocked_source`; one query.
+    """
+    bookings = Booking.objects.filter(
+        member_id__in=window.member_ids,
+        status__in=Booking.ACTIVE,
+        created_at__gte=window.since,
+    ).filter(
+        Q(member_id__in=window.always_required_of)
+        | Q(opening__unit__activity__required_documents=window.document_type_id)
+    )
+    if window.until is not None:
+        bookings = bookings.filter(created_at__lte=window.until)
+    bookings = (
+        bookings.distinct()
+        .select_related("member", "opening__unit__activity")
+        .order_by("opening__date", "member_id", "pk")
+    )
+    return [
+        Unlocked(
+            _("%(member)s — %(activity)s, %(unit)s, le %(date)s (réservé le %(booked)s)")
+            % {
+                "member": booking.member,
+                "activity": booking.opening.unit.activity.name,
+                "unit": booking.opening.unit.name,
+                "date": date_format(booking.opening.date, "SHORT_DATE_FORMAT"),
+                "booked": date_format(
+                    timezone.localtime(booking.created_at), "SHORT_DATETIME_FORMAT"
+                ),
+            },
+            reverse("admin:reservations_booking_change", args=[booking.pk]),
+        )
+        for booking in bookings
+    ]

@@ -9,13 +9,14 @@ from PIL import Image
 from contact.models import Message, Thread
 from contact.services import staff_answer, thread_create
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
-
-def image_bytes(fmt: str) -> bytes:
+def image_bytes(fmt: str, **options: object) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(buffer, format=fmt)
+    Image.new("RGB", (4, 4), "red").save(buffer, format=fmt, **options)
     return buffer.getvalue()
+
+
+PDF_BYTES = image_bytes("PDF")  # a real one-page PDF
 
 
 def upload(name: str, content: bytes, content_type: str = "application/pdf"):

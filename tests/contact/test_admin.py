@@ -71,7 +71,7 @@ def test_a_bad_attachment_is_refused_in_the_admin(staff_client, thread):
     }
     response = staff_client.post(change_url(thread), data)
     assert response.status_code == 200
-    assert "Format non accepté" in unescape(response.content.decode())
+    assert "n'est ni un PDF, ni une photo JPEG ou PNG" in unescape(response.content.decode())
     assert not Message.objects.filter(from_staff=True).exists()
 
 

@@ -1,16 +1,19 @@
 """Contacter la structure: writing, reading the answers, attachments, access rules."""
 
+import io
 from html import unescape
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from PIL import Image
 
 from contact.models import Message, Thread
 from contact.services import staff_answer, thread_create
 from espace_famille.models import AuditEvent
 from tests.conftest import make_family, make_parent
 from tests.contact.conftest import PDF_BYTES, attachment_of, image_bytes, upload
+from tests.files import active_pdf, gps_exif, jpeg_bytes, pdf_pages
 
 pytestmark = pytest.mark.django_db
 INDEX = reverse("contact:index")
@@ -81,10 +84,11 @@ def test_the_type_is_read_from_the_content_not_the_name(parent_client):
 @pytest.mark.parametrize(
     "name,content,error",
     [
-        ("lettre.pdf", b"MZ\x90\x00 this is a program", "Format non accepté"),
-        ("texte.pdf", b"just some text", "Format non accepté"),
-        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, "Cette image est illisible"),
-        ("photo.jpg", b"\xff\xd8\xff" + b"garbage" * 10, "Cette image est illisible"),
+        ("lettre.pdf", b"MZ\x90\x00 this is a program", "n'est ni un PDF, ni une photo"),
+        ("texte.pdf", b"just some text", "n'est ni un PDF, ni une photo"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, "« photo.png » est illisible"),
+        ("photo.jpg", b"\xff\xd8\xff" + b"garbage" * 10, "« photo.jpg » est illisible"),
+        ("faux.pdf", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF", "n'est pas un PDF valide"),
     ],
 )
 def test_other_files_are_refused_and_the_message_is_kept(parent_client, name, content, error):
@@ -104,7 +108,7 @@ def test_files_over_the_size_limit_are_refused(parent_client, settings):
         INDEX,
         {"subject": "S", "body": "B", "attachment": upload("gros.pdf", PDF_BYTES + b"x" * 60)},
     )
-    assert "Le fichier dépasse la taille maximale" in text(response)
+    assert "« gros.pdf » dépasse la taille maximale autorisée" in text(response)
     assert not Thread.objects.exists()
 
 
@@ -149,7 +153,8 @@ def test_attachments_are_served_to_their_family_and_staff_only(
     client.force_login(parent)
     response = client.get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF_BYTES
+    with ours.attachment.open("rb") as handle:
+        assert b"".join(response.streaming_content) == handle.read()
     assert response["Content-Type"] == "application/pdf"
     assert 'attachment; filename="certificat.pdf"' in response["Content-Disposition"]
     assert client.get(reverse("contact:attachment", args=[theirs.pk])).status_code == 404
@@ -264,3 +269,99 @@ def test_apostrophes_reach_both_emails_as_typed(
     assert "C'est noté." in answer.body
     for email in (to_staff, answer):
         assert "&#x27;" not in email.subject + email.body
+
+
+# One upload checker for the portal: what a parent attaches is stored as the checker made it.
+
+
+def test_a_pdf_html_polyglot_is_stored_and_served_as_a_pdf(parent_client):
+    # It used to keep the client's name: the attachment downloaded as "rapport.html" (HTML
+    # glued after a real PDF opens in a browser as a page of the portal's origin).
+    polyglot = PDF_BYTES + b"\n<html><script>alert(document.cookie)</script></html>\n"
+    parent_client.post(
+        INDEX,
+        {"subject": "S", "body": "B", "attachment": upload("rapport.html", polyglot, "text/html")},
+    )
+    message = Message.objects.get()
+    assert message.attachment_type == "application/pdf"
+    assert message.attachment_name == "rapport.pdf"
+    response = parent_client.get(reverse("contact:attachment", args=[message.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="rapport.pdf"' in response["Content-Disposition"]
+    served = b"".join(response.streaming_content)
+    assert b"<script" not in served and pdf_pages(served) == 1
+
+
+def test_an_old_attachment_with_the_clients_name_downloads_with_its_types_extension(
+    parent_client, thread
+):
+    message = attachment_of(thread)
+    Message.objects.filter(pk=message.pk).update(attachment_name="rapport.html")
+    response = parent_client.get(reverse("contact:attachment", args=[message.pk]))
+    assert 'filename="rapport.pdf"' in response["Content-Disposition"]
+
+
+def test_photos_are_stored_without_their_exif_and_location(parent_client):
+    photo = jpeg_bytes((30, 20), exif=gps_exif())
+    assert b"PhoneMaker" in photo
+    parent_client.post(
+        INDEX,
+        {"subject": "S", "body": "B", "attachment": upload("IMG_1.JPG", photo, "image/jpeg")},
+    )
+    message = Message.objects.get()
+    with message.attachment.open("rb") as handle:
+        stored = handle.read()
+    assert message.attachment_type == "image/jpeg" and message.attachment_name == "IMG_1.jpg"
+    assert b"PhoneMaker" not in stored and b"Exif" not in stored
+    assert dict(Image.open(io.BytesIO(stored)).getexif()) == {}
+
+
+def test_pdfs_are_stored_without_active_content(parent_client):
+    parent_client.post(
+        INDEX,
+        {"subject": "S", "body": "B", "attachment": upload("formulaire.pdf", active_pdf())},
+    )
+    with Message.objects.get().attachment.open("rb") as handle:
+        stored = handle.read()
+    for marker in (b"/JavaScript", b"/OpenAction", b"/Launch", b"/EmbeddedFile", b"/AA"):
+        assert marker not in stored
+
+
+# Rate limit: each message emails the staff.
+
+
+def test_messages_are_limited_per_family_and_hour(
+    parent_client, family, settings, django_capture_on_commit_callbacks
+):
+    settings.CONTACT_MESSAGES_PER_HOUR = 2
+    for index in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = parent_client.post(INDEX, {"subject": f"S{index}", "body": "B"})
+        assert response.status_code == 302
+    thread = Thread.objects.first()
+    sent = len(mail.outbox)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = parent_client.post(
+            INDEX,
+            {"subject": "Encore", "body": "Mon texte", "attachment": upload("a.pdf", PDF_BYTES)},
+        )
+        reply = parent_client.post(thread_url(thread), {"body": "Et une réponse"})
+
+    for response in (refused, reply):
+        assert response.status_code == 429
+        assert "beaucoup de messages en peu de temps" in text(response)
+        assert "n'a pas été envoyé" in text(response)
+    assert "Mon texte</textarea>" in text(refused)  # the typed text is kept
+    assert Thread.objects.count() == 2 and Message.objects.count() == 2
+    assert len(mail.outbox) == sent
+    assert not any(m.attachment for m in Message.objects.all())
+
+
+def test_the_message_limit_is_per_family(client, parent, other_parent, settings):
+    settings.CONTACT_MESSAGES_PER_HOUR = 1
+    client.force_login(parent)
+    assert client.post(INDEX, {"subject": "S", "body": "B"}).status_code == 302
+    assert client.post(INDEX, {"subject": "S", "body": "B"}).status_code == 429
+    client.force_login(other_parent)
+    assert client.post(INDEX, {"subject": "S", "body": "B"}).status_code == 302

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
 from django.utils import timezone
-from PIL import Image
 
 from documents.models import DocumentType, Submission
+from tests.files import jpeg_bytes, pdf_bytes, png_bytes  # noqa: F401  (used by the tests)
 
 
 def make_type(name: str = "Carnet de vaccination", **fields: object) -> DocumentType:
@@ -38,26 +37,6 @@ def make_submission(
         uploaded_at=uploaded_at or timezone.now(),
         **fields,
     )
-
-
-def pdf_bytes(text: str = "Bonjour") -> bytes:
-    """A real one-page PDF made by Pillow."""
-    image = Image.new("RGB", (200, 100), "white")
-    buffer = io.BytesIO()
-    image.save(buffer, "PDF", title=text)
-    return buffer.getvalue()
-
-
-def png_bytes(size: tuple[int, int] = (40, 30), color: str = "red") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def jpeg_bytes(size: tuple[int, int] = (40, 30), exif: Image.Exif | None = None) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "blue").save(buffer, "JPEG", exif=exif or Image.Exif())
-    return buffer.getvalue()
 
 
 @pytest.fixture

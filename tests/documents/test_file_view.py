@@ -17,7 +17,9 @@ def submitted(parent_client, vaccination, lea):
         reverse("documents:upload", args=[vaccination.pk]) + f"?member={lea.pk}",
         {"files": SimpleUploadedFile("vaccins léa.pdf", content, "application/pdf")},
     )
-    return Submission.objects.get(), content
+    submission = Submission.objects.get()
+    with submission.file.open("rb") as handle:
+        return submission, handle.read()  # what the checker made of it
 
 
 def body(response) -> bytes:

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from documents.models import Submission
-from tests.documents.conftest import pdf_bytes
+from tests.files import pdf_bytes, pdf_pages
 
 BUCKET = "espace-famille-documents"
 
@@ -79,11 +79,11 @@ def test_upload_and_download_round_trip_on_s3(
     assert keys == [submission.file.name]
     assert keys[0].startswith("documents/submissions/") and "carnet" not in keys[0]
     stored = s3_storage.get_object(Bucket=BUCKET, Key=keys[0])["Body"].read()
-    assert stored == content
+    assert pdf_pages(stored) == 1 and len(stored) == submission.size  # written again
 
     download = parent_client.get(reverse("documents:file", args=[submission.pk]))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == content
+    assert b"".join(download.streaming_content) == stored
 
     client.force_login(other_parent)
     assert client.get(reverse("documents:file", args=[submission.pk])).status_code == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from PIL import Image
 
 from documents.models import DocumentType, Submission
 from espace_famille.models import AuditEvent
-from tests.documents.conftest import jpeg_bytes, make_submission, make_type, pdf_bytes, png_bytes
+from tests.documents.conftest import make_submission, make_type
+from tests.files import gps_exif, huge_png, jpeg_bytes, pdf_bytes, pdf_pages, png_bytes
 
 
 def url(document_type, member=None) -> str:
@@ -67,12 +69,15 @@ def test_upload_a_pdf(parent_client, parent, family, vaccination, lea):
     assert submission.uploaded_by == parent
     assert submission.original_name == "vaccins.pdf"
     assert submission.content_type == "application/pdf"
-    # Stored under a random name, never the original one, with the bytes sent.
+    # Stored under a random name, never the original one: the PDF written again by the checker
+    # (its pages only, nothing of the original file outside them).
     assert "vaccins" not in submission.file.name
     assert Path(submission.file.name).suffix == ".pdf"
     assert len(Path(submission.file.name).stem) == 32
     with default_storage.open(submission.file.name, "rb") as handle:
-        assert handle.read() == content
+        stored = handle.read()
+    assert b"created by Pillow" in content and b"created by Pillow" not in stored
+    assert pdf_pages(stored) == 1 and submission.size == len(stored)
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.DOCUMENT_UPLOADED)
     assert (event.family, event.user, event.object_id) == (family, parent, str(submission.pk))
     page = parent_client.get(response["Location"]).content.decode()
@@ -187,8 +192,6 @@ def test_a_member_number_out_of_range_is_404(parent_client, vaccination, insuran
 
 
 def test_a_photo_with_too_many_pixels_is_a_clear_refusal(parent_client, vaccination, lea):
-    from tests.documents.test_uploads import huge_png
-
     photo = SimpleUploadedFile("scan.png", huge_png(9400, 9400), "image/png")
     response = parent_client.post(url(vaccination, lea), {"files": photo})
     assert response.status_code == 400
@@ -225,8 +228,6 @@ def test_upload_page_query_count(
 
 
 def test_a_photo_is_stored_reencoded_without_its_location(parent_client, vaccination, lea):
-    from tests.documents.test_uploads import gps_exif
-
     photo = jpeg_bytes((30, 20), exif=gps_exif())
     response = parent_client.post(
         url(vaccination, lea), {"files": SimpleUploadedFile("IMG_0001.JPG", photo, "image/jpeg")}
@@ -256,3 +257,42 @@ def test_an_oversized_upload_is_refused_and_nothing_is_stored(
         not default_storage.exists("documents/submissions")
         or not (default_storage.listdir("documents/submissions")[1])
     )
+
+
+def test_ten_big_photos_in_one_request_are_refused_quickly_and_nothing_is_stored(
+    parent_client, vaccination, lea
+):
+    # The review's repro: ten 6000 x 6600 PNGs (about 1 MB in all) took 9 s and ~380 MB.
+    data = huge_png(6000, 6600)
+    photos = [SimpleUploadedFile(f"page{i}.png", data, "image/png") for i in range(10)]
+    started = time.monotonic()
+    response = parent_client.post(url(vaccination, lea), {"files": photos})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 400
+    assert "ont ensemble une trop grande définition" in response.content.decode()
+    assert elapsed < 2, elapsed
+    assert not Submission.objects.exists()
+
+
+def test_uploads_are_limited_per_family_and_hour(parent_client, settings, vaccination, lea):
+    settings.DOCUMENTS_UPLOADS_PER_HOUR = 2
+    for _index in range(2):
+        assert parent_client.post(url(vaccination, lea), {"files": pdf()}).status_code == 302
+    response = parent_client.post(url(vaccination, lea), {"files": pdf()})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "beaucoup de documents en peu de temps" in html
+    assert "n&#x27;a pas été enregistré" in html or "n'a pas été enregistré" in html
+    assert Submission.objects.count() == 2
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.DOCUMENT_UPLOADED).count() == 2
+
+
+def test_the_upload_limit_is_per_family(
+    client, parent, other_parent, settings, vaccination, lea, zoe
+):
+    settings.DOCUMENTS_UPLOADS_PER_HOUR = 1
+    client.force_login(parent)
+    assert client.post(url(vaccination, lea), {"files": pdf()}).status_code == 302
+    assert client.post(url(vaccination, lea), {"files": pdf()}).status_code == 429
+    client.force_login(other_parent)
+    assert client.post(url(vaccination, zoe), {"files": pdf()}).status_code == 302

@@ -162,3 +162,39 @@ def test_activity_documents_are_reported_to_documents(parent, lea, family, open_
         member=hugo, activity=open_activity, status="refused", start_date=today, end_date=today
     )
     assert required_type_ids([lea.pk, hugo.pk]) == {lea.pk: {insurance.pk}}
+
+
+def test_a_junk_pdf_awaiting_review_does_not_unlock_enrolment_when_the_type_waits_for_acceptance(
+    parent_client, parent, staff, lea, open_activity
+):
+    # The review's finding: any PDF sent as a mandatory document unlocked enrolment at once.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from documents.services import submission_accept
+    from tests.files import pdf_bytes
+
+    vaccines = DocumentType.objects.create(
+        name="Carnet de vaccination", scope="child", pending_counts=False
+    )
+    junk = SimpleUploadedFile("carnet.pdf", pdf_bytes("n'importe quoi"), "application/pdf")
+    upload_url = reverse("documents:upload", args=[vaccines.pk]) + f"?member={lea.pk}"
+    assert parent_client.post(upload_url, {"files": junk}).status_code == 302
+    submission = Submission.objects.get(status=Submission.Status.PENDING)
+
+    with pytest.raises(EnrolmentRefused) as refused:
+        enrolment_request(member=lea, activity=open_activity, user=parent)
+    assert [d.name for d in refused.value.missing] == ["Carnet de vaccination"]
+    assert not Enrolment.objects.exists()
+
+    submission_accept(submission=submission, user=staff)
+    assert enrolment_request(member=lea, activity=open_activity, user=parent)
+
+
+def test_by_default_a_document_awaiting_review_still_unlocks_enrolment(parent, lea, open_activity):
+    vaccines = DocumentType.objects.create(name="Carnet de vaccination", scope="child")
+    assert vaccines.pending_counts
+    Submission.objects.create(
+        family=lea.family, member=lea, document_type=vaccines, file="f.pdf", content_type="pdf"
+    )
+    assert enrolment_request(member=lea, activity=open_activity, user=parent)
