@@ -82,20 +82,25 @@ def missing_documents(
     tables = _tables()
     sql = (
         f"SELECT t.* FROM {tables['type']} t WHERE t.is_active = %s AND {wanted}"  # noqa: S608
+        # Two NOT EXISTS, one per scope, rather than one with an OR: each then starts from the
+        # household's (or the member's) submissions instead of every submission of the type.
         f" AND NOT EXISTS (SELECT 1 FROM {tables['submission']} s"
-        f" WHERE s.document_type_id = t.id AND {_SATISFYING}"
-        " AND ((t.scope = %s AND s.family_id = %s AND s.member_id IS NULL)"
-        " OR (t.scope <> %s AND s.member_id = %s)))"
+        " WHERE t.scope = %s AND s.family_id = %s AND s.document_type_id = t.id"
+        f" AND s.member_id IS NULL AND {_SATISFYING})"
+        f" AND NOT EXISTS (SELECT 1 FROM {tables['submission']} s"
+        " WHERE t.scope <> %s AND s.member_id = %s AND s.document_type_id = t.id"
+        f" AND {_SATISFYING})"
         ' ORDER BY t."order", t.name, t.id'
     )
     params = [
         True,
         *wanted_params,
-        *_satisfying_params(today),
         Scope.FAMILY,
         member.family_id,
+        *_satisfying_params(today),
         Scope.FAMILY,
         member.pk,
+        *_satisfying_params(today),
     ]
     return list(DocumentType.objects.raw(sql, params))
 
