@@ -248,7 +248,7 @@ def gunicorn(environment: dict[str, str], workers: int = 2) -> Iterator[str]:
         "--timeout=120",
         "--log-level=warning",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **environment})
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **environment})  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
