@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install sysdeps messages makemessages lock bench clean
+.PHONY: run test lint install sysdeps messages makemessages lock bench rush-check clean
 
 run: sysdeps install messages
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -60,6 +60,11 @@ bench: install
 	    -c "CREATE DATABASE espace_famille_bench" && \
 	  $(BIN)/python -m benchmarks $(BENCH_ARGS) --append --database-url $(BENCH_DB); \
 	fi
+
+# A small registration rush through two gunicorn workers: exactly the capacity booked, no error.
+RUSH_ARGS ?= --parents 40 --capacity 10 --spread 2
+rush-check: install
+	$(BIN)/python -m benchmarks.rush $(RUSH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

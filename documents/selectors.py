@@ -101,11 +101,13 @@ def missing_documents(
         wanted = f"({wanted} OR t.id IN ({', '.join(['%s'] * len(required))}))"
         wanted_params += required
     tables = _tables()
+    # The household's key comes first, outside the OR: the planner then starts from the
+    # household's submissions (family, type) instead of every submission of the type in town.
     owner = (
-        "((t.scope = %s AND s.family_id = %s AND s.member_id IS NULL)"
+        "s.family_id = %s AND ((t.scope = %s AND s.member_id IS NULL)"
         " OR (t.scope <> %s AND s.member_id = %s))"
     )
-    owner_params = [Scope.FAMILY, member.family_id, Scope.FAMILY, member.pk]
+    owner_params = [member.family_id, Scope.FAMILY, Scope.FAMILY, member.pk]
     sql = (
         f"SELECT t.*, EXISTS (SELECT 1 FROM {tables['submission']} s"  # noqa: S608
         f" WHERE s.document_type_id = t.id AND s.status = %s AND {owner}) AS awaiting_review"

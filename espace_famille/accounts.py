@@ -24,6 +24,13 @@ class AccountAdapter(DefaultAccountAdapter):
         # Families do not sign up: staff create them and send an invitation.
         return False
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials) -> str:  # type: ignore[no-untyped-def]
+        # allauth counts failed logins per login alone: five wrong passwords from anywhere would
+        # lock the parent out everywhere. Per login and address keeps brute force blocked without
+        # handing attackers that lever.
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{key}:{audit.client_ip(request) or ''}"
+
     def send_password_reset_mail(self, user, email, context):  # type: ignore[no-untyped-def]
         audit.record(
             user.family,

@@ -99,7 +99,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "espace_famille.User"
 AUTHENTICATION_BACKENDS = ["espace_famille.backends.FamilyAwareAuthenticationBackend"]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "espace_famille.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -130,6 +130,15 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 INVITATION_VALIDITY_DAYS = env_int("INVITATION_VALIDITY_DAYS", 7)
 PASSWORD_RESET_LINK_HOURS = env_int("PASSWORD_RESET_LINK_HOURS", 24)
 PASSWORD_RESET_TIMEOUT = max(INVITATION_VALIDITY_DAYS * 86400, PASSWORD_RESET_LINK_HOURS * 3600)
+# Failed logins are counted per login *and* address (the key, see AccountAdapter), so an attacker
+# elsewhere cannot lock a parent out while brute force from one address stays blocked; per
+# address alone only a generous budget against password spraying. Successful logins are never
+# limited: a registration rush from one shared address (mobile CGNAT, a town hall's kiosk) is
+# served.
+ACCOUNT_RATE_LIMITS = {
+    "login": None,
+    "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "60/m/ip,5/5m/key"),
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Espace Famille")
 

@@ -225,7 +225,7 @@ class Enrolment(models.Model):
         Activity, verbose_name=_("activité"), related_name="enrolments", on_delete=models.PROTECT
     )
     status = models.CharField(
-        _("état"), max_length=10, choices=Status.choices, default=Status.REQUESTED, db_index=True
+        _("état"), max_length=10, choices=Status.choices, default=Status.REQUESTED
     )
     start_date = models.DateField(_("du"))
     end_date = models.DateField(_("au"))
@@ -265,7 +265,14 @@ class Enrolment(models.Model):
                 violation_error_message=_("Ce membre a déjà une inscription à cette activité."),
             )
         ]
-        indexes = [models.Index(fields=["activity", "status"])]
+        # Portal pages reach enrolments from the household's members: an index that starts from
+        # the member keeps their plans away from the town's other enrolments (a status-only
+        # index made SQLite start from every accepted enrolment: /reservations/ 7.4 -> 17.4 ms
+        # between 2,000 and 10,000 households). Staff counts go through (activity, status).
+        indexes = [
+            models.Index(fields=["member", "status"]),
+            models.Index(fields=["activity", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} — {self.activity}"

@@ -21,16 +21,15 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Concurrency tests need PostgreSQL's row locks: on SQLite they are left out, not skipped.
+    """Tests marked for one engine are left out on the other, not skipped.
 
     CI runs the suite on both databases, so every one of them runs there.
     """
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
-    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
-    left_out = [item for item in items if item.get_closest_marker("postgresql") is not None]
+    other = "sqlite" if connection.vendor == "postgresql" else "postgresql"
+    kept = [item for item in items if item.get_closest_marker(other) is None]
+    left_out = [item for item in items if item.get_closest_marker(other) is not None]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept

@@ -1,0 +1,322 @@
+"""The registration rush: many parents log in, open the planning and book the same opening.
+
+    python -m benchmarks.rush --parents 500 --capacity 20 [--spread 5] [--database-url URL]
+
+A fresh database (a temporary SQLite file, or the empty PostgreSQL database given) gets the demo
+structure, one activity with one opening of `--capacity` places, and `--parents` households, each
+with a parent login and an enrolled child. Two gunicorn workers serve it on loopback (or
+`--base-url` names a server already running on that database). Every parent then, in its own
+thread: opens the login page, logs in, opens the week planning and books the opening; with
+`--spread S` the parents start at random moments within S seconds, with 0 all at once.
+
+It prints each step's p50/p99 latency, the errors (any status other than the expected one) and
+the places booked, and exits 1 when a request failed or the opening is not booked exactly to its
+capacity. CI runs a small rush (`make rush-check`); `make bench` records the full one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "ruee-du-matin-2027"  # noqa: S105 — generated accounts of a throw-away database
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _environment(database_url: str, tmp: str) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "espace_famille.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "MEDIA_ROOT": str(Path(tmp) / "media"),
+        "STATIC_ROOT": str(Path(tmp) / "static"),
+        "EMAIL_URL": "memory://",
+        "PAYMENT_PROVIDER": "sandbox",
+        "ALLOW_SANDBOX_PAYMENTS": "1",
+        "DATABASE_URL": database_url,
+    }
+
+
+def prepare(parents: int, capacity: int) -> tuple[list[tuple[str, int]], int]:
+    """Fill the configured database; return [(login, child pk)] and the opening's pk."""
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from documents.models import DocumentType, Submission
+    from espace_famille.models import User
+    from famille.models import Family, Member
+    from inscriptions.models import Activity, Enrolment, Unit
+    from reservations.models import Opening
+
+    call_command("migrate", verbosity=0, interactive=False)
+    with contextlib.suppress(Exception):
+        call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    with open(os.devnull, "w") as quiet:
+        call_command("demo", force=True, stdout=quiet)
+    day = timezone.localdate() + datetime.timedelta(days=21)
+    activity = Activity.objects.create(
+        name="Stage de février",
+        service=Activity.Service.LOISIRS,
+        start_date=day - datetime.timedelta(days=7),
+        end_date=day + datetime.timedelta(days=7),
+        booking_notice="days",
+        booking_notice_days=1,
+        booking_notice_time=datetime.time(12, 0),
+        cancel_notice="days",
+        cancel_notice_days=1,
+        cancel_notice_time=datetime.time(18, 0),
+    )
+    unit = Unit.objects.create(
+        activity=activity,
+        name="Journée",
+        start_time=datetime.time(8, 30),
+        end_time=datetime.time(17, 30),
+        weekdays=str(day.isoweekday()),
+        capacity=capacity,
+    )
+    opening = Opening.objects.create(unit=unit, date=day, capacity=capacity)
+    password = make_password(PASSWORD)  # one hash: the same password for every parent
+    mandatory = list(DocumentType.objects.filter(is_active=True, mandatory=True))
+    submissions = []
+    logins = []
+    for n in range(parents):
+        family = Family.objects.create(name=f"RUEE-{n:04d}", city="Paris", email=f"f{n}@ex.org")
+        Member.objects.create(
+            family=family,
+            role=Member.Role.PARENT,
+            first_name="Parent",
+            last_name=family.name,
+            birth_date=datetime.date(1985, 1, 1),
+        )
+        child = Member.objects.create(
+            family=family,
+            role=Member.Role.CHILD,
+            first_name="Enfant",
+            last_name=family.name,
+            birth_date=datetime.date(2017, 5, 21),
+        )
+        Enrolment.objects.create(
+            member=child,
+            activity=activity,
+            status=Enrolment.Status.ACCEPTED,
+            start_date=activity.start_date,
+            end_date=activity.end_date,
+        )
+        for document_type in mandatory:  # every household has provided its documents
+            submissions.append(
+                Submission(
+                    family=family,
+                    member=None if document_type.scope == "family" else child,
+                    document_type=document_type,
+                    status=Submission.Status.ACCEPTED,
+                    file="ruee/document.pdf",
+                    content_type="application/pdf",
+                )
+            )
+        login = f"ruee{n:04d}@example.org"
+        User.objects.create(email=login, password=password, family=family, first_name="Parent")
+        logins.append((login, child.pk))
+    Submission.objects.bulk_create(submissions, batch_size=1000)
+    return logins, opening.pk
+
+
+@dataclass
+class Timings:
+    steps: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, step: str, seconds: float) -> None:
+        with self.lock:
+            self.steps.setdefault(step, []).append(seconds * 1000)
+
+    def error(self, message: str) -> None:
+        with self.lock:
+            self.errors.append(message)
+
+
+def _parent(base: str, login: str, child: int, opening: int, day: str, timings: Timings) -> None:
+    import requests
+
+    session = requests.Session()
+    # Production cookies are Secure; on plain loopback HTTP the client keeps them by hand.
+    jar: dict[str, str] = {}
+    planning = f"{base}/reservations/membre/{child}/?date={day}"
+
+    def step(name: str, method: str, url: str, expect: int, **kwargs) -> requests.Response | None:
+        started = time.perf_counter()
+        session.cookies.clear()
+        try:
+            response = session.request(
+                method, url, allow_redirects=False, timeout=60, cookies=jar, **kwargs
+            )
+        except requests.RequestException as error:
+            timings.error(f"{name}: {type(error).__name__}")
+            return None
+        timings.add(name, time.perf_counter() - started)
+        jar.update({cookie.name: cookie.value for cookie in response.cookies})
+        if response.status_code != expect:
+            timings.error(f"{name}: HTTP {response.status_code}")
+            return None
+        return response
+
+    page = step("login page", "GET", f"{base}/accounts/login/", 200)
+    if page is None:
+        return
+    token = CSRF.search(page.text).group(1)
+    form = {"login": login, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    headers = {"Referer": f"{base}/accounts/login/"}
+    if step("login", "POST", f"{base}/accounts/login/", 302, data=form, headers=headers) is None:
+        return
+    page = step("planning", "GET", planning, 200)
+    if page is None:
+        return
+    token = CSRF.search(page.text).group(1)
+    step(
+        "booking",
+        "POST",
+        planning,
+        302,
+        data={"book": [opening], "csrfmiddlewaretoken": token},
+        headers={"Referer": planning},
+    )
+
+
+def rush(
+    base: str, logins: list[tuple[str, int]], opening: int, day: str, spread: float
+) -> tuple[Timings, float]:
+    """Every parent in its own thread; returns the timings and the whole run's seconds."""
+    timings = Timings()
+    rng = random.Random(2027)  # noqa: S311 — start offsets, not secrets
+    starts = [rng.uniform(0, spread) if spread else 0.0 for _login in logins]
+    began = time.perf_counter()
+
+    def one(args: tuple[tuple[str, int], float]) -> None:
+        (login, child), offset = args
+        delay = began + offset - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        _parent(base, login, child, opening, day, timings)
+
+    with ThreadPoolExecutor(max_workers=len(logins)) as pool:
+        list(pool.map(one, zip(logins, starts, strict=True)))
+    return timings, time.perf_counter() - began
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(environment: dict[str, str], workers: int = 2) -> Iterator[str]:
+    """Serve the project with gunicorn on a loopback port; yields the base URL."""
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "espace_famille.wsgi",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={workers}",
+        "--backlog=2048",
+        "--timeout=120",
+        "--log-level=warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **environment})  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("gunicorn did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def report(timings: Timings, seconds: float, booked: int, capacity: int) -> list[str]:
+    lines = []
+    for step, values in timings.steps.items():
+        lines.append(
+            f"{step}: {len(values)} requests, p50 {statistics.median(values):.0f} ms, "
+            f"p99 {_percentile(values, 0.99):.0f} ms"
+        )
+    lines.append(f"errors: {len(timings.errors)} {sorted(set(timings.errors))[:5]}")
+    lines.append(f"booked: {booked} of {capacity} places; whole rush {seconds:.1f} s")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.rush")
+    parser.add_argument("--parents", type=int, default=500)
+    parser.add_argument("--capacity", type=int, default=20)
+    parser.add_argument("--spread", type=float, default=5.0, help="seconds; 0 = all at once")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'rush.sqlite3'}"
+        environment = _environment(url, tmp)
+        os.environ.update(environment)
+        import django
+
+        django.setup()
+        started = time.perf_counter()
+        logins, opening = prepare(args.parents, args.capacity)
+        print(f"data ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        from django.db import connection
+
+        from reservations.models import Booking, Opening
+
+        day = Opening.objects.get(pk=opening).date.isoformat()
+        connection.close()
+        with gunicorn(environment, args.workers) as base:
+            timings, seconds = rush(base, logins, opening, day, args.spread)
+        booked = Booking.objects.filter(opening_id=opening, status__in=Booking.ACTIVE).count()
+    print(
+        f"{args.parents} parents, {args.workers} gunicorn workers, "
+        f"{connection.vendor}, spread {args.spread:g} s"
+    )
+    for line in report(timings, seconds, booked, args.capacity):
+        print(line)
+    return 0 if not timings.errors and booked == args.capacity else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
