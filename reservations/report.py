@@ -31,9 +31,7 @@ def _counts(action: str, n: int) -> str:
         "join": ngettext(
             "%(n)s inscription sur liste d'attente", "%(n)s inscriptions sur liste d'attente", n
         ),
-        "leave": ngettext(
-            "%(n)s sortie de liste d'attente", "%(n)s sorties de liste d'attente", n
-        ),
+        "leave": ngettext("%(n)s sortie de liste d'attente", "%(n)s sorties de liste d'attente", n),
     }[action]
     return words % {"n": n}
 

@@ -11,11 +11,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from espace_famille import audit
 from espace_famille.emails import send_templated
+from espace_famille.formatting import long_date
 from inscriptions.models import Activity, Enrolment, Unit
 from inscriptions.selectors import missing_documents
 from inscriptions.services import family_recipients
@@ -43,11 +44,11 @@ class BookingRefused(Exception):
 
 
 def _day(day: datetime.date) -> str:
-    return formats.date_format(day, "l j F")
+    return long_date(day, "l j F")
 
 
 def _moment(moment: datetime.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "l j F à H:i")
+    return long_date(timezone.localtime(moment), "l j F à H:i")
 
 
 def _describe(member: Any, opening: Opening) -> dict[str, str]:

@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from espace_famille.access import family_required, get_for_family
+from espace_famille.formatting import long_date
 from famille.models import Member
 from reservations import selectors, services
 from reservations.forms import JumpForm, PlanningChangesForm, TypicalWeekForm
@@ -61,9 +62,7 @@ def _period(
     return view, start, end, None if valid else form
 
 
-def _nav(
-    member: Member, view: str, start: datetime.date, today: datetime.date
-) -> dict[str, str]:
+def _nav(member: Member, view: str, start: datetime.date, today: datetime.date) -> dict[str, str]:
     base = reverse("reservations:planning", args=[member.pk])
     suffix = "&vue=mois" if view == "month" else ""
     if view == "month":
@@ -161,9 +160,9 @@ def typical_week(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _days(openings: list) -> str:
-    return ", ".join(
-        f"{formats.date_format(o.date, 'D j M')} ({o.unit.name})" for o in openings[:20]
-    ) + ("…" if len(openings) > 20 else "")
+    return ", ".join(f"{long_date(o.date, 'D j M')} ({o.unit.name})" for o in openings[:20]) + (
+        "…" if len(openings) > 20 else ""
+    )
 
 
 def _summary_messages(request: HttpRequest, summary: services.TypicalWeekSummary) -> None:

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _badges(page: str) -> list[str]:
-    return [re.sub(r"\s+", " ", b).strip() for b in re.findall(r'class="tile__badge">(.*?)</', page)]
+    found = re.findall(r'class="tile__badge">(.*?)</', page)
+    return [re.sub(r"\s+", " ", badge).strip() for badge in found]
 
 
 def test_french_plural_rule_for_zero_and_one():

@@ -31,7 +31,9 @@ def _setup(family):
     enrol(lea, activity)
     monday = today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(weeks=2)
     for offset in (0, 1, 3, 4):
-        Opening.objects.create(unit=unit, date=monday + datetime.timedelta(days=offset), capacity=12)
+        Opening.objects.create(
+            unit=unit, date=monday + datetime.timedelta(days=offset), capacity=12
+        )
     return lea, monday
 
 
@@ -88,7 +90,9 @@ def test_accepting_the_warning_leaves(page, live_server, family):
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
 @pytest.mark.parametrize("width", [360, 768, 1280])
-def test_summary_folded_at_every_width(browser, live_server, family, output_path, javascript, width):
+def test_summary_folded_at_every_width(
+    browser, live_server, family, output_path, javascript, width
+):
     lea, monday = _setup(family)
     parent = make_parent(family, f"resume{width}{javascript}@example.org")
     context = browser.new_context(

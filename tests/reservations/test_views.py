@@ -300,6 +300,6 @@ def test_typical_week_tells_a_repeated_refusal_once(parent_client, lea, live, we
     )
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert texts == [
-        "0 réservations faites.",
+        "0 réservation faite.",
         "Documents obligatoires manquants pour Léa TEST : Justificatif de domicile.",
     ]
