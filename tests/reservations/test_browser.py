@@ -64,7 +64,7 @@ def test_book_two_white_cells(browser, live_server, family, output_path, javascr
         page.evaluate("window.stillHere = true")
     page.get_by_role("button", name="Valider mes changements").click()
 
-    page.get_by_text("Réservé : Repas du lundi").first.wait_for()
+    page.get_by_text("2 réservations enregistrées").wait_for()
     booked = page.locator("td.cell--booked")
     assert booked.count() == 2
     assert booked.first.inner_text().strip().startswith("✓ Réservé")

@@ -211,3 +211,11 @@ def test_a_week_still_bookable_stays_the_default(client, parent, lea):
         client.force_login(parent)
         page = client.get(reverse("reservations:planning", args=[lea.pk]))
     assert page.context["planning"].start == datetime.date(2030, 3, 4)
+
+
+def test_default_week_stays_within_the_query_budget(
+    parent_client, lea, two_units, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        response = parent_client.get(reverse("reservations:planning", args=[lea.pk]))
+    assert response.status_code == 200
