@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 class ContactConfig(AppConfig):
@@ -20,6 +21,6 @@ class ContactConfig(AppConfig):
                 order=80,
                 icon="contact",
                 badge=unread_answers_count,
-                badge_label=_("réponses non lues"),
+                badge_label=ngettext_lazy("%(n)s réponse non lue", "%(n)s réponses non lues", "n"),
             )
         )

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 class DocumentsConfig(AppConfig):
@@ -20,7 +21,9 @@ class DocumentsConfig(AppConfig):
                 order=50,
                 icon="documents",
                 badge=documents_to_provide_count,
-                badge_label=_("documents à fournir"),
+                badge_label=ngettext_lazy(
+                    "%(n)s document à fournir", "%(n)s documents à fournir", "n"
+                ),
             )
         )
 

@@ -21,7 +21,12 @@ class MenuEntry:
     icon: str = ""
     # badge(family) -> a count to show on the tile (0/None shows nothing); one query at most.
     badge: Callable[[Any], int | None] | None = None
-    badge_label: str = ""
+    # The count in words, with its plural: ngettext_lazy("%(n)s … ", "%(n)s …", "n").
+    badge_label: Any = ""
+
+    def badge_text(self, count: int) -> str:
+        """The badge as shown: "1 document à fournir", "2 factures à payer"."""
+        return str(self.badge_label % {"n": count})
 
 
 _menu: dict[str, MenuEntry] = {}

@@ -21,14 +21,16 @@ LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 @family_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     family = request.family  # type: ignore[attr-defined]
-    tiles = [
-        {
-            "entry": entry,
-            "url": reverse(entry.url_name),
-            "badge": entry.badge(family) if entry.badge else None,
-        }
-        for entry in menu_entries()
-    ]
+    tiles = []
+    for entry in menu_entries():
+        count = entry.badge(family) if entry.badge else None
+        tiles.append(
+            {
+                "entry": entry,
+                "url": reverse(entry.url_name),
+                "badge": entry.badge_text(count) if count else "",
+            }
+        )
     return render(request, "dashboard.html", {"tiles": tiles})
 
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 class FacturesConfig(AppConfig):
@@ -22,7 +23,7 @@ class FacturesConfig(AppConfig):
                 order=40,
                 icon="factures",
                 badge=invoices_to_pay_count,
-                badge_label=_("factures à payer"),
+                badge_label=ngettext_lazy("%(n)s facture à payer", "%(n)s factures à payer", "n"),
             )
         )
         register_booking_rule(overdue_balance_rule)

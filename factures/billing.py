@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from factures.models import BilledBooking, BillingSettings, ManualCharge, Tariff
 from factures.services import LineSpec, invoice_issue
@@ -214,7 +215,11 @@ def _booking_lines(
         late = sum(1 for b in group if b.status == "cancelled")
         label = f"{activity_name} — {unit_name}"
         if late:
-            label += " " + _("(dont %(count)s annulation(s) hors délai)") % {"count": late}
+            label += " " + ngettext(
+                "(dont %(count)s annulation hors délai)",
+                "(dont %(count)s annulations hors délai)",
+                late,
+            ) % {"count": late}
         lines.append(
             LineSpec(
                 label=label,

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 class FamilleConfig(AppConfig):
@@ -20,6 +21,8 @@ class FamilleConfig(AppConfig):
                 order=10,
                 icon="famille",
                 badge=unseen_decisions_count,
-                badge_label=_("demandes refusées à consulter"),
+                badge_label=ngettext_lazy(
+                    "%(n)s demande refusée à consulter", "%(n)s demandes refusées à consulter", "n"
+                ),
             )
         )

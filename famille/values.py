@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from espace_famille.formatting import long_date
 from famille.models import ChangeRequest, ChangeRequestItem, Family, Member
 
 
@@ -47,7 +47,7 @@ def display(field: models.Field, raw: str) -> str:
         return "—"
     value = deserialize(field, raw)
     if isinstance(value, datetime.date):
-        return date_format(value, "j F Y")
+        return long_date(value, "j F Y")
     if field.choices:
         return str(dict(field.flatchoices).get(value, raw))  # type: ignore[arg-type]
     return str(value)

@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from espace_famille.audit import Kind
+from espace_famille.formatting import long_date
 from espace_famille.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -41,8 +42,8 @@ class Period:
         if self.kind == MONTH:
             return formats.date_format(self.first, "F Y")
         return _("semaine du %(first)s au %(last)s") % {
-            "first": formats.date_format(self.first, "j F"),
-            "last": formats.date_format(self.last, "j F Y"),
+            "first": long_date(self.first, "j F"),
+            "last": long_date(self.last, "j F Y"),
         }
 
 

@@ -19,13 +19,15 @@ PAGE_SIZE = 20
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, Period]:
-    form = PeriodForm(request.GET or None)
+    # The menu says what the page shows: the month unless a week is asked for.
+    query = request.GET.copy()
+    if not query.get("periode"):
+        query["periode"] = MONTH
+    form = PeriodForm(query)
     # A refused field (e.g. a date out of range) is left out of cleaned_data: the other
     # choices are kept, the date falls back to today and the form shows the error.
-    data: dict[str, Any] = {}
-    if form.is_bound:
-        form.is_valid()
-        data = form.cleaned_data
+    form.is_valid()
+    data: dict[str, Any] = form.cleaned_data
     kind = data.get("periode") or MONTH
     return form, period_for(kind, data.get("date") or timezone.localdate())
 

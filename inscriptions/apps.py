@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 class InscriptionsConfig(AppConfig):
@@ -21,7 +22,11 @@ class InscriptionsConfig(AppConfig):
                 order=20,
                 icon="inscriptions",
                 badge=pending_requests_count,
-                badge_label=_("demandes d'inscription en attente"),
+                badge_label=ngettext_lazy(
+                    "%(n)s demande d'inscription en attente",
+                    "%(n)s demandes d'inscription en attente",
+                    "n",
+                ),
             )
         )
         register_requirement_source(activity_document_requirements)

@@ -37,7 +37,13 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _member_page(
-    request: HttpRequest, member: Member, *, request_form=None, refusal=None, status: int = 200
+    request: HttpRequest,
+    member: Member,
+    *,
+    request_form=None,
+    refusal=None,
+    initial=None,
+    status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
     activities = Activity.objects.filter(enrolments__member=member).distinct().order_by("name")
@@ -57,7 +63,7 @@ def _member_page(
     eligible = selectors.eligible_activities(member, today)
     if request_form is None and eligible:
         request_form = EnrolmentRequestForm(
-            activities=Activity.objects.filter(pk__in=[a.pk for a in eligible])
+            activities=Activity.objects.filter(pk__in=[a.pk for a in eligible]), initial=initial
         )
         # The options in the activities' usual order (-start_date, name), as the queryset gives.
         by_name = sorted(eligible, key=lambda a: a.name)
@@ -102,7 +108,9 @@ def request_enrolment(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except EnrolmentRefused as refusal:
-        return _member_page(request, member, refusal=refusal, status=200)
+        # The form comes back as the parent left it: the activity chosen, the precisions typed.
+        kept = {"activity": activity.pk, "comment": form.cleaned_data["comment"]}
+        return _member_page(request, member, refusal=refusal, initial=kept, status=200)
     messages.success(
         request,
         _("Demande d'inscription de %(member)s à « %(activity)s » envoyée à la structure.")

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 class ReservationsConfig(AppConfig):
@@ -22,7 +23,11 @@ class ReservationsConfig(AppConfig):
                 order=30,
                 icon="reservations",
                 badge=offered_places_count,
-                badge_label=_("places proposées depuis la liste d'attente"),
+                badge_label=ngettext_lazy(
+                    "%(n)s place proposée depuis la liste d'attente",
+                    "%(n)s places proposées depuis la liste d'attente",
+                    "n",
+                ),
             )
         )
         # The review page of a document lists the bookings it let through.

@@ -72,6 +72,7 @@ class State:
     NOT_ENROLLED = "not_enrolled"
     WAITING = "waiting"
     OFFERED = "offered"
+    BLOCKED = "blocked"  # bookable but for the mandatory documents still missing
     NONE = "none"  # the unit does not run on that weekday
 
     # (label, icon): every state is told by a word and a sign, never by colour alone.
@@ -85,6 +86,7 @@ class State:
         NOT_ENROLLED: (_("Non inscrit"), "·"),
         WAITING: (_("Liste d'attente"), "…"),
         OFFERED: (_("Place proposée"), "★"),
+        BLOCKED: (_("Documents manquants"), "⚠"),
         NONE: (_("Pas d'activité ce jour"), ""),
     }
     LEGEND = (AVAILABLE, BOOKED, PENDING, FULL, CLOSED, LOCKED, NOT_ENROLLED, WAITING, OFFERED)
@@ -136,7 +138,8 @@ class Planning:
 
     @property
     def legend(self) -> list[tuple[str, str, str]]:
-        return [(s, str(State.LABELS[s][0]), State.LABELS[s][1]) for s in State.LEGEND]
+        states = (*State.LEGEND, State.BLOCKED) if self.missing else State.LEGEND
+        return [(s, str(State.LABELS[s][0]), State.LABELS[s][1]) for s in states]
 
     @property
     def has_actions(self) -> bool:
@@ -247,6 +250,37 @@ def enrolled_units(member: Any, start: datetime.date, end: datetime.date):
     return units, accepted, requested
 
 
+def first_bookable_day(
+    member: Any, now: datetime.datetime, *, weeks: int = 8
+) -> datetime.date | None:
+    """The first day, from today on, that the member could still book on the portal (2 queries).
+
+    Only the calendar is read (the units' weekdays, the enrolments, the notice periods), not
+    the openings: None when nothing can be booked in the coming `weeks`.
+    """
+    today = timezone.localdate(now)
+    horizon = today + datetime.timedelta(weeks=weeks)
+    units, accepted, _requested = enrolled_units(member, today, horizon)
+    found: datetime.date | None = None
+    for unit in units:
+        activity = unit.activity
+        if not activity.portal_booking:
+            continue
+        for enrolment in accepted:
+            if enrolment.activity_id != activity.pk:
+                continue
+            day = max(today, enrolment.start_date)
+            last = min(horizon, enrolment.end_date, found or horizon)
+            while day <= last:
+                if day.isoweekday() in unit.weekday_numbers and now < booking_deadline(
+                    activity, day, unit.start_time
+                ):
+                    found = day
+                    break
+                day += datetime.timedelta(days=1)
+    return found
+
+
 def planning(
     member: Any,
     *,
@@ -265,6 +299,7 @@ def planning(
     result.missing = missing_documents(
         member, DocumentType.objects.filter(activities__in=activity_ids)
     )
+    blocked = _blocked_activities(member, result.missing, activity_ids)
     openings = {
         (o.unit_id, o.date): o
         for o in planning_openings(member, [u.pk for u in result.units], start, end)
@@ -280,7 +315,10 @@ def planning(
         rows = [
             Row(
                 unit,
-                [_cell(unit, day, openings.get((unit.pk, day)), accepted, now) for day in days],
+                [
+                    _cell(unit, day, openings.get((unit.pk, day)), accepted, now, blocked)
+                    for day in days
+                ],
             )
             for unit in result.units
         ]
@@ -289,7 +327,34 @@ def planning(
     return result
 
 
-def _cell(unit: Unit, day, opening: Opening | None, enrolments, now) -> Cell:
+def _blocked_activities(member: Any, missing: list[DocumentType], activity_ids: set[int]) -> set:
+    """The activities a member cannot book for want of documents (1 query when some miss).
+
+    A mandatory type asked of every household, member or child blocks every activity, as
+    `services.booking_problem` does; a type an activity requires blocks that activity.
+    """
+    if not missing:
+        return set()
+    scopes = {DocumentType.Scope.FAMILY, DocumentType.Scope.MEMBER}
+    if member.role == Member.Role.CHILD:
+        scopes.add(DocumentType.Scope.CHILD)
+    if any(t.mandatory and t.scope in scopes for t in missing):
+        return set(activity_ids)
+    required = DocumentType.activities.through.objects.filter(
+        activity_id__in=activity_ids, documenttype_id__in=[t.pk for t in missing]
+    )
+    return set(required.values_list("activity_id", flat=True))
+
+
+def _cell(unit: Unit, day, opening: Opening | None, enrolments, now, blocked=frozenset()) -> Cell:
+    cell = _plain_cell(unit, day, opening, enrolments, now)
+    if cell.action in ("book", "join") and unit.activity_id in blocked:
+        # Nothing to tick: the cell says why instead.
+        return Cell(day, State.BLOCKED, opening, deadline=cell.deadline)
+    return cell
+
+
+def _plain_cell(unit: Unit, day, opening: Opening | None, enrolments, now) -> Cell:
     activity = unit.activity
     if opening is None and day.isoweekday() not in unit.weekday_numbers:
         return Cell(day, State.NONE)

@@ -11,11 +11,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from espace_famille import audit
 from espace_famille.emails import send_templated
+from espace_famille.formatting import long_date
 from inscriptions.models import Activity, Enrolment, Unit
 from inscriptions.selectors import missing_documents
 from inscriptions.services import family_recipients
@@ -43,11 +44,11 @@ class BookingRefused(Exception):
 
 
 def _day(day: datetime.date) -> str:
-    return formats.date_format(day, "l j F")
+    return long_date(day, "l j F")
 
 
 def _moment(moment: datetime.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "l j F à H:i")
+    return long_date(timezone.localtime(moment), "l j F à H:i")
 
 
 def _describe(member: Any, opening: Opening) -> dict[str, str]:
@@ -495,10 +496,36 @@ def _email_on_commit(name: str, member: Any, opening: Opening, **extra: Any) -> 
 # Several changes in one step ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """One ticked cell once applied: what was asked, whether it was done, in words."""
+
+    action: str  # book, cancel, join, leave
+    done: bool
+    text: str
+    day: datetime.date | None = None  # None: the cell did not exist
+    unit: str = ""
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.day or datetime.date.max, self.unit, self.text)
+
+
 @dataclass
 class ApplyResult:
-    done: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def in_date_order(self) -> list[Outcome]:
+        return sorted(self.outcomes, key=lambda outcome: outcome.sort_key)
+
+    @property
+    def done(self) -> list[str]:
+        return [o.text for o in self.in_date_order if o.done]
+
+    @property
+    def refused(self) -> list[str]:
+        return [o.text for o in self.in_date_order if not o.done]
 
 
 def _apply_cancel(*, member: Any, opening: Opening, **kwargs: Any) -> None:
@@ -552,7 +579,8 @@ def bookings_apply(
 ) -> ApplyResult:
     """Apply a parent's ticked cells: each change in its own transaction, each one reported.
 
-    Cancellations come first, so that a place freed by one change can serve another.
+    Cancellations come first, so that a place freed by one change can serve another; the
+    result tells the outcomes in date order (`ApplyResult.in_date_order`).
     """
     now = now or timezone.now()
     result = ApplyResult()
@@ -563,14 +591,16 @@ def bookings_apply(
     for action, pks in ids.items():
         for pk in pks:
             opening = by_pk.get(pk)
+            where = {"day": opening.date, "unit": opening.unit.name} if opening else {}
             try:
                 if opening is None:
                     raise BookingRefused(_("Cette case n'existe pas ou plus."))
                 _APPLY[action](member=member, opening=opening, user=user, now=now, request=request)
             except BookingRefused as refusal:
-                result.refused.append(refusal.message)
+                result.outcomes.append(Outcome(action, False, refusal.message, **where))
             else:
-                result.done.append(_done(action) % _describe(member, opening))
+                text = _done(action) % _describe(member, opening)
+                result.outcomes.append(Outcome(action, True, text, **where))
     return result
 
 

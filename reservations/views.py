@@ -9,16 +9,18 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from espace_famille.access import family_required, get_for_family
+from espace_famille.formatting import long_date
 from famille.models import Member
 from reservations import selectors, services
 from reservations.forms import JumpForm, PlanningChangesForm, TypicalWeekForm
 from reservations.models import Closure
+from reservations.report import PlanningReport
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -34,16 +36,23 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _period(
-    request: HttpRequest, today: datetime.date
+    request: HttpRequest, today: datetime.date, member: Member
 ) -> tuple[str, datetime.date, datetime.date, JumpForm | None]:
     """The week or month shown; out-of-range or invalid dates fall back to today.
 
+    Without a date, the week view opens on the first week that can still be booked (on a
+    Saturday, the next one rather than the week just finished).
     The last item is the bound jump form when its date was refused (to show the error).
     """
     view = "month" if request.GET.get("vue") == "mois" else "week"
     form = JumpForm(request.GET)
     valid = form.is_valid()
-    day = form.cleaned_data["date"] if valid and form.cleaned_data["date"] else today
+    if valid and form.cleaned_data["date"]:
+        day = form.cleaned_data["date"]
+    elif view == "week":
+        day = selectors.first_bookable_day(member, timezone.now()) or today
+    else:
+        day = today
     if view == "month":
         start = day.replace(day=1)
         end = start.replace(day=monthrange(start.year, start.month)[1])
@@ -53,7 +62,7 @@ def _period(
     return view, start, end, None if valid else form
 
 
-def _nav(member: Member, view: str, start: datetime.date) -> dict[str, str]:
+def _nav(member: Member, view: str, start: datetime.date, today: datetime.date) -> dict[str, str]:
     base = reverse("reservations:planning", args=[member.pk])
     suffix = "&vue=mois" if view == "month" else ""
     if view == "month":
@@ -67,7 +76,8 @@ def _nav(member: Member, view: str, start: datetime.date) -> dict[str, str]:
         "next": f"{base}?date={following.isoformat()}{suffix}",
         "week": f"{base}?date={start.isoformat()}",
         "month": f"{base}?date={start.isoformat()}&vue=mois",
-        "today": base + ("?vue=mois" if view == "month" else ""),
+        # Explicit: without a date the week view opens on the first week still bookable.
+        "today": f"{base}?date={today.isoformat()}{suffix}",
     }
 
 
@@ -76,8 +86,8 @@ def _nav(member: Member, view: str, start: datetime.date) -> dict[str, str]:
 def planning(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_for_family(Member, request.family, pk=pk)  # type: ignore[attr-defined]
     today = timezone.localdate()
-    view, start, end, refused_jump = _period(request, today)
-    result = None
+    view, start, end, refused_jump = _period(request, today, member)
+    report = None
     form = PlanningChangesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
@@ -87,22 +97,22 @@ def planning(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
                 **{k: form.cleaned_data[k] for k in ("book", "cancel", "join", "leave")},
             )
+            report = PlanningReport.of(result)
             if not _is_htmx(request):
-                for line in result.done:
-                    messages.success(request, line)
-                for line in result.refused:
-                    messages.error(request, line)
+                report.save(request, member.pk)
                 return redirect(request.get_full_path())
         elif not _is_htmx(request):
             for error in form.non_field_errors():
                 messages.error(request, error)
             return redirect(request.get_full_path())
+    else:
+        report = PlanningReport.pop(request, member.pk)
     context = {
         "member": member,
         "planning": selectors.planning(member, start=start, end=end, view=view),
-        "nav": _nav(member, view, start),
+        "nav": _nav(member, view, start, today),
         "jump": refused_jump or JumpForm(initial={"date": start}),
-        "result": result,
+        "report": report,
         "form_errors": form.non_field_errors() if request.method == "POST" else [],
         "action_url": request.get_full_path(),
         "today": today,
@@ -150,9 +160,9 @@ def typical_week(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _days(openings: list) -> str:
-    return ", ".join(
-        f"{formats.date_format(o.date, 'D j M')} ({o.unit.name})" for o in openings[:20]
-    ) + ("…" if len(openings) > 20 else "")
+    return ", ".join(f"{long_date(o.date, 'D j M')} ({o.unit.name})" for o in openings[:20]) + (
+        "…" if len(openings) > 20 else ""
+    )
 
 
 def _summary_messages(request: HttpRequest, summary: services.TypicalWeekSummary) -> None:

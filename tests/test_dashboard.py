@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import ngettext_lazy
 
 from espace_famille.registry import MenuEntry, menu_entries, register_menu
 from tests.conftest import make_family, make_parent
@@ -54,11 +55,11 @@ def test_a_badge_appears_when_an_app_provides_one(parent_client, monkeypatch):
             url_name="factures:index",
             order=40,
             badge=lambda family: 3,
-            badge_label="factures à payer",
+            badge_label=ngettext_lazy("%(n)s facture à payer", "%(n)s factures à payer", "n"),
         )
     )
     page = parent_client.get("/").content.decode()
-    assert '<span class="badge">3<span class="visually-hidden"> factures à payer</span>' in page
+    assert '<span class="tile__badge">3 factures à payer</span>' in page
 
 
 def test_tiles_are_ordered_as_the_user_guide(db):

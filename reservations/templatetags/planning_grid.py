@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from espace_famille.formatting import long_date
 from reservations.selectors import Cell, Row, State
 
 register = template.Library()
@@ -63,7 +64,7 @@ def _cell(cell: Cell, unit_name: str, words: dict[str, Any]) -> str:
     if cell.action:
         day = words["days"].get(cell.day)
         if day is None:
-            day = words["days"][cell.day] = escape(dateformat.format(cell.day, "l j F"))
+            day = words["days"][cell.day] = escape(long_date(cell.day, "l j F"))
         parts.append(
             '    <label class="cell__choice">\n'
             f'      <input type="checkbox" name="{cell.action}" value="{cell.opening.pk}">\n'

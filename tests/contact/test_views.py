@@ -121,7 +121,7 @@ def test_the_family_reads_the_answer_and_the_badge_goes(
     parent_client, answered_thread, django_assert_max_num_queries
 ):
     dashboard = parent_client.get("/").content.decode()
-    assert '<span class="badge">1<span class="visually-hidden"> réponses non lues' in dashboard
+    assert '<span class="tile__badge">1 réponse non lue</span>' in dashboard
     index = text(parent_client.get(INDEX))
     assert "1 réponse non lue" in index and "Répondu" in index
     page = text(parent_client.get(thread_url(answered_thread)))

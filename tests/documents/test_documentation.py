@@ -65,7 +65,7 @@ def test_grouped_by_category_with_title_description_and_date(parent_client, libr
     html = parent_client.get(URL).content.decode()
     assert html.index("Règlement") < html.index("Formulaires") < html.index("Autres documents")
     assert "Horaires et inscriptions" in html
-    assert "Publié le 1 septembre 2026" in html
+    assert "Publié le 1er septembre 2026" in html
     assert "Brouillon" not in html
     assert "À nous retourner" in html
     assert reverse("documents:upload", args=[insurance.pk]) in html

@@ -126,7 +126,7 @@ def test_dashboard_badge_and_query_budget(
         response = parent_client.get("/")
     html = response.content.decode()
     # Léa and Hugo's vaccination records and the household's insurance.
-    assert '<span class="badge">3<span class="visually-hidden"> documents à fournir' in html
+    assert '<span class="tile__badge">3 documents à fournir</span>' in html
     assert len(captured.captured_queries) <= 12
 
 

@@ -52,7 +52,7 @@ def test_totals_with_qf_brackets_and_late_cancellations(
         for line in ours.lines.order_by("position")
     ]
     assert rows == [
-        ("Hugo TEST", "Mercredis loisirs — Matin (dont 1 annulation(s) hors délai)", 2, 3, 6),
+        ("Hugo TEST", "Mercredis loisirs — Matin (dont 1 annulation hors délai)", 2, 3, 6),
         ("Léa TEST", "Mercredis loisirs — Matin", 4, 3, 12),
         ("Léa TEST", "Mercredis loisirs — Repas", 4, 4, 16),
     ]

@@ -174,10 +174,10 @@ def test_the_dashboard_badge_counts_refused_requests_until_seen(
 ):
     change_request_refuse(change_request=pending_request, user=staff, reason="Non.")
     dashboard = parent_client.get("/").content.decode()
-    assert '<span class="badge">1<span class="visually-hidden"> demandes refusées' in dashboard
+    assert '<span class="tile__badge">1 demande refusée à consulter</span>' in dashboard
     parent_client.get(INDEX)
     assert (
-        '<span class="badge">'
+        '<span class="tile__badge">'
         not in parent_client.get("/").content.decode().split("Mes inscriptions")[0]
     )
 

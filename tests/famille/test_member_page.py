@@ -34,7 +34,7 @@ def test_the_child_page_shows_the_record_the_star_and_the_button(parent_client, 
     assert '<span class="required" title="obligatoire"> *</span>' in page
     assert "Valider mes modifications" in page
     assert "data-warn-unsaved" in page
-    assert "famille/famille.js" in page
+    assert "js/unsaved-changes.js" in page
 
 
 def test_saving_creates_a_change_request_and_leaves_the_record(parent_client, parent, lea):

@@ -64,7 +64,7 @@ def test_book_two_white_cells(browser, live_server, family, output_path, javascr
         page.evaluate("window.stillHere = true")
     page.get_by_role("button", name="Valider mes changements").click()
 
-    page.get_by_text("Réservé : Repas du lundi").first.wait_for()
+    page.get_by_text("2 réservations enregistrées").wait_for()
     booked = page.locator("td.cell--booked")
     assert booked.count() == 2
     assert booked.first.inner_text().strip().startswith("✓ Réservé")
@@ -77,7 +77,7 @@ def test_book_two_white_cells(browser, live_server, family, output_path, javascr
         assert (
             page.locator(".planning-nav__current")
             .inner_text()
-            .startswith(f"Semaine du {following.day} ")
+            .startswith(f"Semaine du {'1er' if following.day == 1 else following.day} ")
         )
         assert page.evaluate("window.stillHere === true")
         page.get_by_role("link", name="Semaine précédente").click()
@@ -106,7 +106,8 @@ def _long(day: datetime.date) -> str:
         "novembre",
         "décembre",
     ]
-    return f"{days[day.weekday()]} {day.day} {months[day.month - 1]}"
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{days[day.weekday()]} {number} {months[day.month - 1]}"
 
 
 def test_pages_have_no_accessibility_violation(page, live_server, family):

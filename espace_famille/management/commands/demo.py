@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from espace_famille.demo import DEMO_PASSWORD
 from espace_famille.registry import demo_steps, scale_steps
@@ -36,7 +37,12 @@ class Command(BaseCommand):
             for scale_step in scale_steps():
                 with transaction.atomic():
                     scale_step.run(families)
-            self.stdout.write(_("%(n)d familles générées ajoutées.") % {"n": families})
+            self.stdout.write(
+                ngettext(
+                    "%(n)d famille générée ajoutée.", "%(n)d familles générées ajoutées.", families
+                )
+                % {"n": families}
+            )
         self.stdout.write(self.style.SUCCESS(_("Données de démonstration prêtes.")))
         self.stdout.write(
             _("Comptes de démonstration (mot de passe : %(pw)s) :") % {"pw": DEMO_PASSWORD}

@@ -1,0 +1,67 @@
+"""Dates and file sizes in words, the one way every page and message writes them.
+
+- `long_date(value, "j F Y")`: Django's date format, with the French ordinal of the first day
+  of a month ("1er octobre", never "1 octobre"); other days and languages as Django writes them.
+- `file_size(bytes)`: French units ("octet", "Ko", "Mo", "Go"; Django's French catalogue says
+  "Kio"), one decimal below ten ("1,5 Ko"), the local decimal separator.
+The template filters of the same names are in `templatetags/formatting.py`.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+def _first_of_month(fmt: str) -> str:
+    """`fmt` with each unescaped "j" (day without leading zero) written "1er"."""
+    out = []
+    escaped = False
+    for char in fmt:
+        if escaped:
+            out.append("\\" + char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "j":
+            out.append(r"\1\e\r")
+        else:
+            out.append(char)
+    if escaped:
+        out.append("\\")
+    return "".join(out)
+
+
+def long_date(value: datetime.date | datetime.datetime | None, fmt: str = "j F Y") -> str:
+    """A date (or moment, in local time) in words: "jeudi 1er octobre 2026"."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    language = translation.get_language() or ""
+    if value.day == 1 and language.split("-")[0] == "fr":
+        fmt = _first_of_month(fmt)
+    return formats.date_format(value, fmt)
+
+
+def file_size(size: int | None) -> str:
+    """A size in bytes, in words: "900 octets", "1,5 Ko", "12 Mo"."""
+    try:
+        size = int(size or 0)
+    except (TypeError, ValueError):
+        size = 0
+    if size < 1024:
+        return ngettext("%(size)s octet", "%(size)s octets", size) % {"size": size}
+    units = [_("%(size)s Ko"), _("%(size)s Mo"), _("%(size)s Go")]
+    value = size / 1024
+    unit = 0
+    while value >= 1024 and unit < len(units) - 1:
+        value /= 1024
+        unit += 1
+    shown = round(value, 1) if value < 10 else round(value)
+    if shown == int(shown):
+        shown = int(shown)
+    return units[unit] % {"size": formats.localize(shown, use_l10n=True)}

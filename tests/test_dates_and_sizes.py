@@ -1,0 +1,86 @@
+"""Dates and file sizes as a French reader expects them: "1er octobre", "12 Ko", "1,5 Mo"."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+from documents.models import StructureDocument
+from espace_famille.formatting import file_size, long_date
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "expected"),
+    [
+        (datetime.date(2026, 10, 1), "j F Y", "1er octobre 2026"),
+        (datetime.date(2026, 10, 1), "l j F", "jeudi 1er octobre"),
+        (datetime.date(2026, 10, 2), "j F Y", "2 octobre 2026"),
+        (datetime.date(2026, 10, 11), "j F Y", "11 octobre 2026"),
+        (datetime.date(2026, 10, 1), r"\j j", "j 1er"),
+    ],
+)
+def test_long_date_in_french(value, fmt, expected):
+    with translation.override("fr"):
+        assert long_date(value, fmt) == expected
+
+
+def test_long_date_of_a_moment_keeps_other_letters():
+    moment = datetime.datetime(2026, 10, 1, 8, 30, tzinfo=timezone.get_current_timezone())
+    with translation.override("fr"):
+        assert long_date(moment, "l j F à H:i") == "jeudi 1er octobre à 08:30"
+
+
+def test_long_date_in_english_has_no_french_ordinal():
+    with translation.override("en"):
+        assert long_date(datetime.date(2026, 10, 1), "j F Y") == "1 October 2026"
+
+
+def test_long_date_filter_and_empty_values():
+    template = Template("{% load formatting %}{{ day|long_date }}|{{ none|long_date }}")
+    with translation.override("fr"):
+        html = template.render(Context({"day": datetime.date(2027, 1, 1), "none": None}))
+    assert html == "1er janvier 2027|"
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        (0, "0 octet"),
+        (1, "1 octet"),
+        (900, "900 octets"),
+        (2048, "2 Ko"),
+        (1536, "1,5 Ko"),
+        (5 * 1024 * 1024, "5 Mo"),
+        (int(2.34 * 1024 * 1024), "2,3 Mo"),
+        (3 * 1024**3, "3 Go"),
+    ],
+)
+def test_file_size_in_french_units(size, expected):
+    with translation.override("fr"):
+        assert file_size(size) == expected
+
+
+def test_file_size_in_english():
+    with translation.override("en"):
+        assert file_size(1536) == "1.5 KB"
+        assert file_size(1) == "1 byte"
+
+
+@pytest.mark.django_db
+def test_documentation_page_says_ko(parent_client):
+    data = b"%PDF-1.4 " + b"x" * 3000
+    document = StructureDocument(
+        title="Règlement intérieur",
+        content_type="application/pdf",
+        original_name="reglement.pdf",
+        size=len(data),
+        published_on=datetime.date(2026, 9, 1),
+    )
+    document.file.save("x.pdf", ContentFile(data), save=False)
+    document.save()
+    page = parent_client.get("/documentation/").content.decode()
+    assert "2,9 Ko" in page
+    assert "Kio" not in page
+    assert "Publié le 1er septembre 2026" in page
