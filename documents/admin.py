@@ -22,11 +22,12 @@ from documents.forms import StructureDocumentForm
 from documents.models import DocumentType, StructureCategory, StructureDocument, Submission
 from documents.services import structure_document_attach, submission_accept, submission_refuse
 from documents.views import download_name
+from espace_famille.admin_security import StaffModelAdmin, refusal_reason_page
 from espace_famille.files import serve_private_file
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(admin.ModelAdmin):
+class DocumentTypeAdmin(StaffModelAdmin):
     list_display = ["name", "scope", "mandatory", "validity", "is_active", "order"]
     list_filter = ["scope", "mandatory", "is_active"]
     search_fields = ["name", "description"]
@@ -82,7 +83,7 @@ class ExpiredFilter(admin.SimpleListFilter):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(StaffModelAdmin):
     list_display = [
         "document_type",
         "owner",
@@ -260,8 +261,18 @@ class SubmissionAdmin(admin.ModelAdmin):
         description=_("Refuser les documents sélectionnés (avec le motif saisi)"),
         permissions=["change"],
     )
-    def action_refuse(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
-        self._refuse(list(queryset), request, request.POST.get("reason", ""))
+    def action_refuse(
+        self, request: HttpRequest, queryset: QuerySet[Submission]
+    ) -> HttpResponse | None:
+        # Without the reason beside the actions, an intermediate page asks for it.
+        return refusal_reason_page(
+            self,
+            request,
+            queryset,
+            refuse=lambda submissions, reason: self._refuse(list(submissions), request, reason),
+            title=_("Refuser des documents"),
+            action="action_refuse",
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "decision_url": None}
@@ -276,14 +287,14 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(StructureCategory)
-class StructureCategoryAdmin(admin.ModelAdmin):
+class StructureCategoryAdmin(StaffModelAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
 
 
 @admin.register(StructureDocument)
-class StructureDocumentAdmin(admin.ModelAdmin):
+class StructureDocumentAdmin(StaffModelAdmin):
     form = StructureDocumentForm
     list_display = ["title", "category", "published_on", "is_published", "return_type", "file_link"]
     list_filter = ["is_published", "category"]

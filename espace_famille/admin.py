@@ -1,12 +1,39 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from espace_famille.accounts import account_deactivate, invitation_send
+from espace_famille.admin_security import GuardedActionsMixin, StaffModelAdmin
 from espace_famille.models import AuditEvent, Structure, User
+
+# Fields that give rights: only a superuser, or a staff member allowed to manage staff accounts
+# (and then only with rights they hold themselves), sees them in a form.
+RIGHTS_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+MANAGE_STAFF = "espace_famille.manage_staff"
+
+
+def can_manage(editor: User, account: User) -> bool:
+    """May `editor` change `account` (its email, password, activity, rights)?
+
+    A superuser may change anybody. Nobody else ever changes a superuser; a staff account
+    only by someone allowed to manage staff who holds every right that account has (else
+    resetting its password would hand those rights over). Parents' logins: the model right.
+    """
+    if editor.is_superuser:
+        return True
+    if account.is_superuser:
+        return False
+    if account.is_staff or account.groups.exists() or account.user_permissions.exists():
+        if account.pk == editor.pk:
+            return True
+        return editor.has_perm(MANAGE_STAFF) and account.get_all_permissions() <= (
+            editor.get_all_permissions()
+        )
+    return True
 
 
 def send_invitations(request: HttpRequest, users: QuerySet[User]) -> None:
@@ -36,7 +63,7 @@ def send_invitations(request: HttpRequest, users: QuerySet[User]) -> None:
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(GuardedActionsMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = [
         "email",
@@ -81,12 +108,72 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
 
-    @admin.action(description=_("Envoyer l'invitation (lien pour choisir le mot de passe)"))
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_manage(request.user, obj))  # type: ignore[arg-type]
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_manage(request.user, obj))  # type: ignore[arg-type]
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None):  # type: ignore[no-untyped-def]
+        fieldsets = super().get_fieldsets(request, obj)
+        user = request.user
+        if user.is_superuser or (user.has_perm(MANAGE_STAFF) and obj is not None):  # type: ignore[union-attr]
+            return fieldsets
+        # Without the right to manage staff, rights are neither shown nor accepted in a POST.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in RIGHTS_FIELDS]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None):  # type: ignore[no-untyped-def]
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:  # type: ignore[union-attr]
+            fields += ["is_superuser"]
+            if obj is not None and obj.pk == request.user.pk:
+                fields += ["is_staff", "groups", "user_permissions"]  # nobody promotes oneself
+        return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        """A staff manager grants only the permissions, and groups, they hold themselves."""
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        user = request.user
+        if formfield is None or user.is_superuser:
+            return formfield
+        held = user.get_all_permissions()
+        if db_field.name == "user_permissions":
+            allowed = [
+                p.pk
+                for p in formfield.queryset.select_related("content_type")
+                if f"{p.content_type.app_label}.{p.codename}" in held
+            ]
+            formfield.queryset = formfield.queryset.filter(pk__in=allowed)
+        elif db_field.name == "groups":
+            allowed = [
+                group.pk
+                for group in formfield.queryset.prefetch_related("permissions__content_type")
+                if {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+                <= held
+            ]
+            formfield.queryset = formfield.queryset.filter(pk__in=allowed)
+        return formfield
+
+    def _manageable_or_403(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        if any(not can_manage(request.user, user) for user in queryset):  # type: ignore[arg-type]
+            raise PermissionDenied
+
+    @admin.action(
+        description=_("Envoyer l'invitation (lien pour choisir le mot de passe)"),
+        permissions=["change"],
+    )
     def action_invite(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._manageable_or_403(request, queryset)
         send_invitations(request, queryset)
 
-    @admin.action(description=_("Désactiver les comptes (famille partie)"))
+    @admin.action(description=_("Désactiver les comptes (famille partie)"), permissions=["change"])
     def action_deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._manageable_or_403(request, queryset)
         count = 0
         for user in queryset.filter(is_active=True).select_related("family"):
             account_deactivate(request=request, user=user, by=request.user)  # type: ignore[arg-type]
@@ -98,7 +185,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Structure)
-class StructureAdmin(admin.ModelAdmin):
+class StructureAdmin(StaffModelAdmin):
     list_display = ["name", "email", "phone"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -109,7 +196,7 @@ class StructureAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(StaffModelAdmin):
     list_display = ["created_at", "kind", "family", "user", "summary", "ip_address"]
     list_filter = ["kind", "created_at"]
     list_select_related = ["family", "user"]

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from espace_famille.admin_security import StaffModelAdmin, permission_required
 from espace_famille.files import serve_private_file
 from factures import services
 from factures.billing import billing_run, month_is_over_check
@@ -42,7 +43,7 @@ class ReadOnlyMixin:
 
 
 @admin.register(BillingSettings)
-class BillingSettingsAdmin(admin.ModelAdmin):
+class BillingSettingsAdmin(StaffModelAdmin):
     list_display = ["__str__", "payment_due_days", "overdue_threshold"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -53,7 +54,7 @@ class BillingSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tariff)
-class TariffAdmin(admin.ModelAdmin):
+class TariffAdmin(StaffModelAdmin):
     list_display = ["unit", "price", "valid_from", "valid_until", "qf_min", "qf_max"]
     list_filter = ["unit__activity", "valid_from"]
     search_fields = ["unit__name", "unit__activity__name"]
@@ -67,7 +68,7 @@ class TariffAdmin(admin.ModelAdmin):
 
 
 @admin.register(ManualCharge)
-class ManualChargeAdmin(admin.ModelAdmin):
+class ManualChargeAdmin(StaffModelAdmin):
     list_display = ["date", "family", "member", "label", "quantity", "unit_price", "line"]
     list_filter = ["date"]
     search_fields = ["family__name", "label"]
@@ -112,7 +113,7 @@ class BillingRunForm(forms.Form):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(StaffModelAdmin):
     list_display = [
         "number",
         "kind",
@@ -224,9 +225,8 @@ class InvoiceAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/factures/form_page.html", context)
 
     def billing_run_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request) or not request.user.has_perm(
-            "factures.add_invoice"
-        ):
+        permission_required(self, request, "view")
+        if not request.user.has_perm("factures.add_invoice"):
             raise PermissionDenied
         form = BillingRunForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -257,9 +257,11 @@ class InvoiceAdmin(admin.ModelAdmin):
         return self._form_page(request, gettext("Facturer un mois"), form)
 
     def payment_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        invoice = get_object_or_404(Invoice, pk=pk)
+        permission_required(self, request, "view")
         if not request.user.has_perm("factures.add_payment"):
             raise PermissionDenied
+        invoice = get_object_or_404(Invoice, pk=pk)
+        permission_required(self, request, "view", obj=invoice)
         form = OfflinePaymentForm(request.POST or None, initial={"amount": invoice.balance})
         if request.method == "POST" and form.is_valid():
             try:
@@ -279,9 +281,11 @@ class InvoiceAdmin(admin.ModelAdmin):
         )
 
     def credit_note_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        invoice = get_object_or_404(Invoice, pk=pk)
+        permission_required(self, request, "view")
         if not request.user.has_perm("factures.add_invoice"):
             raise PermissionDenied
+        invoice = get_object_or_404(Invoice, pk=pk)
+        permission_required(self, request, "view", obj=invoice)
         form = CreditNoteForm(request.POST or None, initial={"amount": invoice.balance})
         if request.method == "POST" and form.is_valid():
             try:
@@ -305,7 +309,9 @@ class InvoiceAdmin(admin.ModelAdmin):
         )
 
     def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        permission_required(self, request, "view")
         invoice = get_object_or_404(Invoice, pk=pk)
+        permission_required(self, request, "view", obj=invoice)
         if not invoice.pdf:
             invoice = services.invoice_pdf_store(invoice_id=invoice.pk)
         return serve_private_file(
@@ -314,7 +320,7 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(StaffModelAdmin):
     list_display = [
         "reference",
         "created_at",
@@ -368,7 +374,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProviderEvent)
-class ProviderEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ProviderEventAdmin(ReadOnlyMixin, StaffModelAdmin):
     list_display = ["received_at", "provider", "event_type", "event_id", "status", "payment"]
     list_filter = ["provider", "status", "event_type"]
     search_fields = ["event_id", "payment__reference"]
