@@ -213,3 +213,143 @@ class AuditEventAdmin(StaffModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
+
+
+# Third-party models, re-registered: French columns, permissions on every action, and the
+# second factor's secret never shown. Importing their admin modules first registers them.
+from allauth.account import admin as _account_admin  # noqa: E402
+from allauth.account.models import EmailAddress  # noqa: E402
+from allauth.mfa import admin as _mfa_admin  # noqa: E402
+from allauth.mfa.models import Authenticator  # noqa: E402
+from django_tasks_db import admin as _tasks_admin  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
+
+for _model in (EmailAddress, Authenticator, DBTaskResult):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(GuardedActionsMixin, _account_admin.EmailAddressAdmin):
+    list_display = ["address", "account", "is_primary", "is_verified"]
+
+    @admin.display(description=_("adresse e-mail"), ordering="email")
+    def address(self, obj: EmailAddress) -> str:
+        return obj.email
+
+    @admin.display(description=_("compte"), ordering="user__email")
+    def account(self, obj: EmailAddress) -> str:
+        return str(obj.user)
+
+    @admin.display(description=_("principale"), boolean=True, ordering="primary")
+    def is_primary(self, obj: EmailAddress) -> bool:
+        return obj.primary
+
+    @admin.display(description=_("vérifiée"), boolean=True, ordering="verified")
+    def is_verified(self, obj: EmailAddress) -> bool:
+        return obj.verified
+
+    def has_change_permission(self, request: HttpRequest, obj: EmailAddress | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_manage(request.user, obj.user))  # type: ignore[arg-type]
+
+    def has_delete_permission(self, request: HttpRequest, obj: EmailAddress | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_manage(request.user, obj.user))  # type: ignore[arg-type]
+
+    @admin.action(
+        description=_("Marquer les adresses sélectionnées comme vérifiées"), permissions=["change"]
+    )
+    def make_verified(self, request: HttpRequest, queryset: QuerySet[EmailAddress]) -> None:
+        if any(not can_manage(request.user, a.user) for a in queryset.select_related("user")):  # type: ignore[arg-type]
+            raise PermissionDenied
+        super().make_verified(request, queryset)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(StaffModelAdmin):
+    """Who protects their login with a second factor. The secret itself is never shown; staff
+    may delete an authenticator (a lost phone), never a superuser's unless superuser."""
+
+    list_display = ["account", "kind", "created", "last_used"]
+    list_filter = ["type"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    fields = ["account", "kind", "created", "last_used"]
+    readonly_fields = fields
+
+    @admin.display(description=_("compte"), ordering="user__email")
+    def account(self, obj: Authenticator) -> str:
+        return str(obj.user)
+
+    @admin.display(description=_("type"), ordering="type")
+    def kind(self, obj: Authenticator) -> str:
+        return str(obj.get_type_display())
+
+    @admin.display(description=_("créé le"), ordering="created_at")
+    def created(self, obj: Authenticator):  # type: ignore[no-untyped-def]
+        return obj.created_at
+
+    @admin.display(description=_("dernière utilisation"), ordering="last_used_at")
+    def last_used(self, obj: Authenticator):  # type: ignore[no-untyped-def]
+        return obj.last_used_at
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # each person activates their own, at /accounts/2fa/
+
+    def has_change_permission(self, request: HttpRequest, obj: Authenticator | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Authenticator | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_manage(request.user, obj.user))  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Authenticator]) -> None:
+        if any(not can_manage(request.user, a.user) for a in queryset.select_related("user")):  # type: ignore[arg-type]
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+
+TASK_STATES = {
+    "READY": _("en attente"),
+    "RUNNING": _("en cours"),
+    "FAILED": _("échouée"),
+    "SUCCESSFUL": _("réussie"),
+}
+
+
+class TaskStateFilter(admin.SimpleListFilter):
+    title = _("état")
+    parameter_name = "etat"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return list(TASK_STATES.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(GuardedActionsMixin, _tasks_admin.DBTaskResultAdmin):
+    list_display = ["task", "state", "queued", "started", "finished"]
+    list_filter = [TaskStateFilter]
+
+    @admin.display(description=_("tâche"), ordering="task_path")
+    def task(self, obj: DBTaskResult) -> str:
+        return obj.task_path
+
+    @admin.display(description=_("état"), ordering="status")
+    def state(self, obj: DBTaskResult) -> str:
+        return str(TASK_STATES.get(obj.status, obj.status))
+
+    @admin.display(description=_("mise en file"), ordering="enqueued_at")
+    def queued(self, obj: DBTaskResult):  # type: ignore[no-untyped-def]
+        return obj.enqueued_at
+
+    @admin.display(description=_("commencée"), ordering="started_at")
+    def started(self, obj: DBTaskResult):  # type: ignore[no-untyped-def]
+        return obj.started_at
+
+    @admin.display(description=_("terminée"), ordering="finished_at")
+    def finished(self, obj: DBTaskResult):  # type: ignore[no-untyped-def]
+        return obj.finished_at

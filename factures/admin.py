@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from espace_famille.admin_formats import euro_field, euros
 from espace_famille.admin_security import StaffModelAdmin, permission_required
 from espace_famille.files import serve_private_file
 from factures import services
@@ -44,10 +45,11 @@ class ReadOnlyMixin:
 
 @admin.register(BillingSettings)
 class BillingSettingsAdmin(StaffModelAdmin):
-    list_display = ["__str__", "payment_due_days", "overdue_threshold"]
+    list_display = ["__str__", "payment_due_days", "overdue_threshold_euros"]
+    overdue_threshold_euros = euro_field(BillingSettings, "overdue_threshold")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not BillingSettings.objects.exists()
+        return super().has_add_permission(request) and not BillingSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -55,7 +57,8 @@ class BillingSettingsAdmin(StaffModelAdmin):
 
 @admin.register(Tariff)
 class TariffAdmin(StaffModelAdmin):
-    list_display = ["unit", "price", "valid_from", "valid_until", "qf_min", "qf_max"]
+    list_display = ["unit", "price_euros", "valid_from", "valid_until", "qf_min", "qf_max"]
+    price_euros = euro_field(Tariff, "price")
     list_filter = ["unit__activity", "valid_from"]
     search_fields = ["unit__name", "unit__activity__name"]
     list_select_related = ["unit__activity"]
@@ -69,31 +72,38 @@ class TariffAdmin(StaffModelAdmin):
 
 @admin.register(ManualCharge)
 class ManualChargeAdmin(StaffModelAdmin):
-    list_display = ["date", "family", "member", "label", "quantity", "unit_price", "line"]
+    list_display = ["date", "family", "member", "label", "quantity", "unit_price_euros", "line"]
+    unit_price_euros = euro_field(ManualCharge, "unit_price")
     list_filter = ["date"]
     search_fields = ["family__name", "label"]
     list_select_related = ["family", "member", "line__invoice"]
     autocomplete_fields = ["family", "member"]
 
+    # Once billed, a charge is history: nobody changes or deletes it.
     def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None or obj.line_id is None
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.line_id is None)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return obj is None or obj.line_id is None
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.line_id is None)
 
 
 class InvoiceLineInline(ReadOnlyMixin, admin.TabularInline):
     model = InvoiceLine
-    fields = ["member_name", "label", "quantity", "unit_price", "amount"]
+    fields = ["member_name", "label", "quantity", "unit_price_euros", "amount_euros"]
     readonly_fields = fields
+    unit_price_euros = euro_field(InvoiceLine, "unit_price")
+    amount_euros = euro_field(InvoiceLine, "amount")
     extra = 0
     can_delete = False
 
 
 class AllocationInline(ReadOnlyMixin, admin.TabularInline):
     model = PaymentAllocation
-    fields = ["payment", "invoice", "amount", "applied"]
+    fields = ["payment", "invoice", "amount_euros", "applied"]
     readonly_fields = fields
+    amount_euros = euro_field(PaymentAllocation, "amount")
     extra = 0
     can_delete = False
 
@@ -121,7 +131,7 @@ class InvoiceAdmin(StaffModelAdmin):
         "period_start",
         "issued_on",
         "due_date",
-        "total",
+        "total_euros",
         "balance_display",
         "pdf_link",
     ]
@@ -142,14 +152,14 @@ class InvoiceAdmin(StaffModelAdmin):
         "period_end",
         "issued_on",
         "due_date",
-        "total",
-        "amount_settled",
+        "total_euros",
+        "amount_settled_euros",
         "settled_at",
         "pdf_sha256",
         "issued_by",
         "staff_actions",
     ]
-    exclude = ["pdf"]
+    exclude = ["pdf", "total", "amount_settled"]  # shown in euros, read-only
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -162,7 +172,10 @@ class InvoiceAdmin(StaffModelAdmin):
 
     @admin.display(description=_("solde"))
     def balance_display(self, obj: Invoice) -> str:
-        return f"{obj.balance} €"
+        return euros(obj.balance)
+
+    total_euros = euro_field(Invoice, "total")
+    amount_settled_euros = euro_field(Invoice, "amount_settled")
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj: Invoice) -> str:
@@ -237,8 +250,8 @@ class InvoiceAdmin(StaffModelAdmin):
                 return self._form_page(request, gettext("Facturer un mois"), form)
             self.message_user(
                 request,
-                gettext("%(count)s facture(s) émise(s), total %(total)s €.")
-                % {"count": len(result.invoices), "total": result.total},
+                gettext("%(count)s facture(s) émise(s), total %(total)s.")
+                % {"count": len(result.invoices), "total": euros(result.total)},
                 messages.SUCCESS,
             )
             if result.missing_tariffs:
@@ -327,7 +340,7 @@ class PaymentAdmin(StaffModelAdmin):
         "family",
         "method",
         "provider",
-        "amount",
+        "amount_euros",
         "status",
         "needs_refund",
     ]
@@ -343,7 +356,7 @@ class PaymentAdmin(StaffModelAdmin):
         "provider",
         "reference",
         "provider_reference",
-        "amount",
+        "amount_euros",
         "currency",
         "status",
         "created_at",
@@ -355,6 +368,8 @@ class PaymentAdmin(StaffModelAdmin):
         "note",
     ]
     actions = ["mark_refunded"]
+    exclude = ["amount"]  # shown in euros, read-only
+    amount_euros = euro_field(Payment, "amount")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # offline payments: from the invoice, "Enregistrer un règlement"
