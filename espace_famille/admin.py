@@ -1,3 +1,7 @@
+from allauth.account import admin as account_admin
+from allauth.account.models import EmailAddress
+from allauth.mfa import admin as mfa_admin  # noqa: F401 (registers Authenticator, replaced below)
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -5,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_tasks_db import admin as tasks_admin
+from django_tasks_db.models import DBTaskResult
 
 from espace_famille.accounts import account_deactivate, invitation_send
 from espace_famille.admin_security import GuardedActionsMixin, StaffModelAdmin
@@ -216,21 +222,14 @@ class AuditEventAdmin(StaffModelAdmin):
 
 
 # Third-party models, re-registered: French columns, permissions on every action, and the
-# second factor's secret never shown. Importing their admin modules first registers them.
-from allauth.account import admin as _account_admin  # noqa: E402
-from allauth.account.models import EmailAddress  # noqa: E402
-from allauth.mfa import admin as _mfa_admin  # noqa: E402
-from allauth.mfa.models import Authenticator  # noqa: E402
-from django_tasks_db import admin as _tasks_admin  # noqa: E402
-from django_tasks_db.models import DBTaskResult  # noqa: E402
-
+# second factor's secret never shown. Their admin modules are imported (above) first.
 for _model in (EmailAddress, Authenticator, DBTaskResult):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
 
 
 @admin.register(EmailAddress)
-class EmailAddressAdmin(GuardedActionsMixin, _account_admin.EmailAddressAdmin):
+class EmailAddressAdmin(GuardedActionsMixin, account_admin.EmailAddressAdmin):
     list_display = ["address", "account", "is_primary", "is_verified"]
 
     @admin.display(description=_("adresse e-mail"), ordering="email")
@@ -330,7 +329,7 @@ class TaskStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(DBTaskResult)
-class TaskResultAdmin(GuardedActionsMixin, _tasks_admin.DBTaskResultAdmin):
+class TaskResultAdmin(GuardedActionsMixin, tasks_admin.DBTaskResultAdmin):
     list_display = ["task", "state", "queued", "started", "finished"]
     list_filter = [TaskStateFilter]
 
