@@ -22,7 +22,11 @@ from documents.forms import StructureDocumentForm
 from documents.models import DocumentType, StructureCategory, StructureDocument, Submission
 from documents.services import structure_document_attach, submission_accept, submission_refuse
 from documents.views import download_name
-from espace_famille.admin_security import StaffModelAdmin, refusal_reason_page
+from espace_famille.admin_security import (
+    StaffModelAdmin,
+    admin_permissions,
+    refusal_reason_page,
+)
 from espace_famille.files import serve_private_file
 
 
@@ -168,6 +172,7 @@ class SubmissionAdmin(StaffModelAdmin):
             *super().get_urls(),
         ]
 
+    @admin_permissions("view")
     def file_view(self, request: HttpRequest, pk: int) -> FileResponse:
         submission = get_object_or_404(Submission.objects.select_related("document_type"), pk=pk)
         if not self.has_view_permission(request, submission):
@@ -182,6 +187,7 @@ class SubmissionAdmin(StaffModelAdmin):
             download="telecharger" in request.GET,
         )
 
+    @admin_permissions("change")
     def decision_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The accept / refuse buttons of the change form."""
         submission = get_object_or_404(Submission, pk=pk)
@@ -337,6 +343,7 @@ class StructureDocumentAdmin(StaffModelAdmin):
             *super().get_urls(),
         ]
 
+    @admin_permissions("view")
     def file_view(self, request: HttpRequest, pk: int) -> FileResponse:
         document = get_object_or_404(StructureDocument, pk=pk)
         if not self.has_view_permission(request, document):

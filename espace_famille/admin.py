@@ -13,7 +13,11 @@ from django_tasks_db import admin as tasks_admin
 from django_tasks_db.models import DBTaskResult
 
 from espace_famille.accounts import account_deactivate, invitation_send
-from espace_famille.admin_security import GuardedActionsMixin, StaffModelAdmin
+from espace_famille.admin_security import (
+    GuardedActionsMixin,
+    StaffModelAdmin,
+    admin_permissions,
+)
 from espace_famille.models import AuditEvent, Structure, User
 
 # Fields that give rights: only a superuser, or a staff member allowed to manage staff accounts
@@ -117,6 +121,11 @@ class UserAdmin(GuardedActionsMixin, DjangoUserAdmin):
     def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or can_manage(request.user, obj))  # type: ignore[arg-type]
+
+    @admin_permissions("change")
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""):  # type: ignore[no-untyped-def]
+        # Django's view checks the account itself (can_manage, through has_change_permission).
+        return super().user_change_password(request, id, form_url)
 
     def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         allowed = super().has_delete_permission(request, obj)

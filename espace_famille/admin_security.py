@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -48,13 +49,38 @@ def permission_required(
     *permissions: str,
     obj: Model | None = None,
 ) -> None:
-    """Raise 403 unless the user has every one of `permissions` ("view", "add", "change",
-    "delete") on the model admin (and on `obj` when the admin checks objects)."""
+    """Raise 403 unless the user has every one of `permissions`: "view", "add", "change",
+    "delete" on the model admin (and on `obj` when the admin checks objects), or a full
+    permission name of another model ("factures.add_payment")."""
     for permission in permissions:
+        if "." in permission:
+            if not request.user.has_perm(permission):  # type: ignore[union-attr]
+                raise PermissionDenied
+            continue
         check: Callable[..., bool] = getattr(model_admin, f"has_{permission}_permission")
         allowed = check(request) if permission == "add" else check(request, obj)
         if not allowed:
             raise PermissionDenied
+
+
+def admin_permissions(*permissions: str) -> Callable:
+    """Declare and check the model permissions a custom admin view (`get_urls`) needs.
+
+    The view answers 403 before doing anything unless the user has them all; views that load
+    one object check it as well (`permission_required(..., obj=obj)`). The declaration stays on
+    the view (`admin_permissions`), where the permission-matrix test reads it.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(model_admin: admin.ModelAdmin, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
+            permission_required(model_admin, request, *permissions)
+            return view(model_admin, request, *args, **kwargs)
+
+        wrapper.admin_permissions = permissions  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
 
 
 class RefusalReasonForm(forms.Form):

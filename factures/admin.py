@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,7 +15,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from espace_famille.admin_formats import euro_field, euros
-from espace_famille.admin_security import StaffModelAdmin, permission_required
+from espace_famille.admin_security import (
+    StaffModelAdmin,
+    admin_permissions,
+    permission_required,
+)
 from espace_famille.files import serve_private_file
 from factures import services
 from factures.billing import billing_run, month_is_over_check
@@ -237,10 +241,8 @@ class InvoiceAdmin(StaffModelAdmin):
         }
         return TemplateResponse(request, "admin/factures/form_page.html", context)
 
+    @admin_permissions("view", "factures.add_invoice")
     def billing_run_view(self, request: HttpRequest) -> HttpResponse:
-        permission_required(self, request, "view")
-        if not request.user.has_perm("factures.add_invoice"):
-            raise PermissionDenied
         form = BillingRunForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -269,10 +271,8 @@ class InvoiceAdmin(StaffModelAdmin):
             return HttpResponseRedirect(reverse("admin:factures_invoice_changelist"))
         return self._form_page(request, gettext("Facturer un mois"), form)
 
+    @admin_permissions("view", "factures.add_payment")  # recording one is adding a Payment
     def payment_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        permission_required(self, request, "view")
-        if not request.user.has_perm("factures.add_payment"):
-            raise PermissionDenied
         invoice = get_object_or_404(Invoice, pk=pk)
         permission_required(self, request, "view", obj=invoice)
         form = OfflinePaymentForm(request.POST or None, initial={"amount": invoice.balance})
@@ -293,10 +293,8 @@ class InvoiceAdmin(StaffModelAdmin):
             invoice,
         )
 
+    @admin_permissions("view", "factures.add_invoice")
     def credit_note_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        permission_required(self, request, "view")
-        if not request.user.has_perm("factures.add_invoice"):
-            raise PermissionDenied
         invoice = get_object_or_404(Invoice, pk=pk)
         permission_required(self, request, "view", obj=invoice)
         form = CreditNoteForm(request.POST or None, initial={"amount": invoice.balance})
@@ -321,8 +319,8 @@ class InvoiceAdmin(StaffModelAdmin):
             invoice,
         )
 
+    @admin_permissions("view")
     def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        permission_required(self, request, "view")
         invoice = get_object_or_404(Invoice, pk=pk)
         permission_required(self, request, "view", obj=invoice)
         if not invoice.pdf:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from espace_famille.admin_security import StaffModelAdmin, permission_required
+from espace_famille.admin_security import StaffModelAdmin, admin_permissions
 from inscriptions.models import Activity
 from reservations import services
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
@@ -161,8 +161,8 @@ class OpeningAdmin(StaffModelAdmin):
         view = self.admin_site.admin_view(self.generate_view)
         return [path("generer/", view, name="reservations_opening_generate"), *super().get_urls()]
 
+    @admin_permissions("add")
     def generate_view(self, request: HttpRequest) -> HttpResponse:
-        permission_required(self, request, "add")
         form = GenerateForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             created = services.openings_generate(
