@@ -3,7 +3,9 @@ from allauth.account.models import EmailAddress
 from allauth.mfa import admin as mfa_admin  # noqa: F401 (registers Authenticator, replaced below)
 from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -232,9 +234,48 @@ class AuditEventAdmin(StaffModelAdmin):
 
 # Third-party models, re-registered: French columns, permissions on every action, and the
 # second factor's secret never shown. Their admin modules are imported (above) first.
-for _model in (EmailAddress, Authenticator, DBTaskResult):
+for _model in (Group, EmailAddress, Authenticator, DBTaskResult):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+
+
+@admin.register(Group)
+class GroupAdmin(GuardedActionsMixin, DjangoGroupAdmin):
+    """Staff roles (Direction, Accueil, Comptabilité): changed only by someone allowed to manage
+    staff, who may only put in a group the rights they hold themselves."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Group | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Group | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and self._may_manage(request, None)
+
+    def _may_manage(self, request: HttpRequest, group: Group | None) -> bool:
+        user = request.user
+        if user.is_superuser:  # type: ignore[union-attr]
+            return True
+        if not user.has_perm(MANAGE_STAFF):  # type: ignore[union-attr]
+            return False
+        if group is None:
+            return True
+        held = user.get_all_permissions()  # type: ignore[union-attr]
+        rights = group.permissions.select_related("content_type")
+        return {f"{p.content_type.app_label}.{p.codename}" for p in rights} <= held
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "permissions" and formfield and not request.user.is_superuser:
+            held = request.user.get_all_permissions()
+            allowed = [
+                p.pk
+                for p in formfield.queryset.select_related("content_type")
+                if f"{p.content_type.app_label}.{p.codename}" in held
+            ]
+            formfield.queryset = formfield.queryset.filter(pk__in=allowed)
+        return formfield
 
 
 @admin.register(EmailAddress)

@@ -236,6 +236,8 @@ class ChangeRequestAdmin(StaffModelAdmin):
         if not self.has_view_or_change_permission(request, change_request):
             raise PermissionDenied
         can_decide = self.has_change_permission(request, change_request)
+        if request.method == "POST" and not can_decide:
+            raise PermissionDenied
         refuse_form = RefuseForm(request.POST or None)
         if (
             request.method == "POST"
