@@ -176,6 +176,10 @@ class UserAdmin(GuardedActionsMixin, DjangoUserAdmin):
             formfield.queryset = formfield.queryset.filter(pk__in=allowed)
         return formfield
 
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._manageable_or_403(request, queryset)  # "delete selected" checks the model only
+        super().delete_queryset(request, queryset)
+
     def _manageable_or_403(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         if any(not can_manage(request.user, user) for user in queryset):  # type: ignore[arg-type]
             raise PermissionDenied
@@ -253,6 +257,11 @@ class GroupAdmin(GuardedActionsMixin, DjangoGroupAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and self._may_manage(request, None)
 
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Group]) -> None:
+        if any(not self._may_manage(request, group) for group in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
     def _may_manage(self, request: HttpRequest, group: Group | None) -> bool:
         user = request.user
         if user.is_superuser:  # type: ignore[union-attr]
@@ -305,6 +314,11 @@ class EmailAddressAdmin(GuardedActionsMixin, account_admin.EmailAddressAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: EmailAddress | None = None) -> bool:
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or can_manage(request.user, obj.user))  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[EmailAddress]) -> None:
+        if any(not can_manage(request.user, a.user) for a in queryset.select_related("user")):  # type: ignore[arg-type]
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
 
     @admin.action(
         description=_("Marquer les adresses sélectionnées comme vérifiées"), permissions=["change"]

@@ -145,3 +145,15 @@ def test_a_non_superuser_cannot_promote_anyone(manager_client, manager, parent):
     manager_client.post(own, {"email": manager.email, "is_active": "on", "is_superuser": "on"})
     manager.refresh_from_db()
     assert not manager.is_superuser
+
+
+def test_a_staff_manager_cannot_delete_a_superuser_in_bulk(client, staff, parent):
+    from tests.security.conftest import make_staff
+
+    manager = make_staff(
+        "direction@example.org", "view_user", "change_user", "delete_user", "manage_staff"
+    )
+    client.force_login(manager)
+    response = run_action(client, User, "delete_selected", staff, parent, post="yes")
+    assert response.status_code == 403
+    assert User.objects.filter(pk__in=[staff.pk, parent.pk]).count() == 2
