@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from contact.models import Message, Thread
 from contact.services import staff_answer, thread_close
+from espace_famille.admin_security import StaffModelAdmin
 from espace_famille.uploads import clean_upload
 
 
@@ -92,7 +93,7 @@ class UnansweredFilter(admin.SimpleListFilter):
 
 
 @admin.register(Thread)
-class ThreadAdmin(admin.ModelAdmin):
+class ThreadAdmin(StaffModelAdmin):
     form = ThreadAdminForm
     list_display = ["subject", "family", "status", "message_count", "last_message_at"]
     list_filter = [UnansweredFilter, "status", "last_message_at"]
@@ -142,8 +143,8 @@ class ThreadAdmin(admin.ModelAdmin):
             # get_object answers None for an unknown or non-numeric id ("abc"): Django's
             # change view then redirects with its "does not exist" message.
             thread = self.get_object(request, unquote(object_id))
-            if thread is not None and self.has_view_or_change_permission(request, thread):
-                # Staff opened the conversation: the family's messages are read.
+            if thread is not None and self.has_change_permission(request, thread):
+                # Staff who may answer opened the conversation: the family's messages are read.
                 Message.objects.filter(
                     thread=thread, from_staff=False, read_at__isnull=True
                 ).update(read_at=timezone.now())
@@ -172,7 +173,7 @@ class ThreadAdmin(admin.ModelAdmin):
             else:
                 obj.save(update_fields=["status"])
 
-    @admin.action(description=_("Clore les conversations sélectionnées"))
+    @admin.action(description=_("Clore les conversations sélectionnées"), permissions=["change"])
     def action_close(self, request: HttpRequest, queryset: QuerySet[Thread]) -> None:
         count = 0
         for thread in queryset.exclude(status=Thread.Status.CLOSED).select_related("family"):

@@ -23,11 +23,16 @@ from documents.models import DocumentType, StructureCategory, StructureDocument,
 from documents.selectors import unlocked_by
 from documents.services import structure_document_attach, submission_accept, submission_refuse
 from documents.views import download_name
+from espace_famille.admin_security import (
+    StaffModelAdmin,
+    admin_permissions,
+    refusal_reason_page,
+)
 from espace_famille.files import serve_private_file
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(admin.ModelAdmin):
+class DocumentTypeAdmin(StaffModelAdmin):
     list_display = [
         "name",
         "scope",
@@ -104,7 +109,7 @@ class ExpiredFilter(admin.SimpleListFilter):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(StaffModelAdmin):
     list_display = [
         "document_type",
         "owner",
@@ -189,6 +194,7 @@ class SubmissionAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    @admin_permissions("view")
     def file_view(self, request: HttpRequest, pk: int) -> FileResponse:
         submission = get_object_or_404(Submission.objects.select_related("document_type"), pk=pk)
         if not self.has_view_permission(request, submission):
@@ -203,6 +209,7 @@ class SubmissionAdmin(admin.ModelAdmin):
             download="telecharger" in request.GET,
         )
 
+    @admin_permissions("change")
     def decision_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The accept / refuse buttons of the change form."""
         submission = get_object_or_404(Submission, pk=pk)
@@ -293,8 +300,18 @@ class SubmissionAdmin(admin.ModelAdmin):
         description=_("Refuser les documents sélectionnés (avec le motif saisi)"),
         permissions=["change"],
     )
-    def action_refuse(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
-        self._refuse(list(queryset), request, request.POST.get("reason", ""))
+    def action_refuse(
+        self, request: HttpRequest, queryset: QuerySet[Submission]
+    ) -> HttpResponse | None:
+        # Without the reason beside the actions, an intermediate page asks for it.
+        return refusal_reason_page(
+            self,
+            request,
+            queryset,
+            refuse=lambda submissions, reason: self._refuse(list(submissions), request, reason),
+            title=_("Refuser des documents"),
+            action="action_refuse",
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "decision_url": None}
@@ -311,14 +328,14 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(StructureCategory)
-class StructureCategoryAdmin(admin.ModelAdmin):
+class StructureCategoryAdmin(StaffModelAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
 
 
 @admin.register(StructureDocument)
-class StructureDocumentAdmin(admin.ModelAdmin):
+class StructureDocumentAdmin(StaffModelAdmin):
     form = StructureDocumentForm
     list_display = ["title", "category", "published_on", "is_published", "return_type", "file_link"]
     list_filter = ["is_published", "category"]
@@ -361,6 +378,7 @@ class StructureDocumentAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    @admin_permissions("view")
     def file_view(self, request: HttpRequest, pk: int) -> FileResponse:
         document = get_object_or_404(StructureDocument, pk=pk)
         if not self.has_view_permission(request, document):

@@ -41,6 +41,13 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         return super().send_password_reset_mail(user, email, context)
 
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        # Staff without a family work in the admin: land there, not on the families' pages.
+        user = request.user
+        if user.is_staff and user.family_id is None:  # type: ignore[union-attr]
+            return reverse("admin:index")
+        return super().get_login_redirect_url(request)
+
 
 def invitation_url(request: HttpRequest | None, user: User) -> str:
     path = reverse(

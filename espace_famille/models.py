@@ -58,6 +58,7 @@ class User(AbstractUser):
         verbose_name = _("compte de connexion")
         verbose_name_plural = _("comptes de connexion")
         ordering = ["last_name", "first_name", "email"]
+        permissions = [("manage_staff", _("Gérer les comptes du personnel et leurs droits"))]
 
     def __str__(self) -> str:
         full_name = self.get_full_name()

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
+    "espace_famille.admin_access.StaffSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "espace_famille.urls"
@@ -141,6 +142,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Espace Famille")
+# Staff reach the admin only after a TOTP code (espace_famille/admin_access.py); a structure
+# that cannot may set STAFF_REQUIRE_TOTP=0.
+STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP", default=not DEBUG)
 
 # Sessions and the rate-limit counters of allauth live in a shared store in production.
 CACHES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -14,6 +14,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from espace_famille.admin_formats import euro_field, euros
+from espace_famille.admin_security import (
+    StaffModelAdmin,
+    admin_permissions,
+    permission_required,
+)
 from espace_famille.files import serve_private_file
 from factures import services
 from factures.billing import billing_run, month_is_over_check
@@ -42,19 +48,21 @@ class ReadOnlyMixin:
 
 
 @admin.register(BillingSettings)
-class BillingSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "payment_due_days", "overdue_threshold"]
+class BillingSettingsAdmin(StaffModelAdmin):
+    list_display = ["__str__", "payment_due_days", "overdue_threshold_euros"]
+    overdue_threshold_euros = euro_field(BillingSettings, "overdue_threshold")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not BillingSettings.objects.exists()
+        return super().has_add_permission(request) and not BillingSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
 @admin.register(Tariff)
-class TariffAdmin(admin.ModelAdmin):
-    list_display = ["unit", "price", "valid_from", "valid_until", "qf_min", "qf_max"]
+class TariffAdmin(StaffModelAdmin):
+    list_display = ["unit", "price_euros", "valid_from", "valid_until", "qf_min", "qf_max"]
+    price_euros = euro_field(Tariff, "price")
     list_filter = ["unit__activity", "valid_from"]
     search_fields = ["unit__name", "unit__activity__name"]
     list_select_related = ["unit__activity"]
@@ -67,32 +75,39 @@ class TariffAdmin(admin.ModelAdmin):
 
 
 @admin.register(ManualCharge)
-class ManualChargeAdmin(admin.ModelAdmin):
-    list_display = ["date", "family", "member", "label", "quantity", "unit_price", "line"]
+class ManualChargeAdmin(StaffModelAdmin):
+    list_display = ["date", "family", "member", "label", "quantity", "unit_price_euros", "line"]
+    unit_price_euros = euro_field(ManualCharge, "unit_price")
     list_filter = ["date"]
     search_fields = ["family__name", "label"]
     list_select_related = ["family", "member", "line__invoice"]
     autocomplete_fields = ["family", "member"]
 
+    # Once billed, a charge is history: nobody changes or deletes it.
     def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None or obj.line_id is None
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.line_id is None)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return obj is None or obj.line_id is None
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.line_id is None)
 
 
 class InvoiceLineInline(ReadOnlyMixin, admin.TabularInline):
     model = InvoiceLine
-    fields = ["member_name", "label", "quantity", "unit_price", "amount"]
+    fields = ["member_name", "label", "quantity", "unit_price_euros", "amount_euros"]
     readonly_fields = fields
+    unit_price_euros = euro_field(InvoiceLine, "unit_price")
+    amount_euros = euro_field(InvoiceLine, "amount")
     extra = 0
     can_delete = False
 
 
 class AllocationInline(ReadOnlyMixin, admin.TabularInline):
     model = PaymentAllocation
-    fields = ["payment", "invoice", "amount", "applied"]
+    fields = ["payment", "invoice", "amount_euros", "applied"]
     readonly_fields = fields
+    amount_euros = euro_field(PaymentAllocation, "amount")
     extra = 0
     can_delete = False
 
@@ -112,7 +127,7 @@ class BillingRunForm(forms.Form):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(StaffModelAdmin):
     list_display = [
         "number",
         "kind",
@@ -120,7 +135,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "period_start",
         "issued_on",
         "due_date",
-        "total",
+        "total_euros",
         "balance_display",
         "pdf_link",
     ]
@@ -141,14 +156,14 @@ class InvoiceAdmin(admin.ModelAdmin):
         "period_end",
         "issued_on",
         "due_date",
-        "total",
-        "amount_settled",
+        "total_euros",
+        "amount_settled_euros",
         "settled_at",
         "pdf_sha256",
         "issued_by",
         "staff_actions",
     ]
-    exclude = ["pdf"]
+    exclude = ["pdf", "total", "amount_settled"]  # shown in euros, read-only
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -161,7 +176,10 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("solde"))
     def balance_display(self, obj: Invoice) -> str:
-        return f"{obj.balance} €"
+        return euros(obj.balance)
+
+    total_euros = euro_field(Invoice, "total")
+    amount_settled_euros = euro_field(Invoice, "amount_settled")
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj: Invoice) -> str:
@@ -223,11 +241,8 @@ class InvoiceAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/factures/form_page.html", context)
 
+    @admin_permissions("view", "factures.add_invoice")
     def billing_run_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request) or not request.user.has_perm(
-            "factures.add_invoice"
-        ):
-            raise PermissionDenied
         form = BillingRunForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -237,8 +252,8 @@ class InvoiceAdmin(admin.ModelAdmin):
                 return self._form_page(request, gettext("Facturer un mois"), form)
             self.message_user(
                 request,
-                gettext("%(count)s facture(s) émise(s), total %(total)s €.")
-                % {"count": len(result.invoices), "total": result.total},
+                gettext("%(count)s facture(s) émise(s), total %(total)s.")
+                % {"count": len(result.invoices), "total": euros(result.total)},
                 messages.SUCCESS,
             )
             if result.missing_tariffs:
@@ -256,10 +271,10 @@ class InvoiceAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:factures_invoice_changelist"))
         return self._form_page(request, gettext("Facturer un mois"), form)
 
+    @admin_permissions("view", "factures.add_payment")  # recording one is adding a Payment
     def payment_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         invoice = get_object_or_404(Invoice, pk=pk)
-        if not request.user.has_perm("factures.add_payment"):
-            raise PermissionDenied
+        permission_required(self, request, "view", obj=invoice)
         form = OfflinePaymentForm(request.POST or None, initial={"amount": invoice.balance})
         if request.method == "POST" and form.is_valid():
             try:
@@ -278,10 +293,10 @@ class InvoiceAdmin(admin.ModelAdmin):
             invoice,
         )
 
+    @admin_permissions("view", "factures.add_invoice")
     def credit_note_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         invoice = get_object_or_404(Invoice, pk=pk)
-        if not request.user.has_perm("factures.add_invoice"):
-            raise PermissionDenied
+        permission_required(self, request, "view", obj=invoice)
         form = CreditNoteForm(request.POST or None, initial={"amount": invoice.balance})
         if request.method == "POST" and form.is_valid():
             try:
@@ -304,8 +319,10 @@ class InvoiceAdmin(admin.ModelAdmin):
             invoice,
         )
 
+    @admin_permissions("view")
     def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         invoice = get_object_or_404(Invoice, pk=pk)
+        permission_required(self, request, "view", obj=invoice)
         if not invoice.pdf:
             invoice = services.invoice_pdf_store(invoice_id=invoice.pk)
         return serve_private_file(
@@ -314,14 +331,14 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(StaffModelAdmin):
     list_display = [
         "reference",
         "created_at",
         "family",
         "method",
         "provider",
-        "amount",
+        "amount_euros",
         "status",
         "needs_refund",
     ]
@@ -337,7 +354,7 @@ class PaymentAdmin(admin.ModelAdmin):
         "provider",
         "reference",
         "provider_reference",
-        "amount",
+        "amount_euros",
         "currency",
         "status",
         "created_at",
@@ -349,6 +366,8 @@ class PaymentAdmin(admin.ModelAdmin):
         "note",
     ]
     actions = ["mark_refunded"]
+    exclude = ["amount"]  # shown in euros, read-only
+    amount_euros = euro_field(Payment, "amount")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # offline payments: from the invoice, "Enregistrer un règlement"
@@ -368,7 +387,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProviderEvent)
-class ProviderEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ProviderEventAdmin(ReadOnlyMixin, StaffModelAdmin):
     list_display = ["received_at", "provider", "event_type", "event_id", "status", "payment"]
     list_filter = ["provider", "status", "event_type"]
     search_fields = ["event_id", "payment__reference"]

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from espace_famille.admin_formats import euros
+
 ZERO = Decimal("0.00")
 
 
@@ -103,7 +105,7 @@ class Tariff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} — {self.price} €"
+        return f"{self.unit} — {euros(self.price)}"
 
     def applies(self, day: datetime.date, qf: int | None) -> bool:
         if day < self.valid_from or (self.valid_until and day > self.valid_until):
@@ -402,7 +404,7 @@ class Payment(models.Model):
         indexes = [models.Index(fields=["family", "method", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.reference} — {self.amount} €"
+        return f"{self.reference} — {euros(self.amount)}"
 
     @property
     def amount_cents(self) -> int:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from espace_famille.admin import send_invitations
+from espace_famille.admin_security import StaffModelAdmin, refusal_reason_page
 from espace_famille.models import User
 from famille.forms import RefuseForm
 from famille.models import (
@@ -70,7 +71,7 @@ class LoginInline(admin.TabularInline):
 
 
 @admin.register(Family)
-class FamilyAdmin(admin.ModelAdmin):
+class FamilyAdmin(StaffModelAdmin):
     list_display = [
         "name",
         "city",
@@ -104,13 +105,13 @@ class FamilyAdmin(admin.ModelAdmin):
     def member_count(self, family: Family) -> int:
         return family._member_count  # type: ignore[attr-defined]
 
-    @admin.action(description=_("Envoyer l'invitation aux comptes parents"))
+    @admin.action(description=_("Envoyer l'invitation aux comptes parents"), permissions=["change"])
     def action_invite(self, request: HttpRequest, queryset: QuerySet[Family]) -> None:
         send_invitations(request, User.objects.filter(family__in=queryset))
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(StaffModelAdmin):
     list_display = ["last_name", "first_name", "role", "birth_date", "has_pai", "family"]
     list_filter = ["role", "has_pai", "can_pick_up", "is_emergency_contact"]
     list_select_related = ["family"]
@@ -155,7 +156,7 @@ def field_policies_ensure() -> None:
 
 
 @admin.register(FieldPolicy)
-class FieldPolicyAdmin(admin.ModelAdmin):
+class FieldPolicyAdmin(StaffModelAdmin):
     list_display = ["field_name", "target", "access", "required"]
     list_display_links = None
     list_editable = ["access", "required"]
@@ -174,7 +175,7 @@ class FieldPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(admin.ModelAdmin):
+class ChangeRequestAdmin(StaffModelAdmin):
     list_display = [
         "created_at",
         "family",
@@ -235,6 +236,8 @@ class ChangeRequestAdmin(admin.ModelAdmin):
         if not self.has_view_or_change_permission(request, change_request):
             raise PermissionDenied
         can_decide = self.has_change_permission(request, change_request)
+        if request.method == "POST" and not can_decide:
+            raise PermissionDenied
         refuse_form = RefuseForm(request.POST or None)
         if (
             request.method == "POST"
@@ -289,7 +292,7 @@ class ChangeRequestAdmin(admin.ModelAdmin):
             messages.error(request, " ".join(error.messages))
         return False
 
-    @admin.action(description=_("Accepter les demandes sélectionnées"))
+    @admin.action(description=_("Accepter les demandes sélectionnées"), permissions=["change"])
     def action_accept(self, request: HttpRequest, queryset: QuerySet[ChangeRequest]) -> None:
         accepted, skipped = 0, 0
         for change_request in queryset.filter(status=ChangeRequest.Status.PENDING):
@@ -317,19 +320,19 @@ class ChangeRequestAdmin(admin.ModelAdmin):
                 % {"n": skipped},
             )
 
-    @admin.action(description=_("Refuser les demandes sélectionnées (avec un motif)"))
+    @admin.action(
+        description=_("Refuser les demandes sélectionnées (avec un motif)"), permissions=["change"]
+    )
     def action_refuse(
         self, request: HttpRequest, queryset: QuerySet[ChangeRequest]
     ) -> HttpResponse | None:
-        pending = queryset.filter(status=ChangeRequest.Status.PENDING)
-        form = RefuseForm(request.POST if "reason" in request.POST else None)
-        if form.is_bound and form.is_valid():
+        def refuse(change_requests, reason: str) -> None:  # type: ignore[no-untyped-def]
             count = 0
-            for change_request in pending:
+            for change_request in change_requests:
                 change_request_refuse(
                     change_request=change_request,
                     user=request.user,  # type: ignore[arg-type]
-                    reason=form.cleaned_data["reason"],
+                    reason=reason,
                     request=request,
                 )
                 count += 1
@@ -338,13 +341,12 @@ class ChangeRequestAdmin(admin.ModelAdmin):
                 ngettext("%(n)d demande refusée.", "%(n)d demandes refusées.", count)
                 % {"n": count},
             )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Refuser des demandes de modification"),
-            "queryset": pending,
-            "form": form,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/famille/changerequest/refuse.html", context)
+
+        return refusal_reason_page(
+            self,
+            request,
+            queryset.filter(status=ChangeRequest.Status.PENDING).select_related("family"),
+            refuse=refuse,
+            title=_("Refuser des demandes de modification"),
+            action="action_refuse",
+        )

@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from espace_famille.admin_security import StaffModelAdmin, refusal_reason_page
 from inscriptions.models import Activity, Enrolment, Unit
 from inscriptions.services import (
     EnrolmentRefused,
@@ -31,7 +32,7 @@ NOTICE_FIELDS = [
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(StaffModelAdmin):
     list_display = [
         "name",
         "service",
@@ -96,7 +97,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(StaffModelAdmin):
     list_display = ["name", "activity", "start_time", "end_time", "weekdays", "capacity"]
     list_filter = ["activity__service", "activity"]
     list_select_related = ["activity"]
@@ -115,7 +116,7 @@ def _accepted_subquery() -> Coalesce:
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(StaffModelAdmin):
     list_display = [
         "member",
         "family",
@@ -185,7 +186,10 @@ class EnrolmentAdmin(admin.ModelAdmin):
         capacity = enrolment.activity.capacity if enrolment.activity_id else None
         return f"{accepted} / {capacity if capacity is not None else '∞'}"
 
-    @admin.action(description=_("Accepter les demandes sélectionnées (e-mail à la famille)"))
+    @admin.action(
+        description=_("Accepter les demandes sélectionnées (e-mail à la famille)"),
+        permissions=["change"],
+    )
     def action_accept(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
         count = 0
         for enrolment in queryset.filter(status=Enrolment.Status.REQUESTED):
@@ -202,21 +206,35 @@ class EnrolmentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description=_("Refuser les demandes sélectionnées (motif saisi dans la fiche, e-mail)")
+        description=_("Refuser les demandes sélectionnées (motif demandé, e-mail)"),
+        permissions=["change"],
     )
-    def action_refuse(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
-        count = 0
-        for enrolment in queryset.filter(status=Enrolment.Status.REQUESTED):
-            enrolment_refuse(
-                enrolment=enrolment, by=request.user, reason=enrolment.reason, request=request
+    def action_refuse(
+        self, request: HttpRequest, queryset: QuerySet[Enrolment]
+    ) -> HttpResponse | None:
+        def refuse(enrolments, reason: str) -> None:  # type: ignore[no-untyped-def]
+            count = 0
+            for enrolment in enrolments:
+                enrolment_refuse(
+                    enrolment=enrolment, by=request.user, reason=reason, request=request
+                )
+                count += 1
+            messages.success(
+                request,
+                ngettext("%(n)d demande refusée.", "%(n)d demandes refusées.", count)
+                % {"n": count},
             )
-            count += 1
-        messages.success(
+
+        return refusal_reason_page(
+            self,
             request,
-            ngettext("%(n)d demande refusée.", "%(n)d demandes refusées.", count) % {"n": count},
+            queryset.filter(status=Enrolment.Status.REQUESTED).select_related("member", "activity"),
+            refuse=refuse,
+            title=_("Refuser des demandes d'inscription"),
+            action="action_refuse",
         )
 
-    @admin.action(description=_("Annuler les inscriptions sélectionnées"))
+    @admin.action(description=_("Annuler les inscriptions sélectionnées"), permissions=["change"])
     def action_cancel(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
         count = 0
         for enrolment in queryset.filter(status__in=["requested", "accepted"]):

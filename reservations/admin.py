@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from espace_famille.admin_security import StaffModelAdmin, admin_permissions
 from inscriptions.models import Activity
 from reservations import services
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(StaffModelAdmin):
     list_display = ["name", "start_date", "end_date", "scope"]
     list_filter = ["start_date"]
     search_fields = ["name"]
@@ -100,7 +101,7 @@ class GenerateForm(forms.Form):
 
 
 @admin.register(Opening)
-class OpeningAdmin(admin.ModelAdmin):
+class OpeningAdmin(StaffModelAdmin):
     list_display = ["date", "unit", "capacity", "booked_count", "waiting_count", "is_closed"]
     actions = ["action_recount"]
     list_filter = ["is_closed", "unit__activity", "date"]
@@ -131,7 +132,7 @@ class OpeningAdmin(admin.ModelAdmin):
     def waiting_count(self, opening: Opening) -> int:
         return opening._waiting  # type: ignore[attr-defined]
 
-    @admin.action(description=_("Recompter les places prises"))
+    @admin.action(description=_("Recompter les places prises"), permissions=["change"])
     def action_recount(self, request: HttpRequest, queryset: QuerySet[Opening]) -> None:
         # For bookings imported outside the services: the counter is set from the bookings.
         count = services.openings_recount(opening_ids=queryset.values("pk"))
@@ -160,9 +161,8 @@ class OpeningAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view(self.generate_view)
         return [path("generer/", view, name="reservations_opening_generate"), *super().get_urls()]
 
+    @admin_permissions("add")
     def generate_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_add_permission(request):
-            return redirect("admin:index")
         form = GenerateForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             created = services.openings_generate(
@@ -204,7 +204,7 @@ class StaffBookingForm(forms.ModelForm):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(StaffModelAdmin):
     list_display = [
         "opening_date",
         "opening_unit",
@@ -288,19 +288,21 @@ class BookingAdmin(admin.ModelAdmin):
             % {"n": count},
         )
 
-    @admin.action(description=_("Annuler (facturée seulement si hors délai)"))
+    @admin.action(
+        description=_("Annuler (facturée seulement si hors délai)"), permissions=["change"]
+    )
     def action_cancel(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         self._cancel(request, queryset, None)
 
-    @admin.action(description=_("Annuler sans facturation"))
+    @admin.action(description=_("Annuler sans facturation"), permissions=["change"])
     def action_cancel_free(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         self._cancel(request, queryset, False)
 
-    @admin.action(description=_("Annuler et facturer"))
+    @admin.action(description=_("Annuler et facturer"), permissions=["change"])
     def action_cancel_billed(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         self._cancel(request, queryset, True)
 
-    @admin.action(description=_("Confirmer les réservations en attente"))
+    @admin.action(description=_("Confirmer les réservations en attente"), permissions=["change"])
     def action_confirm(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         count = 0
         for booking in queryset.filter(status=Booking.Status.PENDING):
@@ -314,7 +316,7 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaitingListEntry)
-class WaitingListEntryAdmin(admin.ModelAdmin):
+class WaitingListEntryAdmin(StaffModelAdmin):
     list_display = ["opening", "member", "status", "created_at", "offered_at"]
     list_filter = ["status", "opening__unit__activity"]
     list_select_related = ["opening__unit__activity", "member"]

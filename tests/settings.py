@@ -9,3 +9,6 @@ import os
 os.environ["ESPACE_FAMILLE_TESTING"] = "1"
 
 from espace_famille.settings import *  # noqa: F403
+
+# Staff tests log in with force_login; the second-factor tests turn this on themselves.
+STAFF_REQUIRE_TOTP = False

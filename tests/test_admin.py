@@ -37,3 +37,45 @@ def test_family_change_page_shows_members_and_logins(staff_client, family, paren
     content = page.content.decode()
     assert "Hugo" in content
     assert parent.email in content
+
+
+def test_second_factor_and_task_sections_are_in_french(staff_client, staff):
+    """Issue 11, item 8: no "Authenticators" nor "Task Results" left in English."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+    index = staff_client.get("/admin/").text
+    for english in ("Authenticators", "Task Results", "Email addresses"):
+        assert english not in index, english
+    assert "Authentificateurs (double authentification)" in index
+    assert "Tâches (e-mails envoyés en arrière-plan)" in index
+    authenticators = staff_client.get(reverse("admin:mfa_authenticator_changelist")).text
+    assert "Dernière utilisation" in authenticators and "Last used at" not in authenticators
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="espace_famille.tasks.send_email",
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="",
+    )
+    tasks = staff_client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")).text
+    assert "Mise en file" in tasks and "en attente" in tasks
+    for english in ("Enqueued at", "By status", "Par status", "Ready"):
+        assert english not in tasks, english
+
+
+def test_the_second_factor_secret_is_never_shown(staff_client, staff):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+    authenticator = Authenticator.objects.get(user=staff)
+    page = staff_client.get(reverse("admin:mfa_authenticator_change", args=[authenticator.pk]))
+    assert page.status_code == 200
+    assert secret not in page.text and "secret" not in page.text

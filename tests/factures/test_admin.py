@@ -17,7 +17,7 @@ def test_billing_run_from_the_admin(staff_client, family, units, tariffs):
     url = reverse("admin:factures_invoice_billing_run")
     assert staff_client.get(url).status_code == 200
     response = staff_client.post(url, {"month": "2026-10"}, follow=True)
-    assert "1 facture(s) émise(s), total 4.00 €." in response.content.decode()
+    assert "1 facture(s) émise(s), total 4,00\xa0€." in response.content.decode()
     assert Invoice.objects.get().family == family
     staff_client.post(url, {"month": "2026-10"})
     assert Invoice.objects.count() == 1
@@ -158,3 +158,21 @@ def test_refund_is_recorded_once(staff, family, parent):
     assert services.payment_refund_mark(payment=flagged, by=staff, request=None)
     assert not services.payment_refund_mark(payment=flagged, by=staff, request=None)
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.PAYMENT_REFUNDED).count() == 1
+
+
+def test_amounts_in_the_admin_read_in_french(staff_client, family):
+    """Issue 11, item 8: "12,50 €" and "0,00 €", never "12.50 €"."""
+    invoice = issue(family, "12.50")
+    invoices = staff_client.get(reverse("admin:factures_invoice_changelist")).text
+    assert "12,50\xa0€" in invoices and "12.50" not in invoices
+    change = staff_client.get(reverse("admin:factures_invoice_change", args=[invoice.pk])).text
+    assert "12,50\xa0€" in change and "12.50" not in change
+    url = reverse("admin:factures_invoice_payment", args=[invoice.pk])
+    staff_client.post(url, {"method": "cheque", "amount": "12.50", "reference": "CHQ 1"})
+    invoices = staff_client.get(reverse("admin:factures_invoice_changelist")).text
+    assert "0,00\xa0€" in invoices and "0.00 €" not in invoices
+    payments = staff_client.get(reverse("admin:factures_payment_changelist")).text
+    assert "12,50\xa0€" in payments and "12.50" not in payments
+    payment = Payment.objects.get()
+    page = staff_client.get(reverse("admin:factures_payment_change", args=[payment.pk])).text
+    assert "12,50\xa0€" in page

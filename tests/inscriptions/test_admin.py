@@ -34,12 +34,24 @@ def test_accept_and_refuse_actions_email_the_family(
         activity=open_activity,
         start_date=today,
         end_date=today,
-        reason="Plus de place le mercredi.",
     )
     url = reverse("admin:inscriptions_enrolment_changelist")
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(url, {"action": "action_accept", "_selected_action": [first.pk]})
-        staff_client.post(url, {"action": "action_refuse", "_selected_action": [second.pk]})
+        # The refusal asks for its reason on an intermediate page first.
+        page = staff_client.post(url, {"action": "action_refuse", "_selected_action": [second.pk]})
+        assert page.status_code == 200 and 'name="reason"' in page.text
+        second.refresh_from_db()
+        assert second.status == "requested"
+        staff_client.post(
+            url,
+            {
+                "action": "action_refuse",
+                "_selected_action": [second.pk],
+                "reason": "Plus de place le mercredi.",
+                "_refusal_page": "1",
+            },
+        )
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("accepted", "refused")
@@ -101,3 +113,40 @@ def test_new_enrolment_form_keeps_who_what_when_editable(staff_client):
     page = staff_client.get(reverse("admin:inscriptions_enrolment_add"))
     for name in ("member", "activity", "start_date", "end_date"):
         assert f'name="{name}' in page.text, name
+
+
+def test_bulk_refusal_of_enrolments_asks_for_the_reason_and_sends_it(
+    staff_client, parent, lea, open_activity, today, django_capture_on_commit_callbacks
+):
+    enrolment = Enrolment.objects.create(
+        member=lea, activity=open_activity, start_date=today, end_date=today
+    )
+    url = reverse("admin:inscriptions_enrolment_changelist")
+    data = {"action": "action_refuse", "_selected_action": [enrolment.pk]}
+    page = staff_client.post(url, data)
+    assert page.status_code == 200
+    assert "Motif du refus" in page.text and "Léa" in page.text
+    # Sent empty from the intermediate page: asked again, nothing refused.
+    again = staff_client.post(url, {**data, "_refusal_page": "1", "reason": "  "})
+    assert again.status_code == 200 and "Ce champ est obligatoire" in again.text
+    enrolment.refresh_from_db()
+    assert enrolment.status == "requested"
+    with django_capture_on_commit_callbacks(execute=True):
+        done = staff_client.post(url, {**data, "_refusal_page": "1", "reason": "Groupe complet."})
+    assert done.status_code == 302
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.reason) == ("refused", "Groupe complet.")
+    assert "Groupe complet." in mail.outbox[-1].body
+
+
+def test_bulk_acceptance_never_asks_for_a_reason(staff_client, lea, open_activity, today):
+    enrolment = Enrolment.objects.create(
+        member=lea, activity=open_activity, start_date=today, end_date=today
+    )
+    url = reverse("admin:inscriptions_enrolment_changelist")
+    response = staff_client.post(
+        url, {"action": "action_accept", "_selected_action": [enrolment.pk]}
+    )
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.status == "accepted"
