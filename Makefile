@@ -27,8 +27,10 @@ install: $(VENV)/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+# A checkout gets the production pins plus the test and lint tools (requirements-dev.lock);
+# a server installs requirements.lock only (docs/deploy.md).
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock requirements-dev.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
@@ -42,11 +44,17 @@ messages: install
 makemessages: install
 	$(BIN)/python scripts/check_translations.py --update
 
-# Re-resolve the pinned dependencies from pyproject.toml (run after changing it).
+# Re-resolve the pinned dependencies from pyproject.toml (run after changing it):
+# requirements.lock holds what production installs, requirements-dev.lock adds the dev extra.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check .
+	.lock-venv/bin/pip freeze --exclude espace-famille | LC_ALL=C sort > requirements.lock
 	.lock-venv/bin/pip install --quiet --disable-pip-version-check '.[dev]'
-	.lock-venv/bin/pip freeze --exclude espace-famille | sort > requirements.lock
+	{ echo "# Test and lint tools, on top of the production pins (make lock writes both files)."; \
+	  echo "-r requirements.lock"; \
+	  .lock-venv/bin/pip freeze --exclude espace-famille | LC_ALL=C sort \
+	    | LC_ALL=C comm -23 - requirements.lock; } > requirements-dev.lock
 	rm -rf .lock-venv
 
 BENCH_ARGS ?= --families 2000 --requests 100
