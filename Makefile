@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install sysdeps messages makemessages lock bench clean
+.PHONY: run test test-deploy lint install sysdeps messages makemessages lock bench clean
 
 run: sysdeps install messages
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -16,6 +16,11 @@ run: sysdeps install messages
 
 test: sysdeps install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The production stack on loopback (nginx, two gunicorn servers, PostgreSQL, Redis, a worker):
+# tests/deploy/, about a minute and a half. Needs PostgreSQL and Redis answering (CI starts them).
+test-deploy: sysdeps install
+	$(BIN)/python -m pytest -m deploy tests/deploy -p no:randomly $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -55,7 +60,7 @@ lock:
 	  echo "-r requirements.lock"; \
 	  .lock-venv/bin/pip freeze --exclude espace-famille | LC_ALL=C sort \
 	    | LC_ALL=C comm -23 - requirements.lock; } > requirements-dev.lock
-	rm -rf .lock-venv
+	rm -rf .lock-venv build
 
 BENCH_ARGS ?= --families 2000 --requests 100
 BENCH_DB := postgres://postgres@127.0.0.1:5432/espace_famille_bench
