@@ -24,6 +24,6 @@ preload_app = True
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
-# No query strings in the access log: invitation and reset links carry tokens.
+# Paths without their query strings (search terms, return addresses) in the access log.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 proc_name = "espace-famille"

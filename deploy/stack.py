@@ -131,7 +131,7 @@ def _nginx_config(root: Path, *, port: int, http_port: int, app_ports: list[int]
             (r"server_name famille\.example\.org;", "server_name 127.0.0.1 localhost;"),
             (r"/etc/letsencrypt/live/[^/]+/fullchain\.pem", str(root / "tls" / "cert.pem")),
             (r"/etc/letsencrypt/live/[^/]+/privkey\.pem", str(root / "tls" / "key.pem")),
-            (r"/var/www/letsencrypt", str(root / "acme")),
+            (r"/var/www/html", str(root / "acme")),
             (r"/var/log/nginx/", f"{nginx}/"),
             (r"/srv/espace-famille/deploy/errors/", f"{root / 'errors'}/"),
             (r"/srv/espace-famille/public", str(root / "public")),

@@ -276,7 +276,7 @@ def test_a_50_mb_upload_gets_the_french_page_of_the_proxy(stack, parent):
     )
     assert response.status_code == 413
     assert response.headers["Content-Type"].startswith("text/html")
-    assert "Fichier trop volumineux" in response.text
+    assert "Envoi trop volumineux" in response.text
     assert '<html lang="fr">' in response.text
     assert "nginx" not in response.text.lower()
 
