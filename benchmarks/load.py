@@ -12,14 +12,20 @@ p50 and p99 latency, and each page's throughput as a share of the floor's.
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import re
 import shutil
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+# `make bench` rewrites docs/benchmarks.md but keeps what lies between these markers.
+START, END = "<!-- load: benchmarks/load.py -->", "<!-- /load -->"
 
 
 def _ms(text: str) -> float:
@@ -79,6 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app server")
     parser.add_argument("--port", type=int, default=8130)
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: bash scripts/system-deps.sh")
@@ -128,14 +135,38 @@ def main(argv: list[str] | None = None) -> None:
                 f"| {label} | `{path}` | {figures['rps']:.0f} | {figures['p50']:.1f} | "
                 f"{figures['p99']:.1f} | {figures['rps'] / floor:.2f} | {figures['errors']} |"
             )
-    print(
-        f"Written by `python -m benchmarks.load {' '.join(argv or sys.argv[1:])}` on "
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; stack ready in {ready:.0f} s."
-    )
-    print()
-    print("| page | URL | requests/s | p50 ms | p99 ms | share of the floor | errors |")
-    print("|---|---|---|---|---|---|---|")
-    print("\n".join(rows))
+    command = f"python -m benchmarks.load {' '.join(argv if argv is not None else sys.argv[1:])}"
+    section = [
+        START,
+        "## Through nginx and two gunicorn app servers (PostgreSQL, Redis)",
+        "",
+        f"Written by `{command}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: "
+        f"{platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
+        f"when it finished. The stack (deploy/stack.py) was ready in {ready:.0f} s: nginx with "
+        f"TLS, 2 app servers of {args.workers} gunicorn workers, the demo data plus "
+        f"{args.families} households; wrk from Debian, {args.connections} connections, "
+        f"{args.duration} s per page, logged in as the parent of household TEST.",
+        "",
+        "| page | URL | requests/s | p50 ms | p99 ms | share of the floor | errors |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+        END,
+    ]
+    text = "\n".join(section)
+    print(text)
+    if args.write:
+        write_section(REPORT, text)
+        print(f"wrote {REPORT}", file=sys.stderr)
+
+
+def write_section(report, text: str) -> None:
+    """Put the section in docs/benchmarks.md, in place of the previous one (or at the end)."""
+    old = report.read_text(encoding="utf-8") if report.exists() else "# Benchmarks\n"
+    if START in old and END in old:
+        new = old[: old.index(START)] + text + old[old.index(END) + len(END) :]
+    else:
+        new = old.rstrip("\n") + "\n\n" + text + "\n"
+    report.write_text(new, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-MASK = "[adresse masquée]"
+MASK = "[email]"
 DROPPED_HEADERS = {"cookie", "authorization", "x-forwarded-for", "x-real-ip", "stripe-signature"}
 
 
