@@ -146,6 +146,16 @@ def main(argv: list[str] | None = None) -> None:
         f"TLS, 2 app servers of {args.workers} gunicorn workers, the demo data plus "
         f"{args.families} households; wrk from Debian, {args.connections} connections, "
         f"{args.duration} s per page, logged in as the parent of household TEST.",
+        *(
+            [
+                "",
+                "The load average was above the number of cores (other jobs on the machine): "
+                "these figures measure the contention as much as the portal. Rerun on an idle "
+                "machine before comparing them with the targets.",
+            ]
+            if os.getloadavg()[0] > (os.cpu_count() or 1)
+            else []
+        ),
         "",
         "| page | URL | requests/s | p50 ms | p99 ms | share of the floor | errors |",
         "|---|---|---|---|---|---|---|",
