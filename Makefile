@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install sysdeps messages makemessages lock bench rush-check clean
+.PHONY: run test test-deploy lint install sysdeps messages makemessages lock bench rush-check clean
 
 run: sysdeps install messages
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -17,6 +17,11 @@ run: sysdeps install messages
 test: sysdeps install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The production stack on loopback (nginx, two gunicorn servers, PostgreSQL, Redis, a worker):
+# tests/deploy/, about a minute and a half. Needs PostgreSQL and Redis answering (CI starts them).
+test-deploy: sysdeps install
+	$(BIN)/python -m pytest -m deploy tests/deploy -p no:randomly $(PYTEST_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -27,8 +32,10 @@ install: $(VENV)/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+# A checkout gets the production pins plus the test and lint tools (requirements-dev.lock);
+# a server installs requirements.lock only (docs/deploy.md).
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock requirements-dev.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
@@ -42,12 +49,18 @@ messages: install
 makemessages: install
 	$(BIN)/python scripts/check_translations.py --update
 
-# Re-resolve the pinned dependencies from pyproject.toml (run after changing it).
+# Re-resolve the pinned dependencies from pyproject.toml (run after changing it):
+# requirements.lock holds what production installs, requirements-dev.lock adds the dev extra.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check .
+	.lock-venv/bin/pip freeze --exclude espace-famille | LC_ALL=C sort > requirements.lock
 	.lock-venv/bin/pip install --quiet --disable-pip-version-check '.[dev]'
-	.lock-venv/bin/pip freeze --exclude espace-famille | sort > requirements.lock
-	rm -rf .lock-venv
+	{ echo "# Test and lint tools, on top of the production pins (make lock writes both files)."; \
+	  echo "-r requirements.lock"; \
+	  .lock-venv/bin/pip freeze --exclude espace-famille | LC_ALL=C sort \
+	    | LC_ALL=C comm -23 - requirements.lock; } > requirements-dev.lock
+	rm -rf .lock-venv build
 
 BENCH_ARGS ?= --families 2000 --requests 100
 BENCH_DB := postgres://postgres@127.0.0.1:5432/espace_famille_bench

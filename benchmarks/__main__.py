@@ -193,6 +193,12 @@ def main() -> int:
         text = args.output.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(section)
     else:
         text = "\n".join(header + section)
+        # Keep the figures through nginx and gunicorn (benchmarks/load.py writes them).
+        from benchmarks.load import END, START
+
+        old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if START in old and END in old:
+            text += "\n" + old[old.index(START) : old.index(END) + len(END)] + "\n"
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
     return 0

@@ -156,6 +156,17 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Several app servers: with REDIS_URL the cache (allauth's rate-limit counters included) is
+# Django's Redis backend, shared by every server. Sessions stay in the database (see
+# docs/deploy.md): a Redis restart must not log every parent out in the middle of a rush.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "espace_famille"),
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
 
 # Internationalisation: French first, English kept up to date.
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "fr")
@@ -212,6 +223,7 @@ if _email_url:
     EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
     EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
     EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]  # file:////var/mail/espace-famille (tests)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
@@ -299,6 +311,14 @@ CONTENT_SECURITY_POLICY = {
 }
 if PAYMENT_PROVIDER == "stripe":
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("https://checkout.stripe.com")
+
+# Optional error reporting (Sentry or a compatible service such as GlitchTip): no personal
+# data leaves the server (espace_famille/observability.py scrubs every event).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from espace_famille.observability import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,14 @@
 """Core views: the dashboard (tableau de bord), the health check and the error pages."""
 
+import logging
 import mimetypes
+import os
+import uuid
 
+from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -13,6 +18,8 @@ from espace_famille.access import family_required
 from espace_famille.files import serve_private_file
 from espace_famille.models import Structure
 from espace_famille.registry import menu_entries
+
+logger = logging.getLogger(__name__)
 
 LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
@@ -34,16 +41,56 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard.html", {"tiles": tiles})
 
 
+def _database_answers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cache_answers() -> None:
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=10)
+    if cache.get(key) != "1":
+        raise RuntimeError("the cache did not keep a value")
+    cache.delete(key)
+
+
+def _storage_answers() -> None:
+    location = getattr(default_storage, "location", None)
+    if isinstance(default_storage, FileSystemStorage) and location:
+        os.makedirs(location, exist_ok=True)  # as the storage does on its first save
+        if not os.access(location, os.W_OK):
+            raise RuntimeError("the media directory is read-only")
+    default_storage.exists("healthz-probe")  # S3: one HEAD request
+
+
+HEALTH_CHECKS = {
+    "database": _database_answers,
+    "cache": _cache_answers,
+    "storage": _storage_answers,
+}
+
+
 @require_GET
 @never_cache
-def healthz(request: HttpRequest) -> HttpResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the database, the cache and the storage answer, else 503.
+
+    Names which component failed, never why (no address, path or personal data in the body).
+    """
+    checks: dict[str, str] = {}
+    for name, check in HEALTH_CHECKS.items():
+        try:
+            check()
+        except Exception:
+            logger.exception("healthz: %s does not answer", name)
+            checks[name] = "error"
+        else:
+            checks[name] = "ok"
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 @require_GET

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The Debian packages Espace Famille needs: WeasyPrint's Pango and HarfBuzz subsetter (PDF),
-# poppler-utils (pdftotext, for tests), gettext (translations) and Chromium (browser tests).
+# poppler-utils (pdftotext, for tests), gettext (translations), Chromium (browser tests), nginx and
+# Redis (the production stack that tests/deploy/ starts on loopback) and wrk (load benchmarks).
 # As root, installs what is missing; otherwise prints the apt-get line to run.
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-          poppler-utils gettext chromium)
+          poppler-utils gettext chromium nginx redis-server wrk)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

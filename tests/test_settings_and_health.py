@@ -86,7 +86,10 @@ def test_settings_refuse_a_bad_boolean(tmp_path):
 def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.content == b"ok\n"
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "storage": "ok"},
+    }
 
 
 @pytest.mark.django_db
@@ -94,6 +97,7 @@ def test_healthz_answers_503_when_the_database_does_not(client):
     with mock.patch.object(connection, "cursor", side_effect=Exception("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "error"
 
 
 def test_password_hashing_is_argon2_outside_tests():
