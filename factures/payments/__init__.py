@@ -22,6 +22,17 @@ class NotificationRejected(Exception):
     """A notification that is not from the provider (bad signature, unreadable body)."""
 
 
+def check_event_fields(*, body: bytes, event_id: str, event_type: str, reference: str) -> None:
+    """Refuse what the database cannot store (over-long identifiers, NUL characters, which
+    PostgreSQL refuses in text and JSON) before anything is stored: 400, not 500."""
+    if b"\x00" in body or b"\\u0000" in body:
+        raise NotificationRejected("NUL character in the body")
+    if not event_id or not event_type:
+        raise NotificationRejected("event without id or type")
+    if len(event_id) > 255 or len(event_type) > 100 or len(reference) > 255:
+        raise NotificationRejected("identifier too long")
+
+
 class PaymentProvider:
     name = ""
     # The shortest lock of an invoice being paid: the life of the provider's hosted session.

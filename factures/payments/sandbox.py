@@ -17,7 +17,12 @@ from django.conf import settings
 from django.urls import reverse
 
 from factures.models import Payment, ProviderEvent
-from factures.payments import NotificationRejected, PaymentProvider, register
+from factures.payments import (
+    NotificationRejected,
+    PaymentProvider,
+    check_event_fields,
+    register,
+)
 from factures.payments.events import event_process
 
 if TYPE_CHECKING:
@@ -85,8 +90,9 @@ class SandboxProvider(PaymentProvider):
             event_id, event_type = str(data["id"]), str(data["type"])
             reference = str(data["reference"])
             amount, currency = int(data["amount"]), str(data["currency"])
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as exc:
             raise NotificationRejected("unreadable body") from exc
+        check_event_fields(body=body, event_id=event_id, event_type=event_type, reference=reference)
 
         def handle(payment: Payment) -> str:
             if event_type == "payment.succeeded":
