@@ -22,19 +22,14 @@ REPORT = ROOT / "docs" / "benchmarks.md"
 def _configure(database_url: str | None, tmp: str) -> str:
     os.environ.update(
         {
-            "DJANGO_SETTINGS_MODULE": "espace_famille.settings",
+            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_SSL_REDIRECT": "0",
             "MEDIA_ROOT": str(Path(tmp) / "media"),
             "STATIC_ROOT": str(Path(tmp) / "static"),
-            "EMAIL_URL": "memory://",
-            "ALLOW_SANDBOX_PAYMENTS": "1",
             "DATABASE_URL": database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
         }
     )
-    os.environ.pop("ESPACE_FAMILLE_TESTING", None)
     import django
 
     django.setup()

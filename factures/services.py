@@ -62,7 +62,7 @@ def payment_lock_minutes(provider: str | None = None) -> int:
     life, so that an invoice cannot be ticked again while a started session can still be paid."""
     from factures.payments import get_provider_class
 
-    minutes = int(getattr(settings, "PAYMENT_LOCK_MINUTES", 15))
+    minutes = settings.PAYMENT_LOCK_MINUTES
     return max(minutes, get_provider_class(provider).min_lock_minutes)
 
 

@@ -39,7 +39,7 @@ class PaymentProvider:
     min_lock_minutes = 0
 
     def is_enabled(self) -> bool:
-        return getattr(settings, "PAYMENT_PROVIDER", "sandbox") == self.name
+        return self.name == settings.PAYMENT_PROVIDER
 
     def start(self, payment: Payment, *, request: HttpRequest) -> str:
         """Return the URL of the provider's page where the parent pays."""
@@ -73,14 +73,21 @@ def register(cls: type[PaymentProvider]) -> type[PaymentProvider]:
 
 
 def get_provider_class(name: str | None = None) -> type[PaymentProvider]:
-    """The provider `name` (default: the configured one); the base class if unknown."""
-    name = name or getattr(settings, "PAYMENT_PROVIDER", "sandbox")
+    """The provider `name` (default: the configured one); the base class if unknown or none."""
+    name = name or settings.PAYMENT_PROVIDER
     return _providers.get(name, PaymentProvider)
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:
-    name = name or getattr(settings, "PAYMENT_PROVIDER", "sandbox")
+    """The provider `name` (default: the configured one); KeyError when there is none."""
+    name = name or settings.PAYMENT_PROVIDER
     return _providers[name]()
+
+
+def online_payment_enabled() -> bool:
+    """Whether parents can pay online: a provider is configured (PAYMENT_PROVIDER) and enabled."""
+    name = settings.PAYMENT_PROVIDER
+    return name in _providers and _providers[name]().is_enabled()
 
 
 def provider_names() -> list[str]:

@@ -1,7 +1,8 @@
 """The sandbox provider: a local page imitating a hosted checkout, for development and demos.
 
 Its "Payer" and "Refuser" buttons build a notification signed with HMAC-SHA256 and hand it to
-the same code as the notification endpoint. Enabled only when PAYMENT_PROVIDER=sandbox.
+the same code as the notification endpoint. Enabled only when PAYMENT_PROVIDER=sandbox, and
+then only with DEBUG or ALLOW_SANDBOX_PAYMENTS (checked at start-up and again here).
 """
 
 from __future__ import annotations
@@ -33,9 +34,7 @@ TOLERANCE_SECONDS = 300
 
 
 def sandbox_secret() -> bytes:
-    secret = getattr(settings, "SANDBOX_PAYMENT_SECRET", "") or (
-        "sandbox-payments:" + settings.SECRET_KEY
-    )
+    secret = settings.SANDBOX_PAYMENT_SECRET or ("sandbox-payments:" + settings.SECRET_KEY)
     return hashlib.sha256(secret.encode()).digest()
 
 
@@ -77,6 +76,9 @@ def build_notification(payment: Payment, *, paid: bool) -> tuple[bytes, str]:
 @register
 class SandboxProvider(PaymentProvider):
     name = "sandbox"
+
+    def is_enabled(self) -> bool:
+        return super().is_enabled() and (settings.DEBUG or settings.ALLOW_SANDBOX_PAYMENTS)
 
     def start(self, payment: Payment, *, request: HttpRequest) -> str:
         return reverse("factures:sandbox_checkout", args=[payment.reference])

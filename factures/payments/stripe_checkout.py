@@ -30,11 +30,11 @@ logger = logging.getLogger(__name__)
 
 
 def stripe_client() -> stripe.StripeClient:
-    base = getattr(settings, "STRIPE_API_BASE", "")
+    base = settings.STRIPE_API_BASE
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
         base_addresses={"api": base} if base else None,  # type: ignore[arg-type]
-        max_network_retries=int(getattr(settings, "STRIPE_MAX_NETWORK_RETRIES", 2)),
+        max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
     )
 
 
