@@ -245,6 +245,8 @@ if PAYMENT_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SE
         "PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET."
     )
 STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+# Seconds before a call to Stripe gives up (the parent waits for it; Stripe's own default is 80).
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 10)
 # An invoice whose payment started less than this many minutes ago cannot be ticked again.
 PAYMENT_LOCK_MINUTES = env_int("PAYMENT_LOCK_MINUTES", 15)
 # Signs the sandbox provider's notifications; derived from SECRET_KEY when empty.

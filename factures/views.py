@@ -166,17 +166,24 @@ def sandbox_checkout(request: HttpRequest, reference: str) -> HttpResponse:
 def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
     """Where the provider sends the parent back; it shows what the provider confirmed."""
     payment = get_for_family(Payment, request.family, reference=reference)  # type: ignore[attr-defined]
+    lookup_failed = False
     if payment.status == Payment.Status.PENDING and payment.provider in provider_names():
         try:
             get_provider(payment.provider).refresh(payment)
-        except Exception:
+        except Exception:  # provider down, slow or answering errors: the webhook settles later
             logger.exception("payment %s could not be looked up", payment.reference)
+            lookup_failed = True
         payment.refresh_from_db()
     invoices = payment.invoices.order_by("number")
     return render(
         request,
         "factures/payment_result.html",
-        {"payment": payment, "invoices": invoices, "left": bool(request.GET.get("annule"))},
+        {
+            "payment": payment,
+            "invoices": invoices,
+            "left": bool(request.GET.get("annule")),
+            "lookup_failed": lookup_failed and payment.status == Payment.Status.PENDING,
+        },
     )
 
 

@@ -35,6 +35,7 @@ def stripe_client() -> stripe.StripeClient:
         settings.STRIPE_SECRET_KEY,
         base_addresses={"api": base} if base else None,  # type: ignore[arg-type]
         max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
+        http_client=stripe.new_default_http_client(timeout=settings.STRIPE_TIMEOUT_SECONDS),
     )
 
 
