@@ -285,3 +285,28 @@ def test_forgotten_password_link_of_a_deactivated_account_sets_no_password(
     assert parent.check_password(PASSWORD)
     assert not parent.check_password(NEW_PASSWORD)
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "uid_and_key",
+    [
+        "zz-zz",
+        "0-0",
+        "9" * 200 + "-abc",
+        "1-" + "é" * 50,
+        "1-set-password",
+        "abc-" + "x" * 5000,
+        "1-%00",
+    ],
+)
+def test_malformed_reset_links_are_refused_not_a_500(client, parent, uid_and_key):
+    url = f"/accounts/password/reset/key/{uid_and_key}/"
+    for response in (
+        client.get(url, follow=True),
+        client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}, follow=True),
+    ):
+        assert response.status_code == 200
+        assert "Ce lien n'est plus valable" in response.content.decode()
+    parent.refresh_from_db()
+    assert parent.check_password(PASSWORD)
+    assert "_auth_user_id" not in client.session
