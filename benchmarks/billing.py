@@ -182,8 +182,7 @@ def run(households: int = 2000) -> list[dict[str, str]]:
     """Measure in a throw-away test database and return the rows for docs/benchmarks.md."""
     import tempfile
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "espace_famille.settings")
-    os.environ.setdefault("ESPACE_FAMILLE_TESTING", "1")  # locmem email, fast hasher
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")  # locmem email
     import django
 
     django.setup()

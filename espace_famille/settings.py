@@ -12,15 +12,15 @@ from espace_famille.env import env_bool, env_choice, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
-TESTING = env_bool("ESPACE_FAMILLE_TESTING", default=False)
+# No environment switch weakens these settings for tests: the suite runs on tests/settings.py.
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Public address of the portal, for links in emails sent outside a request.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -207,7 +207,7 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -256,16 +256,20 @@ UPLOAD_MAX_REQUEST_PIXELS = env_int("UPLOAD_MAX_REQUEST_PIXELS", 120_000_000)
 DOCUMENTS_UPLOADS_PER_HOUR = env_int("DOCUMENTS_UPLOADS_PER_HOUR", 30)
 CONTACT_MESSAGES_PER_HOUR = env_int("CONTACT_MESSAGES_PER_HOUR", 10)
 
-# Payments (Mes factures).
-# No default in production: the sandbox lets a parent settle invoices without paying.
-PAYMENT_PROVIDER = env_choice(
-    "PAYMENT_PROVIDER", "sandbox" if DEBUG or TESTING else "", ("sandbox", "stripe")
-)
+# Payments (Mes factures). Empty: no online payment, Mes factures says how else to pay.
+# Never the sandbox by default in production: it lets a parent settle invoices without paying.
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "sandbox" if DEBUG else "")
+if PAYMENT_PROVIDER not in ("", "sandbox", "stripe"):
+    raise ImproperlyConfigured(
+        f"PAYMENT_PROVIDER must be stripe, sandbox or empty (no online payment), "
+        f"not {PAYMENT_PROVIDER!r}"
+    )
+ALLOW_SANDBOX_PAYMENTS = env_bool("ALLOW_SANDBOX_PAYMENTS", default=False)
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
-if PAYMENT_PROVIDER == "sandbox" and not (
-    DEBUG or TESTING or env_bool("ALLOW_SANDBOX_PAYMENTS", default=False)
-):
+# Stripe's API address; empty: Stripe's own. Only the tests point it at a local stub.
+STRIPE_API_BASE = ""
+if PAYMENT_PROVIDER == "sandbox" and not (DEBUG or ALLOW_SANDBOX_PAYMENTS):
     raise ImproperlyConfigured(
         "PAYMENT_PROVIDER=sandbox lets parents mark invoices paid without paying: use it with "
         "DEBUG, or set ALLOW_SANDBOX_PAYMENTS=1 on a demonstration server."
@@ -275,16 +279,18 @@ if PAYMENT_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SE
         "PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET."
     )
 STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+# Seconds before a call to Stripe gives up (the parent waits for it; Stripe's own default is 80).
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 10)
 # An invoice whose payment started less than this many minutes ago cannot be ticked again.
 PAYMENT_LOCK_MINUTES = env_int("PAYMENT_LOCK_MINUTES", 15)
 # Signs the sandbox provider's notifications; derived from SECRET_KEY when empty.
 SANDBOX_PAYMENT_SECRET = env_str("SANDBOX_PAYMENT_SECRET")
 
 # Security: HTTPS everywhere in production; `manage.py check --deploy` is clean with these.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
-SESSION_COOKIE_SECURE = not (DEBUG or TESTING)
-CSRF_COOKIE_SECURE = not (DEBUG or TESTING)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 if env_bool("BEHIND_PROXY", default=False):
@@ -332,8 +338,3 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
-
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

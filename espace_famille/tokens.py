@@ -11,13 +11,17 @@ class InvitationAwareTokenGenerator(PasswordResetTokenGenerator):
     An account that never had a password is being invited: its link lives
     INVITATION_VALIDITY_DAYS. Otherwise it lives PASSWORD_RESET_LINK_HOURS. The hash covers the
     password and the email address, so the link stops working once used or once the address
-    changes. (Built on Django's generator, not allauth's, which imports this module.)
+    changes. A deactivated account's links set no password: the check refuses inactive users
+    both when the link is opened and when the new password is posted. (Built on Django's
+    generator, not allauth's, which imports this module.)
     """
 
     def _make_hash_value(self, user, timestamp):  # type: ignore[no-untyped-def]
         return super()._make_hash_value(user, timestamp) + (user.email or "")
 
     def check_token(self, user, token):  # type: ignore[no-untyped-def]
+        if user is None or not user.is_active:
+            return False
         if not super().check_token(user, token):
             return False
         try:

@@ -340,9 +340,8 @@ class PaymentAdmin(StaffModelAdmin):
         "provider",
         "amount_euros",
         "status",
-        "needs_refund",
     ]
-    list_filter = ["status", "method", "provider", "needs_refund", "created_at"]
+    list_filter = ["status", "method", "provider", "created_at"]
     search_fields = ["reference", "provider_reference", "family__name"]
     list_select_related = ["family"]
     date_hierarchy = "created_at"
@@ -360,7 +359,6 @@ class PaymentAdmin(StaffModelAdmin):
         "created_at",
         "confirmed_at",
         "created_by",
-        "needs_refund",
         "refunded_at",
         "refunded_by",
         "note",
@@ -379,7 +377,7 @@ class PaymentAdmin(StaffModelAdmin):
     def mark_refunded(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:
         count = sum(
             services.payment_refund_mark(payment=payment, by=request.user, request=request)
-            for payment in queryset.filter(needs_refund=True)
+            for payment in queryset.filter(status=Payment.Status.TO_REFUND)
         )
         self.message_user(
             request, gettext("%(count)s paiement(s) marqué(s) remboursé(s).") % {"count": count}

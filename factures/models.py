@@ -341,10 +341,14 @@ class Payment(models.Model):
         TRANSFER = "transfer", _("Virement")
 
     class Status(models.TextChoices):
+        """The moves between them: factures/payment_states.py."""
+
         PENDING = "pending", _("En cours")
         SUCCEEDED = "succeeded", _("Réussi")
         FAILED = "failed", _("Échoué")
         CANCELLED = "cancelled", _("Annulé")
+        TO_REFUND = "to_refund", _("À rembourser")
+        REFUNDED = "refunded", _("Remboursé")
 
     family = models.ForeignKey(
         "famille.Family",
@@ -380,11 +384,6 @@ class Payment(models.Model):
         blank=True,
         related_name="+",
         on_delete=models.PROTECT,
-    )
-    needs_refund = models.BooleanField(
-        _("à rembourser"),
-        default=False,
-        help_text=_("Paiement reçu pour des factures déjà soldées, ou montant inattendu."),
     )
     note = models.TextField(_("remarque"), blank=True)
     refunded_at = models.DateTimeField(_("remboursement noté le"), null=True, blank=True)

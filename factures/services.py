@@ -31,6 +31,7 @@ from factures.models import (
     PaymentAllocation,
 )
 from factures.money import round_cents
+from factures.payment_states import IllegalTransition, allowed, payment_lock, transition
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -62,7 +63,7 @@ def payment_lock_minutes(provider: str | None = None) -> int:
     life, so that an invoice cannot be ticked again while a started session can still be paid."""
     from factures.payments import get_provider_class
 
-    minutes = int(getattr(settings, "PAYMENT_LOCK_MINUTES", 15))
+    minutes = settings.PAYMENT_LOCK_MINUTES
     return max(minutes, get_provider_class(provider).min_lock_minutes)
 
 
@@ -353,26 +354,29 @@ def payment_confirm(
     currency: str,
     now: datetime.datetime | None = None,
 ) -> Payment:
-    """Settle the payment's invoices once, whatever the number of confirmations received.
+    """Money received for an online payment: settle its invoices once (factures/payment_states).
 
-    A confirmation for an amount or currency other than expected settles nothing and is
-    flagged to staff; money received for invoices settled meanwhile is flagged for refund.
+    The same confirmation again (webhook and return page, a duplicate event) changes nothing.
+    An amount or currency other than expected settles nothing: the payment is to refund. So is
+    money for invoices settled meanwhile. Once succeeded or to refund, another confirmation is
+    refused (IllegalTransition) and changes nothing: the first money event decides.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("family").get(pk=payment_id)
-        if payment.status == Payment.Status.SUCCEEDED:
-            return payment  # already confirmed: webhook and return page, or a duplicate event
-        if amount_cents != payment.amount_cents or currency.upper() != payment.currency:
-            payment.status = Payment.Status.FAILED
-            payment.needs_refund = True
-            payment.note = _("Montant reçu %(got)s %(currency)s, attendu %(expected)s €.") % {
+        payment = payment_lock(payment_id)
+        if payment.status == Payment.Status.SUCCEEDED and _is_expected(
+            payment, amount_cents, currency
+        ):
+            return payment  # already confirmed
+        if not allowed(payment.status, Payment.Status.SUCCEEDED):
+            raise IllegalTransition(payment, Payment.Status.SUCCEEDED)
+        if not _is_expected(payment, amount_cents, currency):
+            note = _("Montant reçu %(got)s %(currency)s, attendu %(expected)s €.") % {
                 "got": Decimal(amount_cents) / 100,
                 "currency": currency.upper(),
                 "expected": payment.amount,
             }
-            payment.confirmed_at = now
-            payment.save(update_fields=["status", "needs_refund", "note", "confirmed_at"])
+            transition(payment, Payment.Status.TO_REFUND, note=note, confirmed_at=now)
             audit.record(
                 payment.family,
                 None,
@@ -382,26 +386,33 @@ def payment_confirm(
                 obj=payment,
             )
             return payment
-        _apply_allocations(payment)
-        payment.status = Payment.Status.SUCCEEDED
-        payment.confirmed_at = now
-        payment.save(update_fields=["status", "confirmed_at", "needs_refund", "note"])
+        refused = _apply_allocations(payment)
+        summary = _("Paiement en ligne de %(amount)s € réussi (%(reference)s)")
+        if refused:
+            note = _("Factures déjà soldées à la réception du paiement : %(numbers)s.") % {
+                "numbers": ", ".join(refused)
+            }
+            transition(payment, Payment.Status.TO_REFUND, note=note, confirmed_at=now)
+            summary = _("Paiement en ligne de %(amount)s € reçu (%(reference)s), à rembourser")
+        else:
+            transition(payment, Payment.Status.SUCCEEDED, confirmed_at=now)
         audit.record(
             payment.family,
             None,
             audit.Kind.PAYMENT_SUCCEEDED,
-            _("Paiement en ligne de %(amount)s € réussi (%(reference)s)")
-            % {
-                "amount": payment.amount,
-                "reference": payment.reference,
-            },
+            summary % {"amount": payment.amount, "reference": payment.reference},
             obj=payment,
         )
         transaction.on_commit(lambda: _send_receipt(payment.pk))
     return payment
 
 
-def _apply_allocations(payment: Payment) -> None:
+def _is_expected(payment: Payment, amount_cents: int, currency: str) -> bool:
+    return amount_cents == payment.amount_cents and currency.upper() == payment.currency
+
+
+def _apply_allocations(payment: Payment) -> list[str]:
+    """Settle what each allocation pays; return the numbers of the invoices settled meanwhile."""
     allocations = list(payment.allocations.filter(applied=False))
     invoices = Invoice.objects.select_for_update().in_bulk([a.invoice_id for a in allocations])
     refused = []
@@ -413,11 +424,7 @@ def _apply_allocations(payment: Payment) -> None:
             allocation.save(update_fields=["applied"])
         else:
             refused.append(invoice.number)
-    if refused:
-        payment.needs_refund = True
-        payment.note = _("Factures déjà soldées à la réception du paiement : %(numbers)s.") % {
-            "numbers": ", ".join(refused)
-        }
+    return refused
 
 
 def _send_receipt(payment_pk: int) -> None:
@@ -438,19 +445,21 @@ def _send_receipt(payment_pk: int) -> None:
 def payment_fail(
     *, payment_id: int, status: str = Payment.Status.FAILED, reason: str = ""
 ) -> Payment:
-    """A refused, cancelled or expired attempt; a later success still wins (out of order)."""
+    """A refused, cancelled or expired attempt, which releases its invoices.
+
+    Refused (IllegalTransition) once the payment is no longer pending: a refusal or an expiry
+    never undoes money received; a later success still wins (factures/payment_states).
+    """
     kind = (
         audit.Kind.PAYMENT_CANCELLED
         if status == Payment.Status.CANCELLED
         else audit.Kind.PAYMENT_FAILED
     )
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("family").get(pk=payment_id)
-        if payment.status != Payment.Status.PENDING:
-            return payment
-        payment.status = status
-        payment.note = reason
-        payment.save(update_fields=["status", "note"])
+        payment = payment_lock(payment_id)
+        if payment.status == status:
+            return payment  # the same news twice
+        transition(payment, status, note=reason)
         summary = _("Paiement %(reference)s : %(status)s") % {
             "reference": payment.reference,
             "status": payment.get_status_display().lower(),
@@ -515,19 +524,16 @@ def payment_refund_mark(
     request: HttpRequest | None = None,
     now: datetime.datetime | None = None,
 ) -> bool:
-    """Staff refunded a payment flagged `needs_refund`: who and when, in the family's history.
+    """Staff refunded a payment to refund: who and when, in the family's history.
 
     Returns False (and changes nothing) when the payment is not, or no longer, to refund.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().select_related("family").get(pk=payment.pk)
-        if not locked.needs_refund:
+        locked = payment_lock(payment.pk)
+        if not allowed(locked.status, Payment.Status.REFUNDED):
             return False
-        locked.needs_refund = False
-        locked.refunded_at = now
-        locked.refunded_by = by
-        locked.save(update_fields=["needs_refund", "refunded_at", "refunded_by"])
+        transition(locked, Payment.Status.REFUNDED, refunded_at=now, refunded_by=by)
         summary = _("Paiement %(reference)s de %(amount)s € remboursé") % {
             "reference": locked.reference,
             "amount": locked.amount,

@@ -28,7 +28,12 @@ from factures import selectors, services
 from factures.forms import InvoiceFilterForm
 from factures.models import Invoice, Payment
 from factures.money import round_cents
-from factures.payments import NotificationRejected, get_provider, provider_names
+from factures.payments import (
+    NotificationRejected,
+    get_provider,
+    online_payment_enabled,
+    provider_names,
+)
 from factures.payments.sandbox import build_notification
 
 logger = logging.getLogger(__name__)
@@ -58,6 +63,10 @@ def index(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "query": query.urlencode(),
             "lock_minutes": services.payment_lock_minutes(),
+            "online_payment": online_payment_enabled(),
+            "offline_methods": [
+                label for value, label in Payment.Method.choices if value != Payment.Method.ONLINE
+            ],
         },
     )
 
@@ -98,6 +107,9 @@ def pay(request: HttpRequest) -> HttpResponse:
         invoice_ids = [int(value) for value in request.POST.getlist("factures")]
     except ValueError as exc:
         raise Http404 from exc
+    if not online_payment_enabled():
+        messages.error(request, _("Le paiement en ligne n'est pas proposé par la structure."))
+        return redirect("factures:index")
     provider = get_provider()
     try:
         payment = services.payment_start(
@@ -154,17 +166,24 @@ def sandbox_checkout(request: HttpRequest, reference: str) -> HttpResponse:
 def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
     """Where the provider sends the parent back; it shows what the provider confirmed."""
     payment = get_for_family(Payment, request.family, reference=reference)  # type: ignore[attr-defined]
+    lookup_failed = False
     if payment.status == Payment.Status.PENDING and payment.provider in provider_names():
         try:
             get_provider(payment.provider).refresh(payment)
-        except Exception:
+        except Exception:  # provider down, slow or answering errors: the webhook settles later
             logger.exception("payment %s could not be looked up", payment.reference)
+            lookup_failed = True
         payment.refresh_from_db()
     invoices = payment.invoices.order_by("number")
     return render(
         request,
         "factures/payment_result.html",
-        {"payment": payment, "invoices": invoices, "left": bool(request.GET.get("annule"))},
+        {
+            "payment": payment,
+            "invoices": invoices,
+            "left": bool(request.GET.get("annule")),
+            "lookup_failed": lookup_failed and payment.status == Payment.Status.PENDING,
+        },
     )
 
 

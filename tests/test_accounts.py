@@ -230,3 +230,83 @@ def test_deactivated_parent_cannot_log_in(client, staff, parent):
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.ACCOUNT_DEACTIVATED).count() == 1
     client.post(reverse("account_login"), {"login": parent.email, "password": PASSWORD})
     assert "_auth_user_id" not in client.session
+
+
+def _forgotten_password_link(client, user, capture):
+    with capture(execute=True):
+        client.post(reverse("account_reset_password"), {"email": user.email})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[-1].body)
+    assert link, mail.outbox[-1].body
+    return link.group(1)
+
+
+def _deactivate(user, staff):
+    from espace_famille.accounts import account_deactivate
+
+    account_deactivate(request=None, user=user, by=staff)
+
+
+@pytest.mark.parametrize("opened_before", [False, True])
+def test_invitation_of_a_deactivated_account_sets_no_password(
+    client, staff, invitee, invite, opened_before
+):
+    client.force_login(staff)
+    link = invite(client, invitee)
+    client.logout()
+    opened = client.get(link, follow=True)  # the set-password form, key kept in the session
+    action = opened.redirect_chain[-1][0] if opened.redirect_chain else link
+    _deactivate(invitee, staff)
+
+    if opened_before:
+        response = client.post(
+            action, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}, follow=True
+        )
+    else:
+        response = _set_password(client, link)
+
+    assert "Ce lien n'est plus valable" in response.content.decode()
+    invitee.refresh_from_db()
+    assert not invitee.has_usable_password()
+    assert not invitee.is_active
+    assert "_auth_user_id" not in client.session
+    assert not AuditEvent.objects.filter(user=invitee, kind=AuditEvent.Kind.PASSWORD_SET).exists()
+
+
+def test_forgotten_password_link_of_a_deactivated_account_sets_no_password(
+    client, staff, parent, django_capture_on_commit_callbacks
+):
+    link = _forgotten_password_link(client, parent, django_capture_on_commit_callbacks)
+    _deactivate(parent, staff)
+
+    response = _set_password(client, link)
+
+    assert "Ce lien n'est plus valable" in response.content.decode()
+    parent.refresh_from_db()
+    assert parent.check_password(PASSWORD)
+    assert not parent.check_password(NEW_PASSWORD)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "uid_and_key",
+    [
+        "zz-zz",
+        "0-0",
+        "9" * 200 + "-abc",
+        "1-" + "é" * 50,
+        "1-set-password",
+        "abc-" + "x" * 5000,
+        "1-%00",
+    ],
+)
+def test_malformed_reset_links_are_refused_not_a_500(client, parent, uid_and_key):
+    url = f"/accounts/password/reset/key/{uid_and_key}/"
+    for response in (
+        client.get(url, follow=True),
+        client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}, follow=True),
+    ):
+        assert response.status_code == 200
+        assert "Ce lien n'est plus valable" in response.content.decode()
+    parent.refresh_from_db()
+    assert parent.check_password(PASSWORD)
+    assert "_auth_user_id" not in client.session

@@ -22,7 +22,7 @@ def _counts():
 
 
 def test_demo_creates_the_contract_and_prints_the_logins(capsys):
-    call_command("demo")
+    call_command("demo", force=True)
     out = capsys.readouterr().out
     for email in ("test@example.org", "martin@example.org", "admin@example.org"):
         assert email in out
@@ -42,15 +42,15 @@ def test_demo_creates_the_contract_and_prints_the_logins(capsys):
 
 
 def test_demo_twice_changes_nothing():
-    call_command("demo")
+    call_command("demo", force=True)
     before = _counts()
-    call_command("demo")
+    call_command("demo", force=True)
     assert _counts() == before
 
 
 def test_demo_generates_families_for_scale():
-    call_command("demo", families=5)
+    call_command("demo", families=5, force=True)
     assert Family.objects.filter(name__startswith="GEN-").count() == 5
     assert User.objects.filter(family__name__startswith="GEN-").count() == 5
-    call_command("demo", families=3)
+    call_command("demo", families=3, force=True)
     assert Family.objects.filter(name__startswith="GEN-").count() == 8

@@ -110,7 +110,6 @@ def test_healthz_is_exempt_from_the_https_redirect(client, settings):
 
 def test_demo_refuses_a_production_database(settings):
     settings.DEBUG = False
-    settings.TESTING = False
     with pytest.raises(CommandError):
         call_command("demo")
     assert not Structure.objects.exists()

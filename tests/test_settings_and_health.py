@@ -1,5 +1,6 @@
 """Production settings pass `check --deploy`; /healthz answers 200 or 503."""
 
+import json
 import os
 import subprocess
 import sys
@@ -19,7 +20,6 @@ def test_check_deploy_is_clean_with_production_values(tmp_path):
         if key
         not in {
             "DEBUG",
-            "ESPACE_FAMILLE_TESTING",
             "DJANGO_SETTINGS_MODULE",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
@@ -53,7 +53,7 @@ def test_settings_refuse_to_start_without_secret_key_in_production(tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ESPACE_FAMILLE_TESTING", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
     }
     env.update({"DEBUG": "0", "DJANGO_SETTINGS_MODULE": "espace_famille.settings"})
     result = subprocess.run(
@@ -101,7 +101,7 @@ def test_healthz_answers_503_when_the_database_does_not(client):
 
 
 def test_password_hashing_is_argon2_outside_tests():
-    env = {key: value for key, value in os.environ.items() if key != "ESPACE_FAMILLE_TESTING"}
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     env["DEBUG"] = "1"
     code = "import espace_famille.settings as s; print(s.PASSWORD_HASHERS[0])"
     result = subprocess.run(
@@ -116,7 +116,6 @@ def _production_check(**overrides: str) -> subprocess.CompletedProcess:
         for key, value in os.environ.items()
         if key
         not in {
-            "ESPACE_FAMILLE_TESTING",
             "DJANGO_SETTINGS_MODULE",
             "PAYMENT_PROVIDER",
             "STRIPE_SECRET_KEY",
@@ -142,10 +141,79 @@ def _production_check(**overrides: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_needs_an_explicit_payment_provider():
+def test_production_without_payment_provider_starts_without_online_payment():
     result = _production_check()
+    assert result.returncode == 0, result.stderr
+    shown = _production_settings(["PAYMENT_PROVIDER"])
+    assert shown == {"PAYMENT_PROVIDER": ""}
+
+
+def test_an_unknown_payment_provider_is_refused():
+    result = _production_check(PAYMENT_PROVIDER="paypal")
     assert result.returncode != 0
-    assert "PAYMENT_PROVIDER must be one of sandbox, stripe" in result.stderr
+    assert "PAYMENT_PROVIDER must be" in result.stderr
+
+
+def _production_settings(names: list[str], **overrides: str) -> dict:
+    """The values of `names` in espace_famille.settings under a production environment."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "DEBUG",
+            "DJANGO_SETTINGS_MODULE",
+            "PAYMENT_PROVIDER",
+            "ALLOW_SANDBOX_PAYMENTS",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_HSTS_SECONDS",
+        }
+    }
+    env.update(
+        {
+            "SECRET_KEY": "k8$Lq2!vX9#pR4@tZ7&mN1^wB6*yC3(hJ5)sF0_gD8+eA2=uQ-Espace-Famille-prod",
+            **overrides,
+        }
+    )
+    code = (
+        "import json, espace_famille.settings as s; "
+        f"print(json.dumps({{name: getattr(s, name) for name in {names!r}}}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def test_a_test_switch_in_the_environment_cannot_weaken_production():
+    names = [
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "PASSWORD_HASHERS",
+        "EMAIL_BACKEND",
+        "PAYMENT_PROVIDER",
+    ]
+    shown = _production_settings(names, ESPACE_FAMILLE_TESTING="1", TESTING="1")
+    assert shown["SESSION_COOKIE_SECURE"] is True
+    assert shown["CSRF_COOKIE_SECURE"] is True
+    assert shown["SECURE_SSL_REDIRECT"] is True
+    assert shown["SECURE_HSTS_SECONDS"] == 31536000
+    assert shown["PASSWORD_HASHERS"][0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert shown["EMAIL_BACKEND"] != "django.core.mail.backends.locmem.EmailBackend"
+    assert shown["PAYMENT_PROVIDER"] == ""
+    refused = _production_check(PAYMENT_PROVIDER="sandbox", ESPACE_FAMILLE_TESTING="1")
+    assert refused.returncode != 0
+    assert "lets parents mark invoices paid without paying" in refused.stderr
+
+
+def test_the_suite_runs_on_its_own_settings_module():
+    from django.conf import settings
+
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "tests.settings"
+    assert "ESPACE_FAMILLE_TESTING" not in os.environ
+    assert not hasattr(settings, "TESTING")
 
 
 def test_production_refuses_the_sandbox_unless_allowed():
@@ -167,7 +235,6 @@ def _bare_env(**extra: str) -> dict[str, str]:
         "DEBUG",
         "SECRET_KEY",
         "DATABASE_URL",
-        "ESPACE_FAMILLE_TESTING",
         "DJANGO_SETTINGS_MODULE",
     }
     return {**{k: v for k, v in os.environ.items() if k not in names}, **extra}

@@ -22,13 +22,24 @@ class NotificationRejected(Exception):
     """A notification that is not from the provider (bad signature, unreadable body)."""
 
 
+def check_event_fields(*, body: bytes, event_id: str, event_type: str, reference: str) -> None:
+    """Refuse what the database cannot store (over-long identifiers, NUL characters, which
+    PostgreSQL refuses in text and JSON) before anything is stored: 400, not 500."""
+    if b"\x00" in body or b"\\u0000" in body:
+        raise NotificationRejected("NUL character in the body")
+    if not event_id or not event_type:
+        raise NotificationRejected("event without id or type")
+    if len(event_id) > 255 or len(event_type) > 100 or len(reference) > 255:
+        raise NotificationRejected("identifier too long")
+
+
 class PaymentProvider:
     name = ""
     # The shortest lock of an invoice being paid: the life of the provider's hosted session.
     min_lock_minutes = 0
 
     def is_enabled(self) -> bool:
-        return getattr(settings, "PAYMENT_PROVIDER", "sandbox") == self.name
+        return self.name == settings.PAYMENT_PROVIDER
 
     def start(self, payment: Payment, *, request: HttpRequest) -> str:
         """Return the URL of the provider's page where the parent pays."""
@@ -62,14 +73,21 @@ def register(cls: type[PaymentProvider]) -> type[PaymentProvider]:
 
 
 def get_provider_class(name: str | None = None) -> type[PaymentProvider]:
-    """The provider `name` (default: the configured one); the base class if unknown."""
-    name = name or getattr(settings, "PAYMENT_PROVIDER", "sandbox")
+    """The provider `name` (default: the configured one); the base class if unknown or none."""
+    name = name or settings.PAYMENT_PROVIDER
     return _providers.get(name, PaymentProvider)
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:
-    name = name or getattr(settings, "PAYMENT_PROVIDER", "sandbox")
+    """The provider `name` (default: the configured one); KeyError when there is none."""
+    name = name or settings.PAYMENT_PROVIDER
     return _providers[name]()
+
+
+def online_payment_enabled() -> bool:
+    """Whether parents can pay online: a provider is configured (PAYMENT_PROVIDER) and enabled."""
+    name = settings.PAYMENT_PROVIDER
+    return name in _providers and _providers[name]().is_enabled()
 
 
 def provider_names() -> list[str]:

@@ -1,4 +1,8 @@
-"""Store each provider event once (unique provider + event id) with its handling status."""
+"""Store each provider event once (unique provider + event id) with its handling status.
+
+An event the payment's states refuse (factures/payment_states.py), such as a second amount
+after the first money event, is stored as ignored with the refused move in its detail.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 
 from factures.models import Payment, ProviderEvent
+from factures.payment_states import IllegalTransition
 
 
 def event_process(
@@ -34,7 +39,11 @@ def event_process(
                 event.detail = "unknown payment reference"
                 status = ProviderEvent.Status.IGNORED
             else:
-                status = handler(payment)
+                try:
+                    status = handler(payment)
+                except IllegalTransition as exc:  # late news about a settled payment
+                    event.detail = str(exc)[:300]
+                    status = ProviderEvent.Status.IGNORED
             ProviderEvent.objects.filter(pk=event.pk).update(status=status, detail=event.detail)
             return status
     except IntegrityError:

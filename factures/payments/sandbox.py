@@ -1,7 +1,8 @@
 """The sandbox provider: a local page imitating a hosted checkout, for development and demos.
 
 Its "Payer" and "Refuser" buttons build a notification signed with HMAC-SHA256 and hand it to
-the same code as the notification endpoint. Enabled only when PAYMENT_PROVIDER=sandbox.
+the same code as the notification endpoint. Enabled only when PAYMENT_PROVIDER=sandbox, and
+then only with DEBUG or ALLOW_SANDBOX_PAYMENTS (checked at start-up and again here).
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from django.conf import settings
 from django.urls import reverse
 
 from factures.models import Payment, ProviderEvent
-from factures.payments import NotificationRejected, PaymentProvider, register
+from factures.payments import (
+    NotificationRejected,
+    PaymentProvider,
+    check_event_fields,
+    register,
+)
 from factures.payments.events import event_process
 
 if TYPE_CHECKING:
@@ -28,9 +34,7 @@ TOLERANCE_SECONDS = 300
 
 
 def sandbox_secret() -> bytes:
-    secret = getattr(settings, "SANDBOX_PAYMENT_SECRET", "") or (
-        "sandbox-payments:" + settings.SECRET_KEY
-    )
+    secret = settings.SANDBOX_PAYMENT_SECRET or ("sandbox-payments:" + settings.SECRET_KEY)
     return hashlib.sha256(secret.encode()).digest()
 
 
@@ -73,6 +77,9 @@ def build_notification(payment: Payment, *, paid: bool) -> tuple[bytes, str]:
 class SandboxProvider(PaymentProvider):
     name = "sandbox"
 
+    def is_enabled(self) -> bool:
+        return super().is_enabled() and (settings.DEBUG or settings.ALLOW_SANDBOX_PAYMENTS)
+
     def start(self, payment: Payment, *, request: HttpRequest) -> str:
         return reverse("factures:sandbox_checkout", args=[payment.reference])
 
@@ -85,8 +92,9 @@ class SandboxProvider(PaymentProvider):
             event_id, event_type = str(data["id"]), str(data["type"])
             reference = str(data["reference"])
             amount, currency = int(data["amount"]), str(data["currency"])
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as exc:
             raise NotificationRejected("unreadable body") from exc
+        check_event_fields(body=body, event_id=event_id, event_type=event_type, reference=reference)
 
         def handle(payment: Payment) -> str:
             if event_type == "payment.succeeded":

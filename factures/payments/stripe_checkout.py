@@ -15,7 +15,12 @@ from django.conf import settings
 from django.urls import reverse
 
 from factures.models import Payment, ProviderEvent
-from factures.payments import NotificationRejected, PaymentProvider, register
+from factures.payments import (
+    NotificationRejected,
+    PaymentProvider,
+    check_event_fields,
+    register,
+)
 from factures.payments.events import event_process
 
 if TYPE_CHECKING:
@@ -25,16 +30,48 @@ logger = logging.getLogger(__name__)
 
 
 def stripe_client() -> stripe.StripeClient:
-    base = getattr(settings, "STRIPE_API_BASE", "")
+    base = settings.STRIPE_API_BASE
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
         base_addresses={"api": base} if base else None,  # type: ignore[arg-type]
-        max_network_retries=int(getattr(settings, "STRIPE_MAX_NETWORK_RETRIES", 2)),
+        max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
+        http_client=stripe.new_default_http_client(timeout=settings.STRIPE_TIMEOUT_SECONDS),
     )
+
+
+def _cents(value: object) -> int:
+    """Stripe's integer amount; anything else (never sent by Stripe) counts as no amount."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else -1
 
 
 def _invoice_numbers(payment: Payment) -> str:
     return ", ".join(payment.invoices.order_by("number").values_list("number", flat=True))
+
+
+def _verified_event(body: bytes, header: str) -> tuple[str, str, dict[str, Any], dict]:
+    """The event id, type, object and payload of a genuine webhook; NotificationRejected else.
+
+    Anything malformed (a non-ASCII or truncated signature header, a body that is not UTF-8
+    JSON of an event with an object) is refused here, before anything is stored.
+    """
+    try:
+        header.encode("ascii")  # the SDK's compare_digest raises TypeError on non-ASCII
+        payload = body.decode("utf-8")
+        stripe.WebhookSignature.verify_header(
+            payload, header, settings.STRIPE_WEBHOOK_SECRET, stripe.Webhook.DEFAULT_TOLERANCE
+        )
+    except (UnicodeError, ValueError, TypeError, stripe.SignatureVerificationError) as exc:
+        raise NotificationRejected(f"bad signature: {exc}") from exc
+    try:
+        data = json.loads(payload)
+        event_id, event_type, session = data["id"], data["type"], data["data"]["object"]
+        if not (isinstance(event_id, str) and isinstance(event_type, str) and event_id):
+            raise TypeError("event id and type must be strings")
+        if not isinstance(session, dict):
+            raise TypeError("the event's object must be an object")
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise NotificationRejected(f"unreadable body: {exc}") from exc
+    return event_id, event_type, session, data
 
 
 @register
@@ -79,26 +116,25 @@ class StripeProvider(PaymentProvider):
         return str(session.url)
 
     def handle_notification(self, body: bytes, headers: dict[str, str]) -> str:
-        try:
-            event = stripe.Webhook.construct_event(
-                body, headers.get("Stripe-Signature", ""), settings.STRIPE_WEBHOOK_SECRET
-            )
-        except (ValueError, stripe.SignatureVerificationError) as exc:
-            raise NotificationRejected(str(exc)) from exc
-        session = event.data.object.to_dict()  # StripeObject is not a dict in SDK 16
-        reference = session.get("client_reference_id") or (session.get("metadata") or {}).get(
-            "payment_reference", ""
+        event_id, event_type, session, payload = _verified_event(
+            body, headers.get("Stripe-Signature", "")
         )
+        metadata = session.get("metadata")
+        reference = session.get("client_reference_id") or (
+            metadata.get("payment_reference") if isinstance(metadata, dict) else ""
+        )
+        reference = reference if isinstance(reference, str) else ""
+        check_event_fields(body=body, event_id=event_id, event_type=event_type, reference=reference)
 
         def handle(payment: Payment) -> str:
-            return self._apply(payment, event.type, session)
+            return self._apply(payment, event_type, session)
 
         return event_process(
             provider=self.name,
-            event_id=event.id,
-            event_type=event.type,
-            payload=json.loads(body),
-            reference=str(reference or ""),
+            event_id=event_id,
+            event_type=event_type,
+            payload=payload,
+            reference=reference,
             handler=handle,
         )
 
@@ -141,7 +177,7 @@ class StripeProvider(PaymentProvider):
         if event_type in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
             services.payment_confirm(
                 payment_id=payment.pk,
-                amount_cents=int(session.get("amount_total") or 0),
+                amount_cents=_cents(session.get("amount_total")),
                 currency=str(session.get("currency") or ""),
             )
             return ProviderEvent.Status.PROCESSED

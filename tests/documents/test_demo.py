@@ -94,5 +94,5 @@ def test_generated_families_get_their_documents_once():
 
 
 def test_manage_demo_command_runs(capsys):
-    call_command("demo")
+    call_command("demo", force=True)
     assert Submission.objects.filter(family__name="TEST").count() == 4

@@ -116,7 +116,7 @@ def _flagged_payment(family, parent, amount="12.00"):
     payment = services.payment_start(
         family=family, invoice_ids=[invoice.pk], user=parent, provider="sandbox"
     )
-    Payment.objects.filter(pk=payment.pk).update(needs_refund=True)
+    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.TO_REFUND)
     return payment
 
 
@@ -125,7 +125,7 @@ def test_mark_refunded_records_who_when_and_the_history(staff_client, staff, fam
 
     flagged = _flagged_payment(family, parent)
     other = _flagged_payment(family, parent, "5.00")
-    Payment.objects.filter(pk=other.pk).update(needs_refund=False)  # not to refund
+    Payment.objects.filter(pk=other.pk).update(status=Payment.Status.FAILED)  # not to refund
     url = reverse("admin:factures_payment_changelist")
     response = staff_client.post(
         url,
@@ -134,7 +134,7 @@ def test_mark_refunded_records_who_when_and_the_history(staff_client, staff, fam
     )
     assert "1 paiement(s) marqué(s) remboursé(s)." in response.content.decode()
     flagged.refresh_from_db()
-    assert not flagged.needs_refund
+    assert flagged.status == Payment.Status.REFUNDED
     assert flagged.refunded_by == staff
     assert flagged.refunded_at is not None
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.PAYMENT_REFUNDED)

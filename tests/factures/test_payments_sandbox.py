@@ -192,8 +192,7 @@ def test_wrong_amount_settles_nothing_and_is_flagged(client, family, parent, inv
     ).encode()
     client.post(NOTIFY, body, content_type="application/json", HTTP_X_SANDBOX_SIGNATURE=sign(body))
     payment.refresh_from_db()
-    assert payment.status == Payment.Status.FAILED
-    assert payment.needs_refund
+    assert payment.status == Payment.Status.TO_REFUND
     invoices[0].refresh_from_db()
     assert not invoices[0].is_settled
 
@@ -208,8 +207,7 @@ def test_payment_for_settled_invoice_is_recorded_and_flagged(
     body, signature = build_notification(payment, paid=True)
     client.post(NOTIFY, body, content_type="application/json", HTTP_X_SANDBOX_SIGNATURE=signature)
     payment.refresh_from_db()
-    assert payment.status == Payment.Status.SUCCEEDED
-    assert payment.needs_refund
+    assert payment.status == Payment.Status.TO_REFUND
     assert invoices[0].number in payment.note
     invoices[0].refresh_from_db()
     assert invoices[0].amount_settled == Decimal("12.00")
@@ -291,3 +289,29 @@ def test_sandbox_pending_payment_is_cancelled_by_post_only(parent_client, family
     payment.refresh_from_db()
     assert payment.status == Payment.Status.CANCELLED
     assert AuditEvent.objects.filter(kind="payment_cancelled").count() == 1
+
+
+def test_right_amount_after_a_wrong_one_leaves_one_consistent_state(
+    client, family, parent, invoices
+):
+    """Issue 9, item 5: the payment stayed "to refund" while it also succeeded."""
+    payment = _payment(family, parent, invoices[0])
+    wrong = json.dumps(
+        {
+            "id": "evt_wrong",
+            "type": "payment.succeeded",
+            "reference": payment.reference,
+            "amount": 100,
+            "currency": "EUR",
+        }
+    ).encode()
+    right, right_signature = build_notification(payment, paid=True)
+    for body, signature in ((wrong, sign(wrong)), (right, right_signature)):
+        client.post(
+            NOTIFY, body, content_type="application/json", HTTP_X_SANDBOX_SIGNATURE=signature
+        )
+    payment.refresh_from_db()
+    assert payment.status == "to_refund"  # the money received first must go back
+    invoices[0].refresh_from_db()
+    assert invoices[0].amount_settled == 0
+    assert not payment.allocations.filter(applied=True).exists()

@@ -223,8 +223,7 @@ def test_amount_mismatch_settles_nothing_and_is_flagged(client, started, stripe_
     session = {**_paid(stripe_stub), "amount_total": 100}
     assert _post_webhook(client, _event(session)).status_code == 200
     payment.refresh_from_db()
-    assert payment.status == Payment.Status.FAILED
-    assert payment.needs_refund
+    assert payment.status == Payment.Status.TO_REFUND
     invoices[0].refresh_from_db()
     assert not invoices[0].is_settled
 
@@ -233,7 +232,7 @@ def test_currency_mismatch_settles_nothing(client, started, stripe_stub, invoice
     _response, payment = started
     _post_webhook(client, _event({**_paid(stripe_stub), "currency": "usd"}))
     payment.refresh_from_db()
-    assert payment.status == Payment.Status.FAILED
+    assert payment.status == Payment.Status.TO_REFUND
 
 
 def test_session_of_another_payment_is_rejected(client, started, stripe_stub):
@@ -386,3 +385,39 @@ def test_invoice_stays_locked_while_its_session_can_be_paid(
     assert all(invoice.being_paid for invoice in listed)
     after = payment.created_at + datetime.timedelta(minutes=31, seconds=1)
     assert not any(i.being_paid for i in selectors.invoices_for_family(payment.family, now=after))
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["t=1,v1=é", "t=é,v1=00", "é", "t=1,v1=" + "ü" * 64, "t=,v1=", ",,,", "t=1,v1=\x00"],
+)
+def test_malformed_signature_header_is_400_and_changes_nothing(
+    client, started, stripe_stub, header
+):
+    _response, payment = started
+    body = _event(_paid(stripe_stub))
+    response = client.post(
+        WEBHOOK, body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
+    assert response.status_code == 400
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+    assert not ProviderEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"not json", b"\xff\xfe\x00", b"[]", b'{"id": "evt_1"}', b'{"data": null}', b"null"],
+)
+def test_signed_but_unreadable_body_is_400_and_changes_nothing(client, started, stripe_stub, body):
+    _response, payment = started
+    header = stripe.WebhookSignature.generate_signature_header(
+        body.decode("utf-8", "replace"), WEBHOOK_SECRET, None
+    )
+    response = client.post(
+        WEBHOOK, body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+    )
+    assert response.status_code == 400
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+    assert not ProviderEvent.objects.exists()

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, families: int = 0, force: bool = False, **options):  # type: ignore[no-untyped-def]
-        if not (settings.DEBUG or settings.TESTING or force):
+        if not (settings.DEBUG or force):
             # The demo logins have a published password: never on a production database.
             raise CommandError(
                 _("Les données de démonstration ne se chargent qu'avec DEBUG (ou --force).")

@@ -1,0 +1,73 @@
+"""The states of a payment and the only function that moves a payment from one to another.
+
+    started (pending) ──> succeeded                  money received, every invoice settled
+          │  │  │  └────> to_refund ──> refunded     money received but not applicable
+          │  │  └───────> failed    ─┐                (wrong amount or currency, or invoices
+          │  └──────────> cancelled ─┴─> succeeded    settled meanwhile); staff refund it
+          │                          └─> to_refund
+          └─ (online payments only; an offline payment is recorded succeeded)
+
+- The first money event decides: once succeeded or to refund, later provider news (another
+  amount, a refusal, an expiry) changes nothing and is kept in the provider's event log.
+- A refusal or an expiry is not final: money that arrives afterwards (a late confirmation)
+  still settles the invoices, or is to refund when they were settled meanwhile.
+- succeeded and refunded are final.
+
+`payment_lock()` takes the payment's row lock inside the caller's transaction; `transition()`
+applies a move on a payment so locked and refuses (IllegalTransition) any move the table does
+not list. Every service that changes a payment's state goes through them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from factures.models import Payment
+
+Status = Payment.Status
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PENDING: frozenset(
+        {Status.SUCCEEDED, Status.FAILED, Status.CANCELLED, Status.TO_REFUND}
+    ),
+    Status.FAILED: frozenset({Status.SUCCEEDED, Status.TO_REFUND}),
+    Status.CANCELLED: frozenset({Status.SUCCEEDED, Status.TO_REFUND}),
+    Status.TO_REFUND: frozenset({Status.REFUNDED}),
+    Status.SUCCEEDED: frozenset(),
+    Status.REFUNDED: frozenset(),
+}
+
+
+class IllegalTransition(Exception):
+    """A move the table does not allow; nothing was changed."""
+
+    def __init__(self, payment: Payment, target: str) -> None:
+        self.current, self.target = payment.status, target
+        super().__init__(f"payment {payment.reference}: {payment.status} -> {target} refused")
+
+
+def allowed(current: str, target: str) -> bool:
+    return target in TRANSITIONS[current]
+
+
+def payment_lock(payment_id: int) -> Payment:
+    """The payment, its row locked until the caller's transaction ends."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Lock a payment inside the transaction that changes it.")
+    payment = Payment.objects.select_for_update().select_related("family").get(pk=payment_id)
+    payment._state_locked = True  # type: ignore[attr-defined]
+    return payment
+
+
+def transition(payment: Payment, target: str, **changes: Any) -> None:
+    """Move a payment obtained from payment_lock() to `target`, saving `changes` with it."""
+    if not getattr(payment, "_state_locked", False):
+        raise RuntimeError("transition() needs the payment from payment_lock().")
+    if not allowed(payment.status, target):
+        raise IllegalTransition(payment, target)
+    payment.status = target
+    for name, value in changes.items():
+        setattr(payment, name, value)
+    payment.save(update_fields=["status", *changes])
