@@ -107,7 +107,7 @@ def test_password_hashing_is_argon2_outside_tests():
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert result.stdout.strip() == "espace_famille.hashers.Argon2idPasswordHasher"
 
 
 def _production_check(**overrides: str) -> subprocess.CompletedProcess:
@@ -200,7 +200,7 @@ def test_a_test_switch_in_the_environment_cannot_weaken_production():
     assert shown["CSRF_COOKIE_SECURE"] is True
     assert shown["SECURE_SSL_REDIRECT"] is True
     assert shown["SECURE_HSTS_SECONDS"] == 31536000
-    assert shown["PASSWORD_HASHERS"][0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert shown["PASSWORD_HASHERS"][0] == "espace_famille.hashers.Argon2idPasswordHasher"
     assert shown["EMAIL_BACKEND"] != "django.core.mail.backends.locmem.EmailBackend"
     assert shown["PAYMENT_PROVIDER"] == ""
     refused = _production_check(PAYMENT_PROVIDER="sandbox", ESPACE_FAMILLE_TESTING="1")
