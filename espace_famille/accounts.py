@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from espace_famille import audit
-from espace_famille.emails import send_templated
+from espace_famille.emails import family_language, send_templated
 from espace_famille.models import Structure, User
 from espace_famille.tokens import token_generator
 
@@ -70,6 +70,7 @@ def _send_invitation_email(user: User, link: str, expires: datetime) -> None:
         "invitation",
         to=[user.email],
         context={"user": user, "link": link, "expires": expires, "structure": structure},
+        language=family_language(user.family),
     )
 
 
