@@ -143,9 +143,7 @@ def staff_answer(
         "path": reverse("contact:thread", args=[thread.pk]),
     }
     family = thread.family
-    transaction.on_commit(
-        lambda: send_to_family("contact_answer", family=family, context=context)
-    )
+    transaction.on_commit(lambda: send_to_family("contact_answer", family=family, context=context))
     return message
 
 

@@ -22,7 +22,8 @@ from espace_famille.models import Structure
 @family_required
 def index(request: HttpRequest) -> HttpResponse:
     family = request.family  # type: ignore[attr-defined]
-    form = ThreadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"  # an empty POST is a refused form, not a blank page
+    form = ThreadForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         thread = thread_create(
             family=family,
@@ -47,7 +48,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     family = request.family  # type: ignore[attr-defined]
     conversation = get_for_family(Thread, family, pk=pk)
-    form = ReplyForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ReplyForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         family_reply(
             thread=conversation,

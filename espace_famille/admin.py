@@ -126,4 +126,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
+
+
 from espace_famille import email_admin  # noqa: E402,F401  (the email deliveries' admin)

@@ -95,9 +95,7 @@ def send_templated(
     return delivery
 
 
-def send_to_family(
-    name: str, *, family: Any, context: dict[str, object]
-) -> EmailDelivery | None:
+def send_to_family(name: str, *, family: Any, context: dict[str, object]) -> EmailDelivery | None:
     """Email a household (see `family_recipients`) in its language; nothing if it has no address."""
     return send_templated(
         name,

@@ -28,7 +28,9 @@ EMAIL_RETRY_FACTOR = 5
 
 
 def retry_delay(failures: int) -> datetime.timedelta:
-    return datetime.timedelta(seconds=EMAIL_RETRY_BASE_SECONDS * EMAIL_RETRY_FACTOR ** (failures - 1))
+    return datetime.timedelta(
+        seconds=EMAIL_RETRY_BASE_SECONDS * EMAIL_RETRY_FACTOR ** (failures - 1)
+    )
 
 
 def _can_defer() -> bool:

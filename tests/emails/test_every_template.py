@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from contact.models import Message, Thread
 from documents.models import DocumentType, Submission
@@ -49,7 +48,7 @@ def test_the_enumeration_finds_the_templates():
 
 def _context() -> dict[str, object]:
     today = datetime.date(2026, 3, 4)
-    now = timezone.make_aware(datetime.datetime(2026, 3, 4, 17, 30))
+    now = datetime.datetime(2026, 3, 4, 16, 30, tzinfo=datetime.UTC)
     structure = Structure(name=DANGER, email="contact@example.org")
     family = Family(pk=1, name=DANGER, email="famille@example.org")
     member = Member(pk=2, family=family, role=Member.Role.CHILD, first_name=DANGER, last_name="X")

@@ -44,9 +44,11 @@ def _write_to_the_structure(client):
 def test_immediate_backend_the_action_succeeds_and_staff_see_the_failure(
     parent_client, staff, mail_server_down, caplog, django_capture_on_commit_callbacks, client
 ):
-    with caplog.at_level(logging.ERROR, logger="espace_famille.tasks"):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = _write_to_the_structure(parent_client)
+    with (
+        caplog.at_level(logging.ERROR, logger="espace_famille.tasks"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = _write_to_the_structure(parent_client)
 
     assert response.status_code == 302
     assert Thread.objects.filter(subject=SUBJECT).count() == 1  # not rolled back
