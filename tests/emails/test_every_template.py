@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 
 from contact.models import Message, Thread
@@ -23,14 +24,19 @@ from reservations.models import Opening
 
 DANGER = "D'Artagnan <b>& Zoé"
 ESCAPED = html.escape(DANGER)  # D&#x27;Artagnan &lt;b&gt;&amp; Zoé
-ROOT = Path(settings.BASE_DIR)
+
+
+def _template_dirs() -> list[Path]:
+    """Where the template loaders look: the project's directory and every app's."""
+    dirs = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
+    return dirs + [Path(app.path) / "templates" for app in apps.get_app_configs()]
 
 
 def _template_names() -> list[str]:
     found = {
         path.name.removesuffix("-subject.txt")
-        for path in ROOT.glob("**/templates/emails/*-subject.txt")
-        if ".venv" not in path.parts and "node_modules" not in path.parts
+        for directory in _template_dirs()
+        for path in directory.glob("emails/*-subject.txt")
     }
     return sorted(found)
 
@@ -43,7 +49,8 @@ def test_the_enumeration_finds_the_templates():
     assert {"inscriptions_decision", "invitation", "contact_to_staff"} <= set(NAMES)
     for name in NAMES:
         for suffix in ("-body.txt", "-body.html"):
-            assert list(ROOT.glob(f"**/templates/emails/{name}{suffix}")), name + suffix
+            paths = [d / "emails" / f"{name}{suffix}" for d in _template_dirs()]
+            assert any(path.exists() for path in paths), name + suffix
 
 
 def _context() -> dict[str, object]:
