@@ -38,8 +38,21 @@ def _can_defer() -> bool:
 
 
 @task()
-def send_email(*, delivery_id: int) -> str:
-    """Send an email already rendered by the request that asked for it (one attempt)."""
+def send_email(*, delivery_id: int | None = None, **queued_before: object) -> str:
+    """Send an email already rendered by the request that asked for it (one attempt).
+
+    `queued_before`: the arguments of tasks queued by the previous version (subject, text, html,
+    to, reply_to), still in the queue at an upgrade: they become a delivery instead of failing.
+    """
+    if delivery_id is None:
+        delivery_id = EmailDelivery.objects.create(
+            template="",
+            to=list(queued_before.get("to") or []),  # type: ignore[call-overload]
+            reply_to=list(queued_before.get("reply_to") or []),  # type: ignore[call-overload]
+            subject=str(queued_before.get("subject", "")),
+            text=str(queued_before.get("text", "")),
+            html=str(queued_before.get("html", "")),
+        ).pk
     delivery = EmailDelivery.objects.filter(pk=delivery_id).first()
     if delivery is None or delivery.status == EmailDelivery.Status.SENT:
         return "nothing to do"

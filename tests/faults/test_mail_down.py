@@ -139,3 +139,13 @@ def test_database_backend_gives_up_after_the_last_attempt(parent_client, mail_se
     )
     assert not DBTaskResult.objects.filter(status="READY").exists()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_an_email_queued_by_the_previous_version_is_still_sent():
+    tasks.send_email.call(
+        subject="Ancien format", text="texte", html="<p>html</p>", to=["a@example.org"]
+    )
+    (delivery,) = EmailDelivery.objects.all()
+    assert delivery.status == EmailDelivery.Status.SENT
+    assert [m.subject for m in mail.outbox] == ["Ancien format"]
