@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template
@@ -90,6 +91,29 @@ def send_templated(
         subject=email.subject,
         text=email.text,
         html=email.html,
+    )
+    send_email.enqueue(delivery_id=delivery.pk)
+    return delivery
+
+
+def send_rendered(message: EmailMessage, *, template: str) -> EmailDelivery:
+    """Queue an email rendered elsewhere (allauth's) through the same recorded, retried path."""
+    from espace_famille.tasks import send_email
+
+    html = ""
+    if message.content_subtype == "html":
+        html = str(message.body)
+    for content, mimetype in getattr(message, "alternatives", []):
+        if mimetype == "text/html":
+            html = str(content)
+    text = "" if message.content_subtype == "html" else str(message.body)
+    delivery = EmailDelivery.objects.create(
+        template=template[:100],
+        to=list(message.to),
+        reply_to=list(message.reply_to),
+        subject=" ".join(str(message.subject).split()),
+        text=text,
+        html=html,
     )
     send_email.enqueue(delivery_id=delivery.pk)
     return delivery

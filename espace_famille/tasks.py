@@ -63,7 +63,8 @@ def send_email(*, delivery_id: int | None = None, **queued_before: object) -> st
         message = EmailMultiAlternatives(
             delivery.subject, delivery.text, to=delivery.to, reply_to=delivery.reply_to or None
         )
-        message.attach_alternative(delivery.html, "text/html")
+        if delivery.html:
+            message.attach_alternative(delivery.html, "text/html")
         message.send()
     except Exception as error:  # SMTP refusal, connection refused, timeout, DNS…
         delivery.last_error = f"{type(error).__name__}: {error}"[:2000]

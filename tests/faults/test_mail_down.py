@@ -149,3 +149,12 @@ def test_an_email_queued_by_the_previous_version_is_still_sent():
     (delivery,) = EmailDelivery.objects.all()
     assert delivery.status == EmailDelivery.Status.SENT
     assert [m.subject for m in mail.outbox] == ["Ancien format"]
+
+
+@pytest.mark.django_db
+def test_password_reset_while_the_mail_server_is_down(client, parent, mail_server_down):
+    response = client.post("/accounts/password/reset/", {"email": parent.email})
+    assert response.status_code == 302
+    (delivery,) = EmailDelivery.objects.all()
+    assert delivery.to == [parent.email]
+    assert delivery.status == EmailDelivery.Status.FAILED  # shown to staff, sent again by them
