@@ -5,17 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contact.models import Message, Thread
 from espace_famille import audit
-from espace_famille.emails import send_templated
+from espace_famille.emails import send_templated, send_to_family
 from espace_famille.models import Structure
 from espace_famille.uploads import clean_upload
 
@@ -144,22 +143,14 @@ def staff_answer(
         obj=thread,
         request=request,
     )
-    to = list(dict.fromkeys(e for e in (thread.family.email, thread.created_by.email) if e))
-    if to:
-        context = {
-            "thread": thread,
-            "message": message,
-            "family": thread.family,
-            "path": reverse("contact:thread", args=[thread.pk]),
-        }
-        transaction.on_commit(lambda: _send("contact_answer", to=to, context=context))
+    context = {
+        "thread": thread,
+        "message": message,
+        "path": reverse("contact:thread", args=[thread.pk]),
+    }
+    family = thread.family
+    transaction.on_commit(lambda: send_to_family("contact_answer", family=family, context=context))
     return message
-
-
-def _send(name: str, **kwargs: object) -> None:
-    # Emails are written in the portal's language, not in the sender's interface language.
-    with translation.override(settings.LANGUAGE_CODE):
-        send_templated(name, **kwargs)  # type: ignore[arg-type]
 
 
 def _notify_staff(thread: Thread, message: Message) -> None:
@@ -174,7 +165,9 @@ def _notify_staff(thread: Thread, message: Message) -> None:
     }
     reply_to = [message.author.email] if message.author.email else None
     transaction.on_commit(
-        lambda: _send("contact_to_staff", to=[structure.email], context=context, reply_to=reply_to)
+        lambda: send_templated(
+            "contact_to_staff", to=[structure.email], context=context, reply_to=reply_to
+        )
     )
 
 

@@ -47,9 +47,12 @@ def _rate_limited(request: HttpRequest) -> bool:
 def index(request: HttpRequest) -> HttpResponse:
     family = request.family  # type: ignore[attr-defined]
     limited = _rate_limited(request)
+    posted = request.method == "POST"  # an empty POST is a refused form, not a blank page
     # When limited: the typed text is shown again, the attachment is dropped unread.
-    form = ThreadForm(request.POST or None, None if limited else request.FILES or None)
-    if request.method == "POST" and not limited and form.is_valid():
+    form = ThreadForm(
+        request.POST if posted else None, request.FILES if posted and not limited else None
+    )
+    if posted and not limited and form.is_valid():
         thread = thread_create(
             family=family,
             user=request.user,  # type: ignore[arg-type]
@@ -74,8 +77,12 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     family = request.family  # type: ignore[attr-defined]
     conversation = get_for_family(Thread, family, pk=pk)
     limited = _rate_limited(request)
-    form = ReplyForm(request.POST or None, None if limited else request.FILES or None)
-    if request.method == "POST" and not limited and form.is_valid():
+    posted = request.method == "POST"  # an empty POST is a refused form, not a blank page
+    # When limited: the typed text is shown again, the attachment is dropped unread.
+    form = ReplyForm(
+        request.POST if posted else None, request.FILES if posted and not limited else None
+    )
+    if posted and not limited and form.is_valid():
         family_reply(
             thread=conversation,
             user=request.user,  # type: ignore[arg-type]

@@ -6,17 +6,16 @@ import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.models import DocumentType, StructureDocument, Submission
 from espace_famille import audit
-from espace_famille.emails import send_templated
+from espace_famille.emails import send_to_family
 from espace_famille.uploads import CleanFile, clean_upload
 from famille.models import Family, Member
 
@@ -90,29 +89,14 @@ def submission_create(
     return submission
 
 
-def _recipients(family: Family) -> list[str]:
-    emails = [family.email] if family.email else []
-    emails += family.logins.filter(is_active=True).values_list("email", flat=True)
-    return list(dict.fromkeys(email.lower() for email in emails if email))
-
-
 def _notify(submission: Submission, name: str) -> None:
-    to = _recipients(submission.family)
-    if not to:
-        return
     context = {
         "submission": submission,
-        "family": submission.family,
         "owner": submission.member or submission.family,
         "document_type": submission.document_type,
     }
-    transaction.on_commit(lambda: _send(name, to, context))
-
-
-def _send(name: str, to: list[str], context: dict[str, object]) -> None:
-    # In the portal's language, whatever language the staff member's admin happens to use.
-    with translation.override(settings.LANGUAGE_CODE):
-        send_templated(name, to=to, context=context)
+    family = submission.family
+    transaction.on_commit(lambda: send_to_family(name, family=family, context=context))
 
 
 def _locked(submission: Submission) -> Submission:

@@ -6,7 +6,9 @@ from datetime import datetime
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_pk_to_url_str
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from espace_famille import audit
-from espace_famille.emails import send_templated
+from espace_famille.emails import family_language, send_rendered, send_templated
 from espace_famille.models import Structure, User
 from espace_famille.tokens import token_generator
 
@@ -47,6 +49,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_staff and user.family_id is None:  # type: ignore[union-attr]
             return reverse("admin:index")
         return super().get_login_redirect_url(request)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:  # type: ignore[type-arg]
+        # allauth's own emails (password reset) keep allauth's templates but leave through the
+        # portal's one path: recorded, retried, and a mail server down never fails the request.
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        message = self.render_mail(template_prefix, email, {**ctx, **context})
+        send_rendered(message, template=template_prefix)
 
 
 def invitation_url(request: HttpRequest | None, user: User) -> str:
@@ -84,6 +94,7 @@ def _send_invitation_email(user: User, link: str, expires: datetime) -> None:
         "invitation",
         to=[user.email],
         context={"user": user, "link": link, "expires": expires, "structure": structure},
+        language=family_language(user.family),
     )
 
 

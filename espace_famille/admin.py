@@ -416,3 +416,6 @@ class TaskResultAdmin(GuardedActionsMixin, tasks_admin.DBTaskResultAdmin):
     @admin.display(description=_("terminée"), ordering="finished_at")
     def finished(self, obj: DBTaskResult):  # type: ignore[no-untyped-def]
         return obj.finished_at
+
+
+from espace_famille import email_admin  # noqa: E402,F401  (the email deliveries' admin)

@@ -180,3 +180,41 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
         raise PermissionError("Audit events are never deleted.")
+
+
+class EmailDelivery(models.Model):
+    """One email handed to the mail server: what was sent, to whom, and whether it left.
+
+    Written by `emails.send_templated`, updated by the `send_email` task at each attempt, so staff
+    see the sends that failed (mail server down) and can send them again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("À envoyer")
+        RETRYING = "retrying", _("Nouvel essai prévu")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("Échec")
+
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True, db_index=True)
+    template = models.CharField(_("modèle"), max_length=100)
+    to = models.JSONField(_("destinataires"), default=list)
+    reply_to = models.JSONField(_("répondre à"), default=list, blank=True)
+    subject = models.CharField(_("objet"), max_length=998)
+    text = models.TextField(_("texte"))
+    html = models.TextField(_("HTML"))
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    last_attempt_at = models.DateTimeField(_("dernier essai"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("prochain essai"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("envoi d'e-mail")
+        verbose_name_plural = _("envois d'e-mails")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from espace_famille import audit
-from espace_famille.emails import send_templated
+from espace_famille.emails import send_to_family
 from factures.models import (
     ZERO,
     BillingSettings,
@@ -79,13 +79,6 @@ def payment_lock_q(*, now: datetime.datetime, prefix: str = "payment__") -> Q:
     for name in names:
         recent |= Q(**{f"{prefix}provider": name, f"{prefix}created_at__gt": since(name)})
     return Q(**{f"{prefix}status": Payment.Status.PENDING}) & recent
-
-
-def family_recipients(family: Family) -> list[str]:
-    """The household's address and its active parent logins, without duplicates."""
-    emails = [family.email] if family.email else []
-    emails += list(family.logins.filter(is_active=True).values_list("email", flat=True))
-    return list(dict.fromkeys(e.lower() for e in emails if e))
 
 
 # Numbers -----------------------------------------------------------------------------------
@@ -201,13 +194,7 @@ def _after_issue(invoice_pk: int, *, render_pdf: bool) -> None:
         except Exception:  # the PDF view renders it on first download instead
             logger.exception("PDF of invoice %s not rendered", invoice_pk)
     invoice = Invoice.objects.select_related("family").get(pk=invoice_pk)
-    recipients = family_recipients(invoice.family)
-    if recipients:
-        send_templated(
-            "factures_invoice_issued",
-            to=recipients,
-            context={"invoice": invoice, "family": invoice.family},
-        )
+    send_to_family("factures_invoice_issued", family=invoice.family, context={"invoice": invoice})
 
 
 def credit_note_issue(
@@ -429,17 +416,11 @@ def _apply_allocations(payment: Payment) -> list[str]:
 
 def _send_receipt(payment_pk: int) -> None:
     payment = Payment.objects.select_related("family").get(pk=payment_pk)
-    recipients = family_recipients(payment.family)
-    if recipients:
-        send_templated(
-            "factures_payment_receipt",
-            to=recipients,
-            context={
-                "payment": payment,
-                "family": payment.family,
-                "invoices": list(payment.invoices.order_by("number")),
-            },
-        )
+    send_to_family(
+        "factures_payment_receipt",
+        family=payment.family,
+        context={"payment": payment, "invoices": list(payment.invoices.order_by("number"))},
+    )
 
 
 def payment_fail(

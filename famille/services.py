@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from espace_famille import audit
-from espace_famille.emails import send_templated
+from espace_famille.emails import send_to_family
 from famille.models import (
     ChangeRequest,
     ChangeRequestItem,
@@ -298,24 +297,16 @@ def change_request_refuse(
 
 
 def _notify_decision(change_request: ChangeRequest) -> None:
-    recipients = [change_request.family.email, change_request.created_by.email]
-    to = list(dict.fromkeys(email for email in recipients if email))
-    if not to:
-        return
     context = {
         "change_request": change_request,
         "accepted": change_request.status == ChangeRequest.Status.ACCEPTED,
         "rows": review_rows(change_request),
-        "family": change_request.family,
         "path": reverse("famille:request", args=[change_request.pk]),
     }
-    transaction.on_commit(lambda: _send_in_portal_language("famille_decision", to, context))
-
-
-def _send_in_portal_language(name: str, to: list[str], context: dict[str, object]) -> None:
-    # The family reads the portal's language, whatever the language of the staff member's admin.
-    with translation.override(settings.LANGUAGE_CODE):
-        send_templated(name, to=to, context=context)
+    family = change_request.family
+    transaction.on_commit(
+        lambda: send_to_family("famille_decision", family=family, context=context)
+    )
 
 
 @transaction.atomic(savepoint=False)  # one UPDATE: no savepoint needed around it

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from espace_famille import audit
-from espace_famille.emails import send_templated
+from espace_famille.emails import send_to_family
 from inscriptions.models import Activity, Enrolment
 from inscriptions.selectors import eligibility_problem, missing_documents
 from inscriptions.signals import enrolment_cancelled
@@ -25,14 +25,6 @@ class EnrolmentRefused(Exception):
         super().__init__(message)
         self.message = message
         self.missing = missing or []
-
-
-def family_recipients(family: Any) -> list[str]:
-    """Addresses of the household: its active parent logins, else the household's email."""
-    emails = [u.email for u in family.logins.all() if u.is_active and u.email]
-    if not emails and family.email:
-        emails = [family.email]
-    return emails
 
 
 def enrolment_request(
@@ -116,14 +108,11 @@ def _decide(
 
 
 def _send_decision(enrolment: Enrolment) -> None:
-    family = enrolment.member.family
-    to = family_recipients(family)
-    if to:
-        send_templated(
-            "inscriptions_decision",
-            to=to,
-            context={"enrolment": enrolment, "member": enrolment.member, "family": family},
-        )
+    send_to_family(
+        "inscriptions_decision",
+        family=enrolment.member.family,
+        context={"enrolment": enrolment, "member": enrolment.member},
+    )
 
 
 def enrolment_accept(*, enrolment: Enrolment, by: Any, request: HttpRequest | None = None):

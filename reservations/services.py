@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from espace_famille import audit
-from espace_famille.emails import send_templated
+from espace_famille.emails import send_to_family
 from espace_famille.formatting import long_date
 from inscriptions.models import Activity, Enrolment, Unit
 from inscriptions.selectors import missing_documents
-from inscriptions.services import family_recipients
 from reservations.holidays import is_bank_holiday
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
 from reservations.notice import booking_deadline, cancel_deadline
@@ -485,10 +484,8 @@ def _email_on_commit(name: str, member: Any, opening: Opening, **extra: Any) -> 
     family = member.family
 
     def send() -> None:
-        to = family_recipients(family)
-        if to:
-            context = {"member": member, "opening": opening, "family": family, **extra}
-            send_templated(name, to=to, context=context)
+        context = {"member": member, "opening": opening, **extra}
+        send_to_family(name, family=family, context=context)
 
     transaction.on_commit(send)
 

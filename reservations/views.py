@@ -138,7 +138,8 @@ def typical_week(request: HttpRequest, pk: int) -> HttpResponse:
     units, _accepted, _requested = selectors.enrolled_units(
         member, today, today + datetime.timedelta(days=365)
     )
-    form = TypicalWeekForm(request.POST or None, units=units, today=today)
+    data = request.POST if request.method == "POST" else None  # an empty POST is refused too
+    form = TypicalWeekForm(data, units=units, today=today)
     if request.method == "GET":
         start = today + datetime.timedelta(days=7 - today.weekday())
         form.initial = {"start": start, "end": _next_closure_eve(units, start)}

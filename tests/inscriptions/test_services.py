@@ -119,7 +119,8 @@ def test_accept_emails_the_family(
     assert (enrolment.status, enrolment.decided_by) == ("accepted", staff)
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.ENROLMENT_ACCEPTED).count() == 1
     (message,) = mail.outbox
-    assert message.to == ["parent@example.org"]
+    # The household's address and its active logins (espace_famille.emails.family_recipients).
+    assert message.to == ["famille-test@example.org", "parent@example.org"]
     assert message.subject == "Inscription acceptée : Léa à Accueil de loisirs du mercredi"
     assert "est acceptée, du" in message.body
     assert f"/reservations/membre/{lea.pk}/" in message.body

@@ -58,7 +58,7 @@ def test_cancellation_offers_the_place_to_the_first_in_line(
     assert second.status == WaitingListEntry.Status.WAITING
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == ["parent@example.org"]
+    assert message.to == ["famille-test@example.org", "parent@example.org"]  # family_recipients
     assert "Une place s'est libérée pour Léa" in message.subject
     assert "Elle vous est réservée" in message.body
     assert "avant le lundi 4 mars à 12:00" in message.body
