@@ -3,10 +3,29 @@
 from django.db import migrations, models
 
 
+def grant_to_roles(apps, schema_editor):
+    """Direction may do everything with the email sends; Accueil sees them and resends."""
+    from django.contrib.auth.management import create_permissions
+
+    config = apps.get_app_config("espace_famille")
+    config.models_module = True
+    create_permissions(config, apps=apps, verbosity=0)
+    config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    rights = Permission.objects.filter(
+        content_type__app_label="espace_famille", content_type__model="emaildelivery"
+    )
+    for group in Group.objects.filter(name="Direction"):
+        group.permissions.add(*rights)
+    for group in Group.objects.filter(name="Accueil"):
+        group.permissions.add(*rights.filter(codename__in=["view_emaildelivery", "change_emaildelivery"]))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('espace_famille', '0004_audit_kind_payment_refunded'),
+        ('espace_famille', '0006_staff_roles'),
     ]
 
     operations = [
@@ -34,4 +53,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at', '-pk'],
             },
         ),
+        migrations.RunPython(grant_to_roles, migrations.RunPython.noop),
     ]
