@@ -20,20 +20,20 @@ PASSWORD = "un-mot-de-passe-solide-42"
 CHROMIUM = "/usr/bin/chromium"
 
 
-def pytest_collection_modifyitems(config, items):
-    """Concurrency tests need PostgreSQL's row locks: on SQLite they are left out, not skipped.
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file, not Django's shared in-memory database.
 
-    CI runs the suite on both databases, so every one of them runs there.
+    The concurrency tests (marked `concurrency`) write from several threads, each with its own
+    connection, as app server workers do: that needs the file's locks (WAL journal, busy
+    timeout, write transactions taken at BEGIN IMMEDIATE), which in-memory databases lack.
     """
-    from django.db import connection
+    from django.conf import settings
 
-    if connection.vendor == "postgresql":
-        return
-    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
-    left_out = [item for item in items if item.get_closest_marker("postgresql") is not None]
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = kept
+    for db_settings in settings.DATABASES.values():
+        test = db_settings.setdefault("TEST", {})
+        if db_settings["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+            test["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)

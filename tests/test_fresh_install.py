@@ -25,8 +25,7 @@ def _environment(tmp_path: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key
-        not in {"ESPACE_FAMILLE_TESTING", "DJANGO_SETTINGS_MODULE", "CACHE", "DATABASE_URL"}
+        if key not in {"ESPACE_FAMILLE_TESTING", "DJANGO_SETTINGS_MODULE", "CACHE", "DATABASE_URL"}
     }
     env.update(
         {
