@@ -16,6 +16,7 @@ from contact.models import Message, Thread
 from contact.uploads import check_attachment
 from espace_famille import audit
 from espace_famille.emails import send_templated
+from espace_famille.files import atomic_with_files, file_save
 from espace_famille.models import Structure
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def _message_add(
     message = Message(thread=thread, author=user, from_staff=from_staff, body=body.strip())
     if attachment:
         kind = check_attachment(attachment)  # checked again: services trust no caller
-        message.attachment.save(f"{uuid.uuid4().hex}{kind.extension}", attachment, save=False)
+        file_save(message.attachment, f"{uuid.uuid4().hex}{kind.extension}", attachment)
         message.attachment_name = (attachment.name or "piece-jointe")[-200:]
         message.attachment_type = kind.mime
     message.full_clean()
@@ -46,7 +47,7 @@ def _message_add(
     return message
 
 
-@transaction.atomic
+@atomic_with_files()  # an attachment is deleted again if the message is not saved
 def thread_create(
     *,
     family: Family,
@@ -70,7 +71,7 @@ def thread_create(
     return thread
 
 
-@transaction.atomic
+@atomic_with_files()  # an attachment is deleted again if the message is not saved
 def family_reply(
     *,
     thread: Thread,
@@ -107,7 +108,7 @@ def _family_message_sent(
     _notify_staff(thread, message)
 
 
-@transaction.atomic
+@atomic_with_files()  # an attachment is deleted again if the message is not saved
 def staff_answer(
     *,
     thread: Thread,

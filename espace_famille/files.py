@@ -1,9 +1,21 @@
-"""Serving private files: uploads, attachments and PDFs have no public URL."""
+"""Private files: stored inside the transaction that records them, served without public URL."""
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import Storage
+from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 def serve_private_file(
@@ -24,3 +36,64 @@ def serve_private_file(
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class StorageUnavailable(ValidationError):
+    """The file store refused a file (disk full, S3 answering errors): nothing was kept.
+
+    A ValidationError, so upload forms show its French message next to the file field; left
+    uncaught, the core middleware answers a 503 page with the same message.
+    """
+
+
+_pending = threading.local()
+
+
+@contextmanager
+def atomic_with_files(using: str | None = None) -> Iterator[None]:
+    """`transaction.atomic()` that also deletes the files `file_save()` stored inside it when
+    the block fails (its rows rolled back): no orphan file, no row pointing at a missing one.
+
+    Nested blocks hand their files to the enclosing one. A crash between the store and the
+    commit can still leave a file behind: `manage.py sweep_orphans` removes those.
+    """
+    stack = _pending.__dict__.setdefault("stack", [])
+    saved: list[tuple[Storage, str]] = []
+    stack.append(saved)
+    try:
+        with transaction.atomic(using=using):
+            yield
+    except BaseException:
+        for storage, name in saved:
+            try:
+                storage.delete(name)
+            except Exception:
+                logger.exception("File %s of a failed transaction not deleted", name)
+        raise
+    finally:
+        stack.pop()
+    if stack:
+        stack[-1].extend(saved)
+
+
+def file_save(field_file: FieldFile, name: str, content: File) -> str:
+    """Store `content` in `field_file` (not saving the row) inside `atomic_with_files()`.
+
+    Returns the stored name. A storage failure raises StorageUnavailable (French message).
+    """
+    stack = getattr(_pending, "stack", None)
+    if not stack:
+        raise RuntimeError("Store files inside files.atomic_with_files().")
+    try:
+        field_file.save(name, content, save=False)
+    except Exception as error:
+        logger.exception("Storage refused %s", name)
+        raise StorageUnavailable(
+            _(
+                "Le fichier n'a pas pu être enregistré : le stockage est momentanément "
+                "indisponible. Rien n'a été enregistré ; veuillez réessayer dans quelques minutes."
+            ),
+            code="storage",
+        ) from error
+    stack[-1].append((field_file.storage, field_file.name))
+    return field_file.name
