@@ -65,10 +65,7 @@ def atomic_with_files(using: str | None = None) -> Iterator[None]:
             yield
     except BaseException:
         for storage, name in saved:
-            try:
-                storage.delete(name)
-            except Exception:
-                logger.exception("File %s of a failed transaction not deleted", name)
+            _delete_quietly(storage, name)
         raise
     finally:
         stack.pop()
@@ -77,17 +74,25 @@ def atomic_with_files(using: str | None = None) -> Iterator[None]:
 
 
 def file_save(field_file: FieldFile, name: str, content: File) -> str:
-    """Store `content` in `field_file` (not saving the row) inside `atomic_with_files()`.
+    """Store `content` in `field_file` (the row is not saved) inside `atomic_with_files()`.
 
-    Returns the stored name. A storage failure raises StorageUnavailable (French message).
+    Returns the stored name. A storage failure raises StorageUnavailable (French message),
+    after removing what a failed write may have left (a partial file when the disk is full).
     """
     stack = getattr(_pending, "stack", None)
     if not stack:
         raise RuntimeError("Store files inside files.atomic_with_files().")
+    storage, field = field_file.storage, field_file.field
+    target = ""
     try:
-        field_file.save(name, content, save=False)
+        # A name no file has yet: whatever a failed write leaves under it is ours to delete.
+        target = storage.get_available_name(
+            field.generate_filename(field_file.instance, name), max_length=field.max_length
+        )
+        stored = storage.save(target, content, max_length=field.max_length)
     except Exception as error:
-        logger.exception("Storage refused %s", name)
+        logger.exception("Storage refused %s", target or name)
+        _delete_quietly(storage, target)
         raise StorageUnavailable(
             _(
                 "Le fichier n'a pas pu être enregistré : le stockage est momentanément "
@@ -95,5 +100,18 @@ def file_save(field_file: FieldFile, name: str, content: File) -> str:
             ),
             code="storage",
         ) from error
-    stack[-1].append((field_file.storage, field_file.name))
-    return field_file.name
+    field_file.name = stored
+    setattr(field_file.instance, field.attname, stored)
+    field_file._committed = True
+    stack[-1].append((storage, stored))
+    return stored
+
+
+def _delete_quietly(storage: Storage, name: str) -> None:
+    if not name:
+        return
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except Exception:
+        logger.exception("File %s left by a failed write not deleted", name)
