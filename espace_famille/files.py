@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
+import posixpath
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -115,3 +119,58 @@ def _delete_quietly(storage: Storage, name: str) -> None:
             storage.delete(name)
     except Exception:
         logger.exception("File %s left by a failed write not deleted", name)
+
+
+# Orphans: files no row points at (left by a crash between a store and its commit, or by
+# versions of the portal before atomic_with_files).
+
+
+def file_fields() -> list[models.FileField]:
+    """Every FileField (and ImageField) of every installed model, from the app registry."""
+    return [
+        field
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.FileField)
+    ]
+
+
+def _walk(storage: Storage, path: str = "") -> Iterator[str]:
+    try:
+        directories, files = storage.listdir(path)
+    except FileNotFoundError:  # a local storage whose folder does not exist yet
+        return
+    for name in files:
+        yield posixpath.join(path, name) if path else name
+    for directory in directories:
+        yield from _walk(storage, posixpath.join(path, directory) if path else directory)
+
+
+def orphan_files(
+    *, min_age: datetime.timedelta = datetime.timedelta(hours=1)
+) -> list[tuple[Storage, str]]:
+    """Files of the storages FileFields use that no row points at, older than `min_age`.
+
+    Younger files are left alone: an upload in flight is stored before its row commits. The
+    storages are the portal's own (MEDIA_ROOT or its bucket): every file in them belongs to a
+    FileField.
+    """
+    now = timezone.now()
+    storages: dict[int, tuple[Storage, list[models.FileField]]] = {}
+    for field in file_fields():
+        storages.setdefault(id(field.storage), (field.storage, []))[1].append(field)
+    orphans = []
+    for storage, fields in storages.values():
+        old = [name for name in _walk(storage) if now - storage.get_modified_time(name) >= min_age]
+        if not old:
+            continue
+        # Read after listing: a row committed meanwhile still protects its file.
+        referenced: set[str] = set()
+        for field in fields:
+            referenced.update(
+                field.model._default_manager.exclude(**{field.attname: ""})
+                .exclude(**{f"{field.attname}__isnull": True})
+                .values_list(field.attname, flat=True)
+            )
+        orphans += [(storage, name) for name in old if name not in referenced]
+    return orphans
