@@ -168,3 +168,19 @@ def test_payment_confirmation_interrupted_then_retried(client, family, parent):
     assert payment.status == Payment.Status.SUCCEEDED
     assert invoice.amount_settled == Decimal("42.00")  # settled once
     assert payment.allocations.filter(applied=True).count() == 1
+
+
+def test_the_503_page_speaks_english_to_visitors_who_chose_it(
+    settings, parent_client, lea, opening
+):
+    enrol(lea, opening.unit.activity)
+    parent_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("reservations:planning", args=[lea.pk])
+
+    with connection_lost_at(AuditEvent.Kind.BOOKING_CREATED):
+        response = parent_client.post(url, {"book": [opening.pk]})
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert '<html lang="en">' in page
+    assert "The database is not answering. Your request was not saved." in page
