@@ -9,8 +9,11 @@ after the file was stored deletes the file with the rolled-back row.
 from __future__ import annotations
 
 import errno
+import http.client
 import os
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -63,37 +66,124 @@ def s3_endpoint():
     server.stop()
 
 
-@pytest.fixture(params=["disk_full", "s3_errors"])
+class _WritesFail(BaseHTTPRequestHandler):
+    """In front of moto's S3: reads pass through, every write answers 503 SlowDown."""
+
+    upstream: tuple[str, int]
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def _body(self) -> bytes | None:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else None
+
+    def _forward(self) -> None:
+        connection = http.client.HTTPConnection(*self.upstream, timeout=10)
+        connection.request(self.command, self.path, body=self._body(), headers=dict(self.headers))
+        answer = connection.getresponse()
+        data = answer.read()
+        self.send_response(answer.status)
+        for name, value in answer.getheaders():
+            if name.lower() not in {"content-length", "transfer-encoding", "connection"}:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        connection.close()
+
+    def _refuse(self) -> None:
+        self._body()
+        error = b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"
+        self.send_response(503)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(error)))
+        self.end_headers()
+        self.wfile.write(error)
+
+    do_GET = do_HEAD = do_DELETE = _forward
+    do_PUT = do_POST = _refuse
+
+
+@pytest.fixture(scope="module")
+def s3_refusing_writes(s3_endpoint):
+    """An S3 endpoint whose bucket exists but whose writes all answer 503."""
+    host, port = s3_endpoint.removeprefix("http://").split(":")
+    handler = type("Handler", (_WritesFail,), {"upstream": (host, int(port))})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _s3(endpoint: str, bucket: str) -> dict:
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint,
+            "access_key": "testing",
+            "secret_key": "testing",
+            "region_name": "us-east-1",
+            "addressing_style": "path",
+            "default_acl": None,
+            "file_overwrite": False,
+            # Fewer retries than in production, to keep the test short.
+            "client_config": Config(retries={"max_attempts": 2, "mode": "standard"}),
+        },
+    }
+
+
+class BrokenStore:
+    def __init__(self, settings, broken: dict, files) -> None:
+        self.settings = settings
+        self.working = settings.STORAGES["default"]
+        self.files = files  # what the broken store holds
+        settings.STORAGES = {**settings.STORAGES, "default": broken}
+
+    def repair(self) -> None:
+        self.settings.STORAGES = {**self.settings.STORAGES, "default": self.working}
+
+
+@pytest.fixture(params=["disk_full", "s3_missing_bucket", "s3_503"])
 def broken_store(request, settings):
-    """Switch the default storage to a failing one; returns a function that repairs it."""
-    working = settings.STORAGES["default"]
+    """The default storage fails: a full disk, a missing bucket (moto answers NoSuchBucket to
+    every write), or a bucket whose writes answer 503 SlowDown."""
     if request.param == "disk_full":
         broken = {
             "BACKEND": f"{__name__}.FullDiskStorage",
             "OPTIONS": {"location": settings.MEDIA_ROOT, "base_url": None},
         }
-    else:
-        # moto's S3 answers NoSuchBucket to every write: the bucket is gone or misnamed.
-        endpoint = request.getfixturevalue("s3_endpoint")
-        broken = {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": "espace-famille-absent",
-                "endpoint_url": endpoint,
-                "access_key": "testing",
-                "secret_key": "testing",
-                "region_name": "us-east-1",
-                "addressing_style": "path",
-                "default_acl": None,
-                "file_overwrite": False,
-            },
-        }
-    settings.STORAGES = {**settings.STORAGES, "default": broken}
+        yield BrokenStore(settings, broken, lambda: files_in(settings.MEDIA_ROOT))
+        return
+    endpoint = request.getfixturevalue("s3_endpoint")
+    if request.param == "s3_missing_bucket":
+        yield BrokenStore(settings, _s3(endpoint, "espace-famille-absent"), list)
+        return
+    import boto3
 
-    def repair():
-        settings.STORAGES = {**settings.STORAGES, "default": working}
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
+    bucket = "espace-famille-lent"
+    client.create_bucket(Bucket=bucket)
 
-    return repair
+    def keys():
+        return [o["Key"] for o in client.list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+    yield BrokenStore(settings, _s3(request.getfixturevalue("s3_refusing_writes"), bucket), keys)
+    for key in keys():
+        client.delete_object(Bucket=bucket, Key=key)
+    client.delete_bucket(Bucket=bucket)
 
 
 @pytest.fixture
@@ -117,9 +207,9 @@ def test_document_upload_when_the_store_fails(
     assert response.status_code == 400
     assert REFUSED in response.content.decode()
     assert not Submission.objects.exists()
-    assert files_in(settings.MEDIA_ROOT) == []  # the partial file is gone too
+    assert broken_store.files() == []  # the partial file is gone too
 
-    broken_store()
+    broken_store.repair()
     assert _upload(parent_client, vaccination, lea).status_code == 302
     submission = Submission.objects.get()
     assert files_in(settings.MEDIA_ROOT) == [submission.file.name]
@@ -143,9 +233,9 @@ def test_contact_attachment_when_the_store_fails(broken_store, settings, parent_
     assert "Léa sera absente lundi, merci." in page  # the typed message is kept
     assert not Thread.objects.exists() and not Message.objects.exists()
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.MESSAGE_SENT).exists()
-    assert files_in(settings.MEDIA_ROOT) == []
+    assert broken_store.files() == []
 
-    broken_store()
+    broken_store.repair()
     assert _write(parent_client).status_code == 302
     message = Message.objects.get()
     assert files_in(settings.MEDIA_ROOT) == [message.attachment.name]
@@ -162,9 +252,9 @@ def test_invoice_pdf_when_the_store_fails(broken_store, settings, parent_client,
     assert "Le stockage des fichiers ne répond pas." in page and "Traceback" not in page
     invoice.refresh_from_db()
     assert not invoice.pdf and not invoice.pdf_sha256
-    assert files_in(settings.MEDIA_ROOT) == []
+    assert broken_store.files() == []
 
-    broken_store()
+    broken_store.repair()
     retry = parent_client.get(url)
     assert retry.status_code == 200
     assert b"".join(retry.streaming_content).startswith(b"%PDF")
