@@ -253,11 +253,16 @@ def invoice_pdf_store(*, invoice_id: int) -> Invoice:
     """Render the invoice's PDF once and store it with its checksum; later calls reuse it."""
     from factures.pdf import invoice_pdf_render
 
+    invoice = Invoice.objects.select_related("family").get(pk=invoice_id)
+    if invoice.pdf:
+        return invoice
+    # Rendered before the transaction (about a second): an issued invoice never changes, and
+    # on SQLite every writer waits while a write transaction is open.
+    _filename, _mimetype, content = invoice_pdf_render(invoice)
     with atomic_with_files():  # the file is deleted again if the row is not updated
         invoice = Invoice.objects.select_for_update().select_related("family").get(pk=invoice_id)
         if invoice.pdf:
-            return invoice
-        _filename, _mimetype, content = invoice_pdf_render(invoice)
+            return invoice  # stored meanwhile by another request
         token = secrets.token_hex(8)
         name = f"{invoice.issued_on.year}/{invoice.number}-{token}.pdf"  # under factures/
         file_save(invoice.pdf, name, ContentFile(content))

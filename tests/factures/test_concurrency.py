@@ -5,6 +5,7 @@ Invoice numbers stay gapless, each booking is billed once, each payment settles 
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -73,3 +74,23 @@ def test_simultaneous_starts_create_one_payment(family):
     assert Payment.objects.count() == 1
     assert len(errors) == 4
     assert all("déjà en cours" in str(error) for error in errors)
+
+
+def test_pdf_is_rendered_outside_the_transaction(family):
+    """Rendering takes about a second: no write lock is held meanwhile (SQLite locks the file)."""
+    from django.db import connection
+
+    from factures import pdf
+
+    invoice = issue(family, "10.00")
+    real = pdf.invoice_pdf_render
+    seen = []
+
+    def render(invoice):
+        seen.append(connection.in_atomic_block)
+        return real(invoice)
+
+    with mock.patch.object(pdf, "invoice_pdf_render", render):
+        stored = services.invoice_pdf_store(invoice_id=invoice.pk)
+    assert seen == [False]
+    assert stored.pdf and stored.pdf_sha256
