@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import http.client
+import io
 import os
 import socket
 import threading
@@ -20,12 +21,13 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from contact.models import Message, Thread
 from documents.models import Submission
 from espace_famille.models import AuditEvent
 from factures.models import Invoice
-from tests.documents.conftest import make_type, pdf_bytes
+from tests.documents.conftest import make_type
 from tests.factures.conftest import issue
 from tests.faults.test_database import assert_clean_503, connection_lost_at
 
@@ -43,6 +45,13 @@ class FullDiskStorage(FileSystemStorage):
         with open(path, "wb") as handle:
             handle.write(b"%PDF-1.4 partial")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+
+def pdf_bytes(text: str) -> bytes:
+    """A real one-page PDF, made by Pillow."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 100), "white").save(buffer, "PDF", title=text)
+    return buffer.getvalue()
 
 
 def files_in(root) -> list[str]:

@@ -18,9 +18,9 @@ from documents.services import submission_create
 from espace_famille.files import file_fields
 from factures.services import invoice_pdf_store
 from tests.contact.conftest import PDF_BYTES, upload
-from tests.documents.conftest import make_type, pdf_bytes
+from tests.documents.conftest import make_type
 from tests.factures.conftest import issue
-from tests.faults.test_storage import files_in, s3_endpoint  # noqa: F401
+from tests.faults.test_storage import files_in, pdf_bytes, s3_endpoint  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
