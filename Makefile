@@ -9,7 +9,6 @@ PORT ?= 8000
 
 run: sysdeps install messages
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py createcachetable
 	DEBUG=1 $(BIN)/python manage.py demo
 	@echo "Espace Famille : http://$(HOST):$(PORT)/"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)

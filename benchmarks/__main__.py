@@ -42,7 +42,6 @@ def _prepare(families: int) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
     started = time.perf_counter()
     with open(os.devnull, "w") as quiet:

@@ -71,9 +71,7 @@ def prepare(parents: int, capacity: int) -> tuple[list[tuple[str, int]], int]:
     from inscriptions.models import Activity, Enrolment, Unit
     from reservations.models import Opening
 
-    call_command("migrate", verbosity=0, interactive=False)
-    with contextlib.suppress(Exception):
-        call_command("createcachetable", verbosity=0)
+    call_command("migrate", verbosity=0, interactive=False)  # creates the cache table too
     call_command("collectstatic", verbosity=0, interactive=False)
     with open(os.devnull, "w") as quiet:
         call_command("demo", force=True, stdout=quiet)

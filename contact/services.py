@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from contact.models import Message, Thread
 from espace_famille import audit
 from espace_famille.emails import send_templated, send_to_family
+from espace_famille.files import atomic_with_files, file_save
 from espace_famille.models import Structure
 from espace_famille.uploads import clean_upload
 
@@ -42,8 +43,8 @@ def _message_add(
         clean = clean_upload(
             [attachment], max_bytes=settings.CONTACT_ATTACHMENT_MAX_BYTES, join_photos=False
         )
-        message.attachment.save(
-            f"{uuid.uuid4().hex}.{clean.extension}", ContentFile(clean.content), save=False
+        file_save(
+            message.attachment, f"{uuid.uuid4().hex}.{clean.extension}", ContentFile(clean.content)
         )
         message.attachment_name = clean.download_name
         message.attachment_type = clean.content_type
@@ -53,7 +54,7 @@ def _message_add(
     return message
 
 
-@transaction.atomic
+@atomic_with_files()  # an attachment is deleted again if the message is not saved
 def thread_create(
     *,
     family: Family,
@@ -77,7 +78,7 @@ def thread_create(
     return thread
 
 
-@transaction.atomic
+@atomic_with_files()  # an attachment is deleted again if the message is not saved
 def family_reply(
     *,
     thread: Thread,
@@ -114,7 +115,7 @@ def _family_message_sent(
     _notify_staff(thread, message)
 
 
-@transaction.atomic
+@atomic_with_files()  # an attachment is deleted again if the message is not saved
 def staff_answer(
     *,
     thread: Thread,

@@ -16,7 +16,7 @@ from contact.selectors import family_threads
 from contact.services import answers_mark_read, family_reply, thread_create
 from espace_famille import ratelimit
 from espace_famille.access import family_required, get_for_family
-from espace_famille.files import serve_private_file
+from espace_famille.files import StorageUnavailable, serve_private_file
 from espace_famille.models import Structure
 from espace_famille.uploads import download_name
 
@@ -53,16 +53,20 @@ def index(request: HttpRequest) -> HttpResponse:
         request.POST if posted else None, request.FILES if posted and not limited else None
     )
     if posted and not limited and form.is_valid():
-        thread = thread_create(
-            family=family,
-            user=request.user,  # type: ignore[arg-type]
-            subject=form.cleaned_data["subject"],
-            body=form.cleaned_data["body"],
-            attachment=form.cleaned_data["attachment"],
-            request=request,
-        )
-        messages.success(request, _("Votre message a été envoyé à la structure."))
-        return redirect("contact:thread", pk=thread.pk)
+        try:
+            thread = thread_create(
+                family=family,
+                user=request.user,  # type: ignore[arg-type]
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                attachment=form.cleaned_data["attachment"],
+                request=request,
+            )
+        except StorageUnavailable as error:  # the typed message stays in the form
+            form.add_error("attachment", error)
+        else:
+            messages.success(request, _("Votre message a été envoyé à la structure."))
+            return redirect("contact:thread", pk=thread.pk)
     context = {
         "contact": Structure.current(),
         "threads": list(family_threads(family)[:50]),
@@ -83,15 +87,19 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if posted else None, request.FILES if posted and not limited else None
     )
     if posted and not limited and form.is_valid():
-        family_reply(
-            thread=conversation,
-            user=request.user,  # type: ignore[arg-type]
-            body=form.cleaned_data["body"],
-            attachment=form.cleaned_data["attachment"],
-            request=request,
-        )
-        messages.success(request, _("Votre message a été envoyé à la structure."))
-        return redirect("contact:thread", pk=conversation.pk)
+        try:
+            family_reply(
+                thread=conversation,
+                user=request.user,  # type: ignore[arg-type]
+                body=form.cleaned_data["body"],
+                attachment=form.cleaned_data["attachment"],
+                request=request,
+            )
+        except StorageUnavailable as error:  # the typed message stays in the form
+            form.add_error("attachment", error)
+        else:
+            messages.success(request, _("Votre message a été envoyé à la structure."))
+            return redirect("contact:thread", pk=conversation.pk)
     thread_messages = list(conversation.messages.select_related("author"))
     if any(m.from_staff and m.read_at is None for m in thread_messages):
         answers_mark_read(thread=conversation)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from documents.models import DocumentType, StructureDocument, Submission
 from espace_famille import audit
 from espace_famille.emails import send_to_family
+from espace_famille.files import atomic_with_files, file_save
 from espace_famille.uploads import CleanFile, clean_upload
 from famille.models import Family, Member
 
@@ -64,29 +65,26 @@ def submission_create(
         size=len(clean.content),
         uploaded_by=user,
     )
-    stored = _store(submission.file, clean)
-    try:
-        with transaction.atomic():
-            submission.full_clean()
-            submission.save()
-            Submission.objects.filter(
-                family=family,
-                member=member,
-                document_type=document_type,
-                status=Submission.Status.PENDING,
-            ).exclude(pk=submission.pk).update(status=Submission.Status.REPLACED)
-            audit.record(
-                family,
-                user,
-                audit.Kind.DOCUMENT_UPLOADED,
-                _("%(document)s transmis pour %(owner)s")
-                % {"document": document_type, "owner": member or family},
-                obj=submission,
-                request=request,
-            )
-    except BaseException:
-        submission.file.storage.delete(stored)
-        raise
+    # The file is deleted again if the row is not recorded (no orphan, no dangling row).
+    with atomic_with_files():
+        file_save(submission.file, clean.storage_name, ContentFile(clean.content))
+        submission.full_clean()
+        submission.save()
+        Submission.objects.filter(
+            family=family,
+            member=member,
+            document_type=document_type,
+            status=Submission.Status.PENDING,
+        ).exclude(pk=submission.pk).update(status=Submission.Status.REPLACED)
+        audit.record(
+            family,
+            user,
+            audit.Kind.DOCUMENT_UPLOADED,
+            _("%(document)s transmis pour %(owner)s")
+            % {"document": document_type, "owner": member or family},
+            obj=submission,
+            request=request,
+        )
     return submission
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,7 @@ class EspaceFamilleConfig(AppConfig):
 
     def ready(self) -> None:
         from espace_famille import demo, signals  # noqa: F401  (connects receivers, demo step)
+        from espace_famille.database import create_cache_tables
+
+        # `migrate` creates the database cache's table: no `createcachetable` step to forget.
+        post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="cache_tables")

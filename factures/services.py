@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from espace_famille import audit
 from espace_famille.emails import send_to_family
+from espace_famille.files import atomic_with_files, file_save
 from factures.models import (
     ZERO,
     BillingSettings,
@@ -241,17 +241,19 @@ def invoice_pdf_store(*, invoice_id: int) -> Invoice:
     """Render the invoice's PDF once and store it with its checksum; later calls reuse it."""
     from factures.pdf import invoice_pdf_render
 
-    with transaction.atomic():
+    invoice = Invoice.objects.select_related("family").get(pk=invoice_id)
+    if invoice.pdf:
+        return invoice
+    # Rendered before the transaction (about a second): an issued invoice never changes, and
+    # on SQLite every writer waits while a write transaction is open.
+    _filename, _mimetype, content = invoice_pdf_render(invoice)
+    with atomic_with_files():  # the file is deleted again if the row is not updated
         invoice = Invoice.objects.select_for_update().select_related("family").get(pk=invoice_id)
         if invoice.pdf:
-            return invoice
-        _filename, _mimetype, content = invoice_pdf_render(invoice)
+            return invoice  # stored meanwhile by another request
         token = secrets.token_hex(8)
-        name = default_storage.save(
-            f"factures/{invoice.issued_on.year}/{invoice.number}-{token}.pdf",
-            ContentFile(content),
-        )
-        invoice.pdf.name = name
+        name = f"{invoice.issued_on.year}/{invoice.number}-{token}.pdf"  # under factures/
+        file_save(invoice.pdf, name, ContentFile(content))
         invoice.pdf_sha256 = hashlib.sha256(content).hexdigest()
         invoice.save(update_fields=["pdf", "pdf_sha256"])
     return invoice

@@ -21,18 +21,35 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked for one engine are left out on the other, not skipped.
+    """Tests marked for one engine (`sqlite`) are left out on the other, not skipped.
 
     CI runs the suite on both databases, so every one of them runs there.
     """
     from django.db import connection
 
-    other = "sqlite" if connection.vendor == "postgresql" else "postgresql"
-    kept = [item for item in items if item.get_closest_marker(other) is None]
-    left_out = [item for item in items if item.get_closest_marker(other) is not None]
+    if connection.vendor == "sqlite":
+        return
+    kept = [item for item in items if item.get_closest_marker("sqlite") is None]
+    left_out = [item for item in items if item.get_closest_marker("sqlite") is not None]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file, not Django's shared in-memory database.
+
+    The concurrency tests (marked `concurrency`) write from several threads, each with its own
+    connection, as app server workers do: that needs the file's locks (WAL journal, busy
+    timeout, write transactions taken at BEGIN IMMEDIATE), which in-memory databases lack.
+    """
+    from django.conf import settings
+
+    for db_settings in settings.DATABASES.values():
+        test = db_settings.setdefault("TEST", {})
+        if db_settings["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+            test["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)

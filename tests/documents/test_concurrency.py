@@ -1,4 +1,7 @@
-"""Two staff members decide on the same document at once: exactly one decision wins."""
+"""Two staff members decide on the same document at once: exactly one decision wins.
+
+On SQLite (a file database) and PostgreSQL, like every test marked `concurrency`.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +15,9 @@ from documents.services import submission_accept, submission_refuse
 from espace_famille.models import AuditEvent
 from tests.documents.conftest import make_submission
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 
 
-@pytest.mark.postgresql
 def test_concurrent_accept_and_refuse_decide_once(family, staff, vaccination, lea):
     submission = make_submission(family, vaccination, lea)
     barrier = threading.Barrier(2)

@@ -1,19 +1,15 @@
 """Invoice numbers (gapless per year, also under concurrency), immutability, credit notes."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from factures import services
-from factures.billing import billing_run
-from factures.models import Invoice, InvoiceLine
-from tests.conftest import make_family
-from tests.factures.conftest import OCTOBER, book, child, issue
+from factures.models import Invoice
+from tests.factures.conftest import OCTOBER, issue
 
 pytestmark = pytest.mark.django_db
 
@@ -84,51 +80,3 @@ def test_empty_invoice_is_refused(family):
         services.invoice_issue(
             family=family, period_start=OCTOBER, period_end=OCTOBER, lines=[], render_pdf=False
         )
-
-
-def _in_threads(count, target):
-    errors = []
-    barrier = threading.Barrier(count)
-
-    def run(index):
-        try:
-            barrier.wait()
-            target(index)
-        except Exception as exc:  # reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
-@pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_issues_get_gapless_numbers(structure):
-    families = [make_family(f"F{i}", f"f{i}@example.org") for i in range(8)]
-    errors = _in_threads(8, lambda i: [issue(families[i], "5.00") for _ in range(3)])
-    assert errors == []
-    numbers = sorted(Invoice.objects.values_list("number", flat=True))
-    assert numbers == [f"2026-{n:06d}" for n in range(1, 25)]
-
-
-@pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_billing_runs_bill_each_booking_once(structure, units, tariffs):
-    families = [make_family(f"F{i}", f"f{i}@example.org") for i in range(6)]
-    for family in families:
-        for day in (7, 14):
-            book(child(family, "Léa"), units["repas"], datetime.date(2026, 10, day))
-    errors = _in_threads(4, lambda i: billing_run(month=OCTOBER, render_pdf=False))
-    assert errors == []
-    assert Invoice.objects.count() == 6
-    assert sorted(Invoice.objects.values_list("number", flat=True)) == [
-        f"{timezone.localdate().year}-{n:06d}" for n in range(1, 7)
-    ]
-    assert InvoiceLine.objects.count() == 6
-    assert all(i.total == Decimal("8.00") for i in Invoice.objects.all())

@@ -10,10 +10,9 @@ from espace_famille.models import AuditEvent
 from famille.models import ChangeRequest
 from famille.services import change_request_accept, change_request_refuse
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 
 
-@pytest.mark.postgresql
 def test_concurrent_decisions_apply_once(pending_request, staff, lea):
     barrier = threading.Barrier(2)
     outcomes: list[str] = []

@@ -10,10 +10,9 @@ from reservations.services import BookingRefused, booking_create
 from tests.conftest import make_family
 from tests.reservations.conftest import enrol
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 
 
-@pytest.mark.postgresql
 def test_thirty_parents_for_the_last_five_places(activity, opening, before):
     Opening.objects.filter(pk=opening.pk).update(capacity=10)
     families = [make_family(f"CONC{i}", f"conc{i}@example.org", ("Enfant",)) for i in range(35)]
