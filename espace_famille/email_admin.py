@@ -6,12 +6,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from espace_famille.admin_security import StaffModelAdmin
 from espace_famille.emails import email_resend
 from espace_famille.models import EmailDelivery
 
 
 @admin.register(EmailDelivery)
-class EmailDeliveryAdmin(admin.ModelAdmin):
+class EmailDeliveryAdmin(StaffModelAdmin):
     list_display = ["created_at", "subject", "recipients", "status", "attempts", "last_attempt_at"]
     list_filter = ["status", "template", "created_at"]
     search_fields = ["subject", "to"]

@@ -8,7 +8,7 @@ from espace_famille.models import User
 
 @pytest.fixture
 def demo_parent(db, client):
-    call_command("demo", verbosity=0)
+    call_command("demo", force=True, verbosity=0)
     parent = User.objects.get(email="test@example.org")
     client.force_login(parent)
     return client, parent.family

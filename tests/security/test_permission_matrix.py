@@ -31,7 +31,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from documents.models import DocumentType, StructureCategory, StructureDocument, Submission
-from espace_famille.models import AuditEvent, User
+from espace_famille.models import AuditEvent, EmailDelivery, User
 from factures import services as billing
 from factures.models import BillingSettings, ManualCharge, Payment, ProviderEvent, Tariff
 from famille.admin import field_policies_ensure
@@ -122,6 +122,13 @@ def dataset(
         run_after=timezone.now(),
         exception_class_path="",
         traceback="",
+    )
+    EmailDelivery.objects.create(
+        template="invitation",
+        to=[parent.email],
+        subject="Invitation",
+        text="Bonjour",
+        html="<p>Bonjour</p>",
     )
     field_policies_ensure()
     return {User: parent, Payment: payment}
