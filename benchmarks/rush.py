@@ -262,6 +262,14 @@ def gunicorn(environment: dict[str, str], workers: int = 2) -> Iterator[str]:
         server.wait(timeout=30)
 
 
+def _warm_up(base: str, workers: int) -> None:
+    """Each worker loads the URLconf and templates on its first requests: not part of the rush."""
+    import requests
+
+    with ThreadPoolExecutor(max_workers=workers * 2) as pool:
+        list(pool.map(lambda _n: requests.get(f"{base}/accounts/login/", timeout=60), range(8)))
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
@@ -305,6 +313,7 @@ def main() -> int:
         day = Opening.objects.get(pk=opening).date.isoformat()
         connection.close()
         with gunicorn(environment, args.workers) as base:
+            _warm_up(base, args.workers)
             timings, seconds = rush(base, logins, opening, day, args.spread)
         booked = Booking.objects.filter(opening_id=opening, status__in=Booking.ACTIVE).count()
     print(
