@@ -255,6 +255,18 @@ PAYMENT_LOCK_MINUTES = env_int("PAYMENT_LOCK_MINUTES", 15)
 # Signs the sandbox provider's notifications; derived from SECRET_KEY when empty.
 SANDBOX_PAYMENT_SECRET = env_str("SANDBOX_PAYMENT_SECRET")
 
+# Personal data (RGPD): how long each kind of data is kept, shown on the "Données personnelles"
+# page. French defaults: login history 1 year, conversations 2 years after their last message,
+# a departed household's records and documents 1 year after it leaves, accounts of households
+# with no activity 3 years, accounting (invoices, payments and their audit rows) 10 years.
+RETENTION_LOGIN_HISTORY_DAYS = env_int("RETENTION_LOGIN_HISTORY_DAYS", 365)
+RETENTION_MESSAGES_YEARS = env_int("RETENTION_MESSAGES_YEARS", 2)
+RETENTION_DEPARTED_FAMILY_YEARS = env_int("RETENTION_DEPARTED_FAMILY_YEARS", 1)
+RETENTION_INACTIVE_ACCOUNT_YEARS = env_int("RETENTION_INACTIVE_ACCOUNT_YEARS", 3)
+RETENTION_ACCOUNTING_YEARS = env_int("RETENTION_ACCOUNTING_YEARS", 10)
+# Flash messages ride in the session: no cookie other than session, CSRF and language is set.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 # Security: HTTPS everywhere in production; `manage.py check --deploy` is clean with these.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
 SESSION_COOKIE_SECURE = not (DEBUG or TESTING)

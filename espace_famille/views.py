@@ -2,6 +2,7 @@
 
 import mimetypes
 
+from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from espace_famille.access import family_required
 from espace_famille.files import serve_private_file
+from espace_famille import privacy
 from espace_famille.models import Structure
 from espace_famille.registry import menu_entries
 
@@ -58,6 +60,27 @@ def structure_logo(request: HttpRequest) -> FileResponse:
     )
     response["Cache-Control"] = "public, max-age=3600"  # the same for every visitor
     return response
+
+
+@require_GET
+def personal_data(request: HttpRequest) -> HttpResponse:
+    """Données personnelles: public, generated from the structure and the retention settings."""
+    return render(
+        request,
+        "legal/personal_data.html",
+        {
+            "processings": privacy.processing_activities(),
+            "cookies": privacy.cookies(),
+            "payment_recipient": privacy.payment_recipient(),
+            "login_history_days": settings.RETENTION_LOGIN_HISTORY_DAYS,
+        },
+    )
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """Déclaration d'accessibilité (RGAA), public."""
+    return render(request, "legal/accessibility.html")
 
 
 def not_offered(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
