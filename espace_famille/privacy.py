@@ -137,9 +137,7 @@ def processing_activities() -> list[Processing]:
                 "Protéger les comptes contre les accès frauduleux et garder la trace des "
                 "modifications."
             ),
-            legal_basis=_(
-                "Obligation de sécurité de la structure (RGPD, articles 6-1 c et 32)."
-            ),
+            legal_basis=_("Obligation de sécurité de la structure (RGPD, articles 6-1 c et 32)."),
             retention=_(
                 "Historique des connexions : %(logins)s ; actions liées aux factures et aux "
                 "paiements : %(accounting)s."

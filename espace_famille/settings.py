@@ -299,10 +299,15 @@ CONTENT_SECURITY_POLICY = {
 if PAYMENT_PROVIDER == "stripe":
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("https://checkout.stripe.com")
 
+# Error reports show no value a visitor sent, no local variable, no user name (outside DEBUG).
+DEFAULT_EXCEPTION_REPORTER = "espace_famille.logs.PrivateExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "espace_famille.logs.PrivateReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No email address or IBAN in a written log line (espace_famille/logs.py).
+    "filters": {"private": {"()": "espace_famille.logs.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["private"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every rendering step at INFO.
     "loggers": {

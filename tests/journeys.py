@@ -26,12 +26,18 @@ ALLERGIES = "Allergie sévère aux arachides, stylo Anapen"
 DIET = "Sans porc, sans gluten"
 DOCTOR = "Docteur Hippocrate Vidal"
 IBAN = "FR7630006000011234567890189"
+SURNAME = "Vasquez-Delacroix"
 
 
 def prepare(family, parent: User, lea: Member) -> dict[str, object]:
     """A child with a health record, an enrolment with openings, and an invoice to pay."""
     from django.utils import timezone
 
+    family.name = SURNAME
+    family.members.update(last_name=SURNAME)
+    parent.last_name = SURNAME
+    parent.save()
+    lea.refresh_from_db()
     lea.allergies = ALLERGIES
     lea.dietary_needs = DIET
     lea.doctor_name = DOCTOR

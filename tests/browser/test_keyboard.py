@@ -83,7 +83,9 @@ def test_planning_by_keyboard(page, live_server, family):
         page.keyboard.press("Space")
         assert page.evaluate(FOCUSED)["checked"]
 
-    focused = tab_to(page, lambda f: f["tag"] == "button" and "Valider mes changements" in f["text"])
+    focused = tab_to(
+        page, lambda f: f["tag"] == "button" and "Valider mes changements" in f["text"]
+    )
     assert focused["ring"]
     page.keyboard.press("Enter")
     page.locator("td.cell--booked").nth(1).wait_for()
