@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from espace_famille import privacy
 from espace_famille.access import family_required
 from espace_famille.files import serve_private_file
-from espace_famille import privacy
 from espace_famille.models import Structure
 from espace_famille.registry import menu_entries
 

@@ -13,9 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.views.debug import get_exception_reporter_class
 
-from tests.conftest import make_family
-
 from tests import journeys
+from tests.conftest import make_family
 
 pytestmark = pytest.mark.django_db
 IBAN_LIKE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,4})?\b")
@@ -102,7 +101,8 @@ def test_console_lines_mask_emails_and_ibans_even_in_exceptions(settings):
         logger.warning("invitation for %s failed", "jeanne.dupont@example.org")
         try:
             raise ValueError(
-                "Key (email)=(jeanne.dupont@example.org) exists; IBAN FR76 3000 6000 0112 3456 7890 189"
+                "Key (email)=(jeanne.dupont@example.org) exists; "
+                "IBAN FR76 3000 6000 0112 3456 7890 189"
             )
         except ValueError:
             logger.exception("could not save")
