@@ -18,6 +18,7 @@ def test_the_statement_has_the_rgaa_sections(client, structure):
     assert response.status_code == 200
     page = text(response)
     assert page.count("<h1") == 1
+    assert "<title>Accessibilité — Accueil de loisirs Les Tests</title>" in page
     for expected in (
         "Déclaration d'accessibilité",
         "Accueil de loisirs Les Tests s'engage",

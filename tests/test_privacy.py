@@ -24,6 +24,7 @@ def test_the_page_is_public_and_linked_from_the_login_page(client, structure):
     assert response.status_code == 200
     page = text(response)
     assert page.count("<h1") == 1
+    assert "<title>Données personnelles — Accueil de loisirs Les Tests</title>" in page
     for expected in (
         "Responsable du traitement",
         "Accueil de loisirs Les Tests",
