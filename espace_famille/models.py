@@ -150,6 +150,7 @@ class AuditEvent(models.Model):
         PAYMENT_CANCELLED = "payment_cancelled", _("Paiement annulé")
         PAYMENT_REFUNDED = "payment_refunded", _("Paiement remboursé")
         HEALTH_RECORD_VIEWED = "health_record_viewed", _("Fiche santé consultée")
+        DATA_EXPORTED = "data_exported", _("Données du foyer téléchargées")
         OTHER = "other", _("Autre")
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)

@@ -8,9 +8,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from espace_famille import privacy
+from espace_famille import export, privacy
 from espace_famille.access import family_required
 from espace_famille.files import serve_private_file
 from espace_famille.models import Structure
@@ -81,6 +81,23 @@ def personal_data(request: HttpRequest) -> HttpResponse:
 def accessibility(request: HttpRequest) -> HttpResponse:
     """Déclaration d'accessibilité (RGAA), public."""
     return render(request, "legal/accessibility.html")
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@family_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Mes données: the page, and on POST the household's ZIP."""
+    if request.method == "POST":
+        content = export.household_export(
+            family=request.family,  # type: ignore[attr-defined]
+            user=request.user,
+            request=request,
+        )
+        response = HttpResponse(content, content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="mes-donnees.zip"'
+        return response
+    return render(request, "legal/my_data.html")
 
 
 def not_offered(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:

@@ -1,5 +1,5 @@
-"""Données personnelles and Accessibilité: no axe violation and no sideways scroll at 360, 768
-and 1280 px, before login and after."""
+"""Données personnelles, Accessibilité (and Mes données for a parent): no axe violation and no
+sideways scroll at 360, 768 and 1280 px, before login and after."""
 
 import os
 
@@ -15,18 +15,16 @@ WIDTHS = [360, 768, 1280]
 SCREENSHOTS = os.environ.get("LEGAL_PAGES_SCREENSHOTS")
 
 
-def _check(page, base_url: str, who: str) -> dict[str, list[str]]:
+def _check(page, base_url: str, who: str, pages=PAGES) -> dict[str, list[str]]:
     found = {}
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        for url in PAGES:
+        for url in pages:
             page.goto(f"{base_url}{url}")
             if SCREENSHOTS:
                 name = f"{who}-{url.strip('/')}-{width}.png"
                 page.screenshot(path=os.path.join(SCREENSHOTS, name), full_page=True)
-            problems = [
-                f"{v['id']}: {v['help']}" for v in Axe().run(page).response["violations"]
-            ]
+            problems = [f"{v['id']}: {v['help']}" for v in Axe().run(page).response["violations"]]
             overflow = page.evaluate(
                 "document.scrollingElement.scrollWidth - document.documentElement.clientWidth"
             )
@@ -47,4 +45,4 @@ def test_legal_pages_before_login(page, live_server, structure):
 def test_legal_pages_for_a_parent(page, live_server, family):
     parent = make_parent(family, "legal@example.org")
     browser_login(page, live_server.url, parent.email)
-    assert _check(page, live_server.url, "parent") == {}
+    assert _check(page, live_server.url, "parent", [*PAGES, "/mes-donnees/"]) == {}
