@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import logging
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -117,8 +120,13 @@ def household_zip(family: Any) -> bytes:
         for section in sections:
             for position, (name, stored) in enumerate(section.files, start=1):
                 safe = get_valid_filename(name) or "fichier"
-                with stored.open("rb") as handle:
-                    archive.writestr(f"fichiers/{section.key}/{position:03d}-{safe}", handle.read())
+                try:
+                    with stored.open("rb") as handle:
+                        content = handle.read()
+                except OSError:  # a file lost from storage: the rest of the export still goes
+                    logger.warning("export: file of %s %d missing", section.key, position)
+                    continue
+                archive.writestr(f"fichiers/{section.key}/{position:03d}-{safe}", content)
     return buffer.getvalue()
 
 

@@ -64,7 +64,8 @@ def prepare(family, parent: User, lea: Member) -> dict[str, object]:
 
 
 def drive(client, parent: User, lea: Member, prepared: dict[str, object]) -> list:
-    """Login (a failed attempt first), every menu, a booking, a payment, a message, logout."""
+    """Login (a failed attempt first), every menu, a booking, a payment, a message, the
+    household's data download, logout."""
     responses = []
 
     def get(url: str, **kwargs):
@@ -120,6 +121,9 @@ def drive(client, parent: User, lea: Member, prepared: dict[str, object]) -> lis
     thread = Thread.objects.get(family=parent.family)
     assert get(reverse("contact:thread", args=[thread.pk])).status_code == 200
 
+    assert get(reverse("my_data")).status_code == 200
+    response = post(reverse("my_data"), {})
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     get(reverse("personal_data"))
     get(reverse("accessibility"))
     response = post(reverse("account_logout"), {})

@@ -5,11 +5,15 @@ import json
 import zipfile
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from contact.services import thread_create
 from espace_famille.models import AuditEvent
+from factures.services import invoice_pdf_store
 from tests.contact.conftest import PDF_BYTES, upload
+from tests.documents.conftest import make_submission, make_type
 from tests.factures.conftest import issue
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +48,13 @@ def households(family, parent, lea, other_family, other_parent, zoe):
         body="Secret de la famille AUTRE",
         attachment=upload("zoe.pdf", PDF_BYTES + b"%autre"),
     )
-    issue(family, "12.00")
-    issue(other_family, "99.00")
+    invoice_pdf_store(invoice_id=issue(family, "12.00").pk)
+    invoice_pdf_store(invoice_id=issue(other_family, "99.00").pk)
+    vaccination = make_type()
+    stored = default_storage.save("documents/submissions/vaccins.pdf", ContentFile(PDF_BYTES))
+    make_submission(family, vaccination, member=lea, file=stored, original_name="vaccins-lea.pdf")
+    make_submission(family, make_type("Assurance"), file="documents/submissions/perdu.pdf")
+    make_submission(other_family, vaccination, member=zoe, original_name="vaccins-zoe.pdf")
 
 
 def test_the_page_offers_the_download(parent_client):
@@ -70,8 +79,15 @@ def test_the_zip_holds_the_household_and_nothing_else(parent_client, households,
     attachments = [n for n in names if n.startswith("fichiers/messages/")]
     assert len(attachments) == 1 and attachments[0].endswith("mot-lea.pdf")
     assert archive.read(attachments[0]) == family_attachment_bytes(family)
+    assert [n.rsplit("-", 1)[-1] for n in names if n.startswith("fichiers/documents/")] == [
+        "lea.pdf"
+    ]  # the lost file is skipped, the other household's is not there
+    assert archive.read(next(n for n in names if n.startswith("fichiers/documents/"))) == PDF_BYTES
+    pdfs = [n for n in names if n.startswith("fichiers/factures/")]
+    assert len(pdfs) == 1 and archive.read(pdfs[0]).startswith(b"%PDF")
+    assert {r["Nom du fichier"] for r in sections["documents"]["rows"]} == {"vaccins-lea.pdf", ""}
     everything = b"".join(archive.read(name) for name in names).decode("utf-8", "replace")
-    for secret in ("AUTRE", "Zoé", "Kiwi secret", "99.00", "autre@example.org", "%autre"):
+    for secret in ("AUTRE", "Zoé", "Kiwi secret", "99.00", "autre@example.org", "%autre", "zoe"):
         assert secret not in everything, secret
     summary = archive.read("resume.html").decode()
     assert "Absence de Léa" in summary and "Arachides" in summary

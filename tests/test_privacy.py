@@ -68,6 +68,7 @@ def test_without_a_dpo_the_page_points_to_the_structure(client, structure):
 def test_a_logged_in_parent_is_sent_to_contact_for_their_rights(parent_client):
     page = text(parent_client.get(PAGE))
     assert f'<a href="{reverse("contact:index")}">Contact</a>' in page
+    assert f'<a href="{reverse("my_data")}">Mes données</a>' in page
 
 
 def test_the_page_in_english(client, structure):
