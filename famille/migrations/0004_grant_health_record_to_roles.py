@@ -1,7 +1,8 @@
 """Give the health-record permission to the staff roles that need it, if they exist.
 
 The groups "Direction" and "Accueil" are the structure's staff roles; a structure that has
-not created them grants the permission itself (Administration → Groupes).
+not created them grants the permission itself (Administration → Groupes). Where a migration
+creates those groups, this one must run after it (list it in `dependencies`).
 """
 
 from django.db import migrations
