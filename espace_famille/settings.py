@@ -264,6 +264,9 @@ RETENTION_MESSAGES_YEARS = env_int("RETENTION_MESSAGES_YEARS", 2)
 RETENTION_DEPARTED_FAMILY_YEARS = env_int("RETENTION_DEPARTED_FAMILY_YEARS", 1)
 RETENTION_INACTIVE_ACCOUNT_YEARS = env_int("RETENTION_INACTIVE_ACCOUNT_YEARS", 3)
 RETENTION_ACCOUNTING_YEARS = env_int("RETENTION_ACCOUNTING_YEARS", 10)
+# Mes données: downloads of the household's ZIP a family may make per hour (each one reads
+# every file of the household).
+MY_DATA_EXPORTS_PER_HOUR = env_int("MY_DATA_EXPORTS_PER_HOUR", 5)
 # Flash messages ride in the session: no cookie other than session, CSRF and language is set.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

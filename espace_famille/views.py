@@ -3,14 +3,16 @@
 import mimetypes
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from espace_famille import export, privacy
+from espace_famille import export, privacy, ratelimit
 from espace_famille.access import family_required
 from espace_famille.files import serve_private_file
 from espace_famille.models import Structure
@@ -89,6 +91,16 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def my_data(request: HttpRequest) -> HttpResponse:
     """Mes données: the page, and on POST the household's ZIP."""
     if request.method == "POST":
+        family_id = request.family.pk  # type: ignore[attr-defined]
+        if not ratelimit.hit("my-data", family_id, limit=settings.MY_DATA_EXPORTS_PER_HOUR):
+            messages.error(
+                request,
+                _(
+                    "Vous avez déjà téléchargé vos données plusieurs fois cette heure-ci : "
+                    "réessayez dans une heure."
+                ),
+            )
+            return redirect("my_data")
         content = export.household_export(
             family=request.family,  # type: ignore[attr-defined]
             user=request.user,

@@ -123,3 +123,14 @@ def test_the_page_is_linked_from_ma_famille(parent_client):
 def test_the_download_takes_few_queries(parent_client, households, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         download(parent_client)
+
+
+def test_downloads_are_limited_per_hour(parent_client, settings, family):
+    settings.MY_DATA_EXPORTS_PER_HOUR = 2
+    download(parent_client)
+    download(parent_client)
+    response = parent_client.post(URL, follow=True)
+    assert response.redirect_chain == [(URL, 302)]
+    assert "réessayez dans une heure" in response.content.decode()
+    exports = AuditEvent.objects.filter(kind=AuditEvent.Kind.DATA_EXPORTED, family=family)
+    assert exports.count() == 2
