@@ -10,7 +10,10 @@ class ContactConfig(AppConfig):
     def ready(self) -> None:
         from contact import demo  # noqa: F401  (registers the demo steps)
         from contact.selectors import unread_answers_count
-        from espace_famille.registry import MenuEntry, register_menu
+        from contact.services import old_threads_purge
+        from espace_famille.registry import MenuEntry, register_menu, register_retention_step
+
+        register_retention_step("conversations", old_threads_purge)
 
         register_menu(
             MenuEntry(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -195,3 +197,22 @@ def thread_close(*, thread: Thread, user: User, request: HttpRequest | None = No
         obj=thread,
         request=request,
     )
+
+
+def old_threads_purge(*, now: datetime.datetime, apply: bool) -> int:
+    """Conversations whose last message is older than RETENTION_MESSAGES_YEARS: erased, with
+    their messages and attachments (files removed once the deletion is committed)."""
+    limit = now - datetime.timedelta(days=365 * settings.RETENTION_MESSAGES_YEARS)
+    old = Thread.objects.filter(last_message_at__lt=limit)
+    if not apply:
+        return old.count()
+    with transaction.atomic():
+        files = list(
+            Message.objects.filter(thread__in=old)
+            .exclude(attachment="")
+            .values_list("attachment", flat=True)
+        )
+        count = old.count()
+        old.delete()
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    return count

@@ -85,6 +85,20 @@ class Structure(models.Model):
         blank=True,
         help_text=_("Imprimées au bas des factures (SIRET, TVA, coordonnées bancaires…)."),
     )
+    # Personal data (RGPD): shown on the "Données personnelles" page.
+    dpo_name = models.CharField(
+        _("délégué à la protection des données (DPO)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Nom ou service du DPO, par exemple celui de la collectivité."),
+    )
+    dpo_email = models.EmailField(_("e-mail du DPO"), blank=True)
+    dpo_address = models.TextField(_("adresse postale du DPO"), blank=True)
+    hosting_provider = models.TextField(
+        _("hébergeur"),
+        blank=True,
+        help_text=_("Nom et adresse de l'hébergeur du portail (destinataire technique)."),
+    )
 
     class Meta:
         verbose_name = _("structure")
@@ -136,6 +150,8 @@ class AuditEvent(models.Model):
         PAYMENT_FAILED = "payment_failed", _("Paiement échoué")
         PAYMENT_CANCELLED = "payment_cancelled", _("Paiement annulé")
         PAYMENT_REFUNDED = "payment_refunded", _("Paiement remboursé")
+        HEALTH_RECORD_VIEWED = "health_record_viewed", _("Fiche santé consultée")
+        DATA_EXPORTED = "data_exported", _("Données du foyer téléchargées")
         OTHER = "other", _("Autre")
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)

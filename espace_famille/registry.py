@@ -77,3 +77,22 @@ def register_scale_step(name: str, order: int, run: Callable[[int], None]) -> No
 
 def scale_steps() -> list[ScaleStep]:
     return sorted(_scale_steps.values(), key=lambda step: step.order)
+
+
+@dataclass(frozen=True)
+class RetentionStep:
+    name: str
+    # run(now=..., apply=...) -> how many rows are (or would be, without apply) erased.
+    run: Callable[..., int]
+
+
+_retention_steps: dict[str, RetentionStep] = {}
+
+
+def register_retention_step(name: str, run: Callable[..., int]) -> None:
+    """A purge of `manage.py retention`: erases what is older than its RETENTION_* setting."""
+    _retention_steps[name] = RetentionStep(name, run)
+
+
+def retention_steps() -> list[RetentionStep]:
+    return sorted(_retention_steps.values(), key=lambda step: step.name)

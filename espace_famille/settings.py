@@ -298,6 +298,21 @@ PAYMENT_LOCK_MINUTES = env_int("PAYMENT_LOCK_MINUTES", 15)
 # Signs the sandbox provider's notifications; derived from SECRET_KEY when empty.
 SANDBOX_PAYMENT_SECRET = env_str("SANDBOX_PAYMENT_SECRET")
 
+# Personal data (RGPD): how long each kind of data is kept, shown on the "Données personnelles"
+# page. French defaults: login history 1 year, conversations 2 years after their last message,
+# a departed household's records and documents 1 year after it leaves, accounts of households
+# with no activity 3 years, accounting (invoices, payments and their audit rows) 10 years.
+RETENTION_LOGIN_HISTORY_DAYS = env_int("RETENTION_LOGIN_HISTORY_DAYS", 365)
+RETENTION_MESSAGES_YEARS = env_int("RETENTION_MESSAGES_YEARS", 2)
+RETENTION_DEPARTED_FAMILY_YEARS = env_int("RETENTION_DEPARTED_FAMILY_YEARS", 1)
+RETENTION_INACTIVE_ACCOUNT_YEARS = env_int("RETENTION_INACTIVE_ACCOUNT_YEARS", 3)
+RETENTION_ACCOUNTING_YEARS = env_int("RETENTION_ACCOUNTING_YEARS", 10)
+# Mes données: downloads of the household's ZIP a family may make per hour (each one reads
+# every file of the household).
+MY_DATA_EXPORTS_PER_HOUR = env_int("MY_DATA_EXPORTS_PER_HOUR", 5)
+# Flash messages ride in the session: no cookie other than session, CSRF and language is set.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 # Security: HTTPS everywhere in production; `manage.py check --deploy` is clean with these.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
@@ -338,10 +353,15 @@ if SENTRY_DSN:
 
     init_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
 
+# Error reports show no value a visitor sent, no local variable, no user name (outside DEBUG).
+DEFAULT_EXCEPTION_REPORTER = "espace_famille.logs.PrivateExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "espace_famille.logs.PrivateReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No email address or IBAN in a written log line (espace_famille/logs.py).
+    "filters": {"private": {"()": "espace_famille.logs.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["private"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every rendering step at INFO.
     "loggers": {

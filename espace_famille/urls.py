@@ -23,6 +23,9 @@ urlpatterns = [
     path("historique/", include("historique.urls")),
     path("contact/", include("contact.urls")),
     path("structure/logo", views.structure_logo, name="structure_logo"),
+    path("donnees-personnelles/", views.personal_data, name="personal_data"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mes-donnees/", views.my_data, name="my_data"),
     # A parent's login email is set by staff (it identifies the family's account).
     path("accounts/email/", views.not_offered),
     path("accounts/", include("allauth.urls")),

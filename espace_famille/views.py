@@ -5,15 +5,19 @@ import mimetypes
 import os
 import uuid
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from espace_famille import export, privacy, ratelimit
 from espace_famille.access import family_required
 from espace_famille.files import serve_private_file
 from espace_famille.models import Structure
@@ -107,6 +111,54 @@ def structure_logo(request: HttpRequest) -> FileResponse:
     )
     response["Cache-Control"] = "public, max-age=3600"  # the same for every visitor
     return response
+
+
+@require_GET
+def personal_data(request: HttpRequest) -> HttpResponse:
+    """Données personnelles: public, generated from the structure and the retention settings."""
+    return render(
+        request,
+        "legal/personal_data.html",
+        {
+            "processings": privacy.processing_activities(),
+            "cookies": privacy.cookies(),
+            "payment_recipient": privacy.payment_recipient(),
+            "login_history_days": settings.RETENTION_LOGIN_HISTORY_DAYS,
+        },
+    )
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """Déclaration d'accessibilité (RGAA), public."""
+    return render(request, "legal/accessibility.html")
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@family_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Mes données: the page, and on POST the household's ZIP."""
+    if request.method == "POST":
+        family_id = request.family.pk  # type: ignore[attr-defined]
+        if not ratelimit.hit("my-data", family_id, limit=settings.MY_DATA_EXPORTS_PER_HOUR):
+            messages.error(
+                request,
+                _(
+                    "Vous avez déjà téléchargé vos données plusieurs fois cette heure-ci : "
+                    "réessayez dans une heure."
+                ),
+            )
+            return redirect("my_data")
+        content = export.household_export(
+            family=request.family,  # type: ignore[attr-defined]
+            user=request.user,
+            request=request,
+        )
+        response = HttpResponse(content, content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="mes-donnees.zip"'
+        return response
+    return render(request, "legal/my_data.html")
 
 
 def not_offered(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:

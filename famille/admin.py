@@ -17,6 +17,8 @@ from espace_famille.models import User
 from famille.forms import RefuseForm
 from famille.models import (
     FAMILY_FIELDS,
+    HEALTH_FIELDS,
+    HEALTH_PERMISSION,
     MEMBER_FIELDS,
     ChangeRequest,
     Family,
@@ -24,7 +26,12 @@ from famille.models import (
     Member,
 )
 from famille.selectors import DEFAULT_POLICIES
-from famille.services import StaleChangeRequest, change_request_accept, change_request_refuse
+from famille.services import (
+    StaleChangeRequest,
+    change_request_accept,
+    change_request_refuse,
+    health_record_viewed,
+)
 from famille.values import review_rows, stale_items
 
 
@@ -136,6 +143,38 @@ class MemberAdmin(StaffModelAdmin):
         ),
     )
 
+    # Health data: only for the roles given famille.view_health_record; each view is audited.
+    def get_fieldsets(self, request: HttpRequest, obj: Member | None = None):  # type: ignore[override]
+        fieldsets = super().get_fieldsets(request, obj)
+        if sees_health(request):
+            return fieldsets
+        return [
+            (name, options)
+            for name, options in fieldsets
+            if not set(options["fields"]) & set(HEALTH_FIELDS)
+        ]
+
+    def get_list_display(self, request: HttpRequest):  # type: ignore[override]
+        shown = super().get_list_display(request)
+        return shown if sees_health(request) else [f for f in shown if f not in HEALTH_FIELDS]
+
+    def get_list_filter(self, request: HttpRequest):  # type: ignore[override]
+        shown = super().get_list_filter(request)
+        return shown if sees_health(request) else [f for f in shown if f not in HEALTH_FIELDS]
+
+    def change_view(  # type: ignore[override]
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        if request.method == "GET" and sees_health(request):
+            member = self.get_object(request, unquote(object_id))
+            if member is not None and self.has_view_or_change_permission(request, member):
+                health_record_viewed(member=member, user=request.user, request=request)  # type: ignore[arg-type]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def sees_health(request: HttpRequest) -> bool:
+    return request.user.has_perm(HEALTH_PERMISSION)
+
 
 def field_policies_ensure() -> None:
     """One row per field, with the defaults, so staff see and set every field."""
@@ -246,12 +285,28 @@ class ChangeRequestAdmin(StaffModelAdmin):
         ):
             return HttpResponseRedirect(reverse("admin:famille_changerequest_changelist"))
         stale = stale_items(change_request) if change_request.status == "pending" else []
+        rows = review_rows(change_request)
+        if change_request.kind != ChangeRequest.Kind.FAMILY and any(
+            row["field"] in HEALTH_FIELDS for row in rows
+        ):
+            if sees_health(request):
+                if change_request.member_id and request.method == "GET":
+                    health_record_viewed(
+                        member=change_request.member,
+                        user=request.user,  # type: ignore[arg-type]
+                        request=request,
+                    )
+            else:
+                hidden = _("(fiche santé : réservée aux personnes habilitées)")
+                for row in rows:
+                    if row["field"] in HEALTH_FIELDS:
+                        row.update(current=hidden, old=hidden, new=hidden)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": str(change_request),
             "change_request": change_request,
-            "rows": review_rows(change_request),
+            "rows": rows,
             "stale": stale,
             "refuse_form": refuse_form,
             "can_decide": can_decide and change_request.status == ChangeRequest.Status.PENDING,

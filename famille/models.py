@@ -113,6 +113,9 @@ class Member(models.Model):
         verbose_name = _("membre")
         verbose_name_plural = _("membres")
         ordering = ["family", "role", "birth_date", "first_name"]
+        permissions = [
+            ("view_health_record", _("Peut consulter les fiches santé (allergies, PAI, médecin)"))
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -145,6 +148,10 @@ CHILD_FIELDS = [
     "transport_allowed",
 ]
 OTHER_FIELDS = ["relationship", "can_pick_up", "is_emergency_contact"]
+# A child's health record: staff see it only with the permission famille.view_health_record,
+# and every time they open it an audit row is written.
+HEALTH_FIELDS = ["doctor_name", "doctor_phone", "allergies", "dietary_needs", "has_pai"]
+HEALTH_PERMISSION = "famille.view_health_record"
 MEMBER_FIELDS = MEMBER_COMMON_FIELDS + CHILD_FIELDS + OTHER_FIELDS
 
 

@@ -317,3 +317,15 @@ def decisions_mark_seen(*, family: Family) -> int:
         status__in=[ChangeRequest.Status.ACCEPTED, ChangeRequest.Status.REFUSED],
         family_seen_at__isnull=True,
     ).update(family_seen_at=timezone.now())
+
+
+def health_record_viewed(*, member: Member, user: User, request: HttpRequest | None = None) -> None:
+    """A staff member opened a child's health record: one audit row each time."""
+    audit.record(
+        member.family,
+        user,
+        audit.Kind.HEALTH_RECORD_VIEWED,
+        _("Fiche santé de %(member)s consultée") % {"member": member},
+        obj=member,
+        request=request,
+    )

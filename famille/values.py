@@ -84,6 +84,7 @@ def review_rows(change_request: ChangeRequest) -> list[dict[str, object]]:
         now = current_value(target, item.field_name) if target is not None else None
         rows.append(
             {
+                "field": item.field_name,
                 "label": label(model, item.field_name),
                 "current": display(field, now) if now is not None else "",
                 "old": display(field, item.old_value),

@@ -1,0 +1,29 @@
+"""Mes données: the household's conversations with the structure, with their attachments."""
+
+from django.utils.translation import gettext as _
+
+from contact.models import Message
+from espace_famille.export import register_export_section, table
+
+
+def sections(family):
+    messages = Message.objects.filter(thread__family=family).order_by("thread_id", "created_at")
+    section = table(
+        "messages",
+        _("Messages"),
+        messages,
+        {
+            _("Objet"): "thread__subject",
+            _("Envoyé le"): "created_at",
+            _("Réponse de la structure"): "from_staff",
+            _("Message"): "body",
+            _("Pièce jointe"): "attachment_name",
+        },
+    )
+    section.files = [
+        (m.attachment_name or m.attachment.name, m.attachment) for m in messages if m.attachment
+    ]
+    return [section]
+
+
+register_export_section("contact", 60, sections)

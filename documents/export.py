@@ -1,0 +1,29 @@
+"""Mes données: the documents the household sent, with the files themselves."""
+
+from django.utils.translation import gettext as _
+
+from documents.models import Submission
+from espace_famille.export import register_export_section, table
+
+
+def sections(family):
+    submissions = Submission.objects.filter(family=family).order_by("pk")
+    section = table(
+        "documents",
+        _("Documents transmis"),
+        submissions,
+        {
+            _("Document"): "document_type__name",
+            _("Prénom"): "member__first_name",
+            _("Statut"): "status",
+            _("Transmis le"): "uploaded_at",
+            _("Valable jusqu'au"): "valid_until",
+            _("Motif du refus"): "refusal_reason",
+            _("Nom du fichier"): "original_name",
+        },
+    )
+    section.files = [(s.original_name or s.file.name, s.file) for s in submissions if s.file]
+    return [section]
+
+
+register_export_section("documents", 20, sections)

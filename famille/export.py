@@ -1,0 +1,42 @@
+"""Mes données: the household, its members and its change requests."""
+
+from django.utils.translation import gettext as _
+
+from espace_famille.export import register_export_section, table
+from famille.models import FAMILY_FIELDS, MEMBER_FIELDS, ChangeRequestItem, Family, Member
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def sections(family):
+    return [
+        table(
+            "foyer",
+            _("Foyer"),
+            Family.objects.filter(pk=family.pk),
+            {_label(Family, name): name for name in FAMILY_FIELDS},
+        ),
+        table(
+            "membres",
+            _("Membres"),
+            Member.objects.filter(family=family).order_by("pk"),
+            {_label(Member, "role"): "role"} | {_label(Member, n): n for n in MEMBER_FIELDS},
+        ),
+        table(
+            "demandes",
+            _("Demandes de modification"),
+            ChangeRequestItem.objects.filter(change_request__family=family).order_by("pk"),
+            {
+                _("Demandée le"): "change_request__created_at",
+                _("Statut"): "change_request__status",
+                _("Champ"): "field_name",
+                _("Ancienne valeur"): "old_value",
+                _("Nouvelle valeur"): "new_value",
+            },
+        ),
+    ]
+
+
+register_export_section("famille", 10, sections)
