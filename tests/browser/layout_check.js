@@ -60,10 +60,15 @@
       continue;
     }
     if (style.position === "fixed") continue;
-    // The box the element is laid out in: its nearest ancestor that is not inline.
+    // The box the element is laid out in: its nearest ancestor that is not inline, or for an
+    // absolutely positioned element, its containing block.
     let box = el.parentElement;
-    while (box && ["inline", "contents"].includes(getComputedStyle(box).display)) {
-      box = box.parentElement;
+    if (style.position === "absolute") {
+      box = el.offsetParent;
+    } else {
+      while (box && ["inline", "contents"].includes(getComputedStyle(box).display)) {
+        box = box.parentElement;
+      }
     }
     if (!box || box === document.documentElement) continue;
     const boxStyle = getComputedStyle(box);
