@@ -101,7 +101,8 @@ def _portal_pages(family: Family) -> tuple[list[tuple[str, str]], list[str]]:
     )
     thread = Thread.objects.filter(family=family).order_by("pk").first()
     document_type = DocumentType.objects.order_by("pk").first()
-    bookable = timezone.localdate() + datetime.timedelta(days=14)
+    in_two_weeks = timezone.localdate() + datetime.timedelta(days=14)
+    bookable = in_two_weeks - datetime.timedelta(days=in_two_weeks.weekday())  # its Monday
     pages = {
         "dashboard": [("dashboard", {})],
         "famille:index": [("famille", {})],
