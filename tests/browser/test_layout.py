@@ -27,7 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from contact.models import Thread
-from documents.models import DocumentType
+from documents.models import DocumentType, Submission
 from espace_famille.demo import DEMO_PASSWORD, STAFF_EMAIL
 from factures import services as billing
 from factures.models import Invoice, Payment
@@ -164,19 +164,13 @@ def _admin_pages(family: Family) -> list[tuple[str, str]]:
         "inscriptions_enrolment": Enrolment.objects.filter(member__family=family).first(),
         "reservations_booking": Booking.objects.filter(member__family=family).first(),
         "factures_invoice": Invoice.objects.filter(family=family).first(),
-        "documents_submission": _submission(family),
+        "documents_submission": Submission.objects.filter(member__family=family).last(),
     }
     pages = []
     for name, obj in objects.items():
         pages.append((f"admin-{name}-liste", reverse(f"admin:{name}_changelist")))
         pages.append((f"admin-{name}", reverse(f"admin:{name}_change", args=[obj.pk])))
     return pages
-
-
-def _submission(family: Family):
-    from documents.models import Submission
-
-    return Submission.objects.filter(member__family=family).order_by("-pk").first()
 
 
 def _screenshot(page, folder: Path, label: str, width: int) -> None:
@@ -212,7 +206,8 @@ def _visit(page, base: str, pages, widths, folder: Path, axe: Axe) -> dict[str, 
         page.set_viewport_size({"width": width, "height": 800})
         for label, url in pages:
             response = page.goto(f"{base}{url}")
-            assert response is not None and response.status == 200, (url, response)
+            if response is None or response.status != 200:  # not a layout finding: never xfail
+                pytest.fail(f"{url} answered {response and response.status}")
             _screenshot(page, folder, label, width)
             problems = _check(page, axe)
             if problems:
@@ -264,6 +259,7 @@ def test_every_portal_page_fits_at_every_width(browser, live_server, output_path
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,  # only the layout findings: a page that fails to open still fails
     reason="Django's admin: change lists narrowed by both side panels scroll inside their frame, "
     "the family page's tabular inlines are wider than the window, links in text rely on colour",
 )
