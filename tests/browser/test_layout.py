@@ -235,7 +235,7 @@ def _login(page, base: str, email: str, landing: str) -> None:
 
 @pytest.fixture
 def demo_family(db):
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", force=True, stdout=io.StringIO())  # the demo refuses without DEBUG
     return Family.objects.get(name="TEST")
 
 
