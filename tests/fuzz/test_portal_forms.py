@@ -141,6 +141,8 @@ def _check(
     assert "/accounts/login/" not in response.get("Location", ""), "the parent was logged out"
     if response.status_code in (301, 302, 303):
         return response.status_code  # accepted, or refused with a message on the next page
+    if "attachment" in response.get("Content-Disposition", ""):
+        return response.status_code  # accepted: a download (Mes données), audited
     assert not changed(before, db_counts()), (url, data)
     if form and response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
         page = response.content.decode("utf-8", "replace")
