@@ -9,6 +9,7 @@ import inspect
 import os
 import pkgutil
 import platform
+import re
 import secrets
 import statistics
 import sys
@@ -205,12 +206,11 @@ def main() -> int:
         text = args.output.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(section)
     else:
         text = "\n".join(header + section)
-        # Keep the figures through nginx and gunicorn (benchmarks/load.py writes them).
-        from benchmarks.load import END, START
-
+        # Keep the sections other benchmarks write between their markers (benchmarks/load.py:
+        # through nginx and gunicorn; benchmarks/scale.py: the town's size).
         old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if START in old and END in old:
-            text += "\n" + old[old.index(START) : old.index(END) + len(END)] + "\n"
+        for kept in re.finditer(r"<!-- (\w+): benchmarks/\S+ -->.*?<!-- /\1 -->", old, re.S):
+            text += "\n" + kept.group(0) + "\n"
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
