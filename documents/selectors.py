@@ -220,6 +220,25 @@ def scope_covers(scope: str, role: str) -> bool:
     )
 
 
+def members_asked_for(document_type: DocumentType, members: Iterable[Member]) -> list[Member]:
+    """The members a document is asked of: by its scope, or by an activity they take part in."""
+    members = list(members)
+    by_activity = required_type_ids([member.pk for member in members])
+    return [
+        member
+        for member in members
+        if scope_covers(document_type.scope, member.role)
+        or document_type.pk in by_activity.get(member.pk, set())
+    ]
+
+
+def is_asked_of(document_type: DocumentType, member: Member) -> bool:
+    """Is this document asked of this member? (no query when its scope covers the member)"""
+    if scope_covers(document_type.scope, member.role):
+        return True
+    return bool(members_asked_for(document_type, [member]))
+
+
 # The "Mes documents" page.
 
 

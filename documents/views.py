@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from documents import selectors
 from documents.forms import UploadForm
 from documents.models import DocumentType, StructureDocument, Submission
-from documents.registry import required_type_ids
 from documents.services import submission_create
 from espace_famille import ratelimit
 from espace_famille.access import family_required, get_for_family
@@ -48,15 +47,9 @@ def _member_for(request: HttpRequest, document_type: DocumentType) -> Member | N
     if not (raw.isascii() and raw.isdigit()):
         return None  # str.isdigit() also accepts "²" (int() fails) or other scripts' digits
     member = get_for_family(Member, family, pk=int(raw))
-    if not _asked_of(document_type, member):
+    if not selectors.is_asked_of(document_type, member):
         raise Http404
     return member
-
-
-def _asked_of(document_type: DocumentType, member: Member) -> bool:
-    if selectors.scope_covers(document_type.scope, member.role):
-        return True
-    return document_type.pk in required_type_ids([member.pk]).get(member.pk, set())
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,14 +109,7 @@ def _uploaded(request: HttpRequest, submission: Submission) -> HttpResponse:
 
 def _choose_member(request: HttpRequest, document_type: DocumentType) -> HttpResponse:
     family = request.family  # type: ignore[attr-defined]
-    members = list(family.members.all())
-    activity = required_type_ids([member.pk for member in members])
-    choices = [
-        member
-        for member in members
-        if selectors.scope_covers(document_type.scope, member.role)
-        or document_type.pk in activity.get(member.pk, set())
-    ]
+    choices = selectors.members_asked_for(document_type, family.members.all())
     return render(
         request,
         "documents/choose_member.html",

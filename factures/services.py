@@ -32,6 +32,8 @@ from factures.models import (
 )
 from factures.money import round_cents
 from factures.payment_states import IllegalTransition, allowed, payment_lock, transition
+from factures.payments import get_provider, provider_names
+from factures.payments.sandbox import build_notification
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -524,4 +526,80 @@ def payment_refund_mark(
         audit.record(
             locked.family, by, audit.Kind.PAYMENT_REFUNDED, summary, obj=locked, request=request
         )
+    return True
+
+
+# The parent's side of an online payment -------------------------------------------------------
+
+
+class PaymentUnavailable(Exception):
+    """The provider could not open its payment page; the payment is marked failed."""
+
+
+def payment_begin(
+    *,
+    family: Family,
+    invoice_ids: list[int],
+    user: Any,
+    expected_total: Decimal | None = None,
+    request: HttpRequest,
+) -> str:
+    """Start paying invoices at the configured provider; the URL of its page for the parent.
+
+    Refusals are those of `payment_start`; PaymentUnavailable when the provider is down.
+    """
+    provider = get_provider()
+    payment = payment_start(
+        family=family,
+        invoice_ids=invoice_ids,
+        user=user,
+        provider=provider.name,
+        expected_total=expected_total,
+        request=request,
+    )
+    try:
+        return provider.start(payment, request=request)
+    except Exception as exc:
+        logger.exception("payment %s could not start", payment.reference)
+        payment_fail(payment_id=payment.pk, reason="provider unavailable")
+        raise PaymentUnavailable from exc
+
+
+def payment_sandbox_answer(*, payment: Payment, paid: bool) -> None:
+    """The parent's choice on the sandbox's page, sent as the sandbox's signed notification."""
+    body, signature = build_notification(payment, paid=paid)
+    get_provider("sandbox").handle_notification(body, {"X-Sandbox-Signature": signature})
+
+
+def payment_refresh(*, payment: Payment) -> bool:
+    """The parent is back: ask the provider about a pending payment, then reload it.
+
+    Returns False when the provider could not be asked (down, slow, answering errors): the
+    notification settles the payment later.
+    """
+    if payment.status != Payment.Status.PENDING or payment.provider not in provider_names():
+        return True
+    asked = True
+    try:
+        get_provider(payment.provider).refresh(payment)
+    except Exception:
+        logger.exception("payment %s could not be looked up", payment.reference)
+        asked = False
+    payment.refresh_from_db()
+    return asked
+
+
+def payment_abandon(*, payment: Payment) -> bool:
+    """The parent gives up a pending payment; the provider's session is closed first.
+
+    Returns False when there was nothing to give up; otherwise the payment is reloaded (still
+    pending when the provider could not close its session).
+    """
+    if payment.status != Payment.Status.PENDING or payment.provider not in provider_names():
+        return False
+    try:
+        get_provider(payment.provider).cancel(payment)
+    except Exception:
+        logger.exception("payment %s could not be cancelled", payment.reference)
+    payment.refresh_from_db()
     return True

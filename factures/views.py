@@ -34,7 +34,6 @@ from factures.payments import (
     online_payment_enabled,
     provider_names,
 )
-from factures.payments.sandbox import build_notification
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 25
@@ -110,13 +109,11 @@ def pay(request: HttpRequest) -> HttpResponse:
     if not online_payment_enabled():
         messages.error(request, _("Le paiement en ligne n'est pas proposé par la structure."))
         return redirect("factures:index")
-    provider = get_provider()
     try:
-        payment = services.payment_start(
+        url = services.payment_begin(
             family=family,
             invoice_ids=invoice_ids,
             user=request.user,
-            provider=provider.name,
             expected_total=_posted_total(request),
             request=request,
         )
@@ -126,11 +123,7 @@ def pay(request: HttpRequest) -> HttpResponse:
         for error in exc.messages:
             messages.error(request, error)
         return redirect("factures:index")
-    try:
-        url = provider.start(payment, request=request)
-    except Exception:
-        logger.exception("payment %s could not start", payment.reference)
-        services.payment_fail(payment_id=payment.pk, reason="provider unavailable")
+    except services.PaymentUnavailable:
         messages.error(
             request, _("Le service de paiement est indisponible. Réessayez dans un moment.")
         )
@@ -152,8 +145,7 @@ def sandbox_checkout(request: HttpRequest, reference: str) -> HttpResponse:
         provider=provider.name,
     )
     if request.method == "POST" and payment.status == Payment.Status.PENDING:
-        body, signature = build_notification(payment, paid=request.POST.get("action") == "payer")
-        provider.handle_notification(body, {"X-Sandbox-Signature": signature})
+        services.payment_sandbox_answer(payment=payment, paid=request.POST.get("action") == "payer")
         return redirect("factures:payment_return", reference=payment.reference)
     if payment.status != Payment.Status.PENDING:
         return redirect("factures:payment_return", reference=payment.reference)
@@ -166,14 +158,7 @@ def sandbox_checkout(request: HttpRequest, reference: str) -> HttpResponse:
 def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
     """Where the provider sends the parent back; it shows what the provider confirmed."""
     payment = get_for_family(Payment, request.family, reference=reference)  # type: ignore[attr-defined]
-    lookup_failed = False
-    if payment.status == Payment.Status.PENDING and payment.provider in provider_names():
-        try:
-            get_provider(payment.provider).refresh(payment)
-        except Exception:  # provider down, slow or answering errors: the webhook settles later
-            logger.exception("payment %s could not be looked up", payment.reference)
-            lookup_failed = True
-        payment.refresh_from_db()
+    lookup_failed = not services.payment_refresh(payment=payment)
     invoices = payment.invoices.order_by("number")
     return render(
         request,
@@ -192,12 +177,7 @@ def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
 def payment_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     """The parent gives up a pending payment; the provider's session is closed first."""
     payment = get_for_family(Payment, request.family, reference=reference)  # type: ignore[attr-defined]
-    if payment.status == Payment.Status.PENDING and payment.provider in provider_names():
-        try:
-            get_provider(payment.provider).cancel(payment)
-        except Exception:
-            logger.exception("payment %s could not be cancelled", payment.reference)
-        payment.refresh_from_db()
+    if services.payment_abandon(payment=payment):
         if payment.status == Payment.Status.CANCELLED:
             messages.success(request, _("Paiement annulé : aucun montant n'a été débité."))
         elif payment.status == Payment.Status.PENDING:

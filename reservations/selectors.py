@@ -1,4 +1,5 @@
-"""Reads: the booking planning of a member, billable bookings, dashboard counts."""
+"""Reads: the booking planning of a member, billable bookings, dashboard counts, enrolments
+covering a day, closed days and the next closure."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentType
 from documents.registry import Unlocked, UnlockWindow
 from famille.models import Member
-from inscriptions.models import Enrolment, Unit
+from inscriptions.models import Activity, Enrolment, Unit
 from inscriptions.selectors import missing_documents
-from reservations.models import Booking, Opening, WaitingListEntry
+from reservations.holidays import is_bank_holiday
+from reservations.models import Booking, Closure, Opening, WaitingListEntry
 from reservations.notice import booking_deadline, cancel_deadline
 
 
@@ -426,3 +429,44 @@ def bookings_unlocked(window: UnlockWindow) -> list[Unlocked]:
         )
         for booking in bookings
     ]
+
+
+def enrolment_covering(member: Any, activity: Activity, day: datetime.date) -> Enrolment | None:
+    return Enrolment.objects.filter(
+        member=member,
+        activity=activity,
+        status=Enrolment.Status.ACCEPTED,
+        start_date__lte=day,
+        end_date__gte=day,
+    ).first()
+
+
+def closed_days(activity: Activity, start: datetime.date, end: datetime.date) -> dict:
+    """Day -> reason, for the bank holidays and staff closures between start and end."""
+    days: dict[datetime.date, str] = {}
+    closures = (
+        Closure.objects.filter(start_date__lte=end, end_date__gte=start)
+        .filter(Q(activities__isnull=True) | Q(activities=activity))
+        .distinct()
+    )
+    for closure in closures:
+        day = max(closure.start_date, start)
+        while day <= min(closure.end_date, end):
+            days[day] = closure.name
+            day += datetime.timedelta(days=1)
+    day = start
+    while day <= end:
+        if is_bank_holiday(day):
+            days[day] = gettext("Jour férié")
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def next_closure_eve(units: list, start: datetime.date) -> datetime.date:
+    """Default end of a typical week: the eve of the next closure, else the activities' end."""
+    ends = [u.activity.end_date for u in units] or [start + datetime.timedelta(days=28)]
+    closure = Closure.objects.filter(start_date__gt=start).order_by("start_date").first()
+    end = min(ends)
+    if closure:
+        end = min(end, closure.start_date - datetime.timedelta(days=1))
+    return max(end, start)

@@ -19,7 +19,6 @@ from espace_famille.formatting import long_date
 from famille.models import Member
 from reservations import selectors, services
 from reservations.forms import JumpForm, PlanningChangesForm, TypicalWeekForm
-from reservations.models import Closure
 from reservations.report import PlanningReport
 
 
@@ -120,16 +119,6 @@ def planning(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reservations/planning.html", context)
 
 
-def _next_closure_eve(units: list, start: datetime.date) -> datetime.date:
-    """Default end of a typical week: the eve of the next closure, else the activities' end."""
-    ends = [u.activity.end_date for u in units] or [start + datetime.timedelta(days=28)]
-    closure = Closure.objects.filter(start_date__gt=start).order_by("start_date").first()
-    end = min(ends)
-    if closure:
-        end = min(end, closure.start_date - datetime.timedelta(days=1))
-    return max(end, start)
-
-
 @require_http_methods(["GET", "POST"])
 @family_required
 def typical_week(request: HttpRequest, pk: int) -> HttpResponse:
@@ -142,7 +131,7 @@ def typical_week(request: HttpRequest, pk: int) -> HttpResponse:
     form = TypicalWeekForm(data, units=units, today=today)
     if request.method == "GET":
         start = today + datetime.timedelta(days=7 - today.weekday())
-        form.initial = {"start": start, "end": _next_closure_eve(units, start)}
+        form.initial = {"start": start, "end": selectors.next_closure_eve(units, start)}
     elif form.is_valid():
         summary = services.typical_week_apply(
             member=member,

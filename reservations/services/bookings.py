@@ -1,0 +1,173 @@
+"""Booking, cancelling and confirming one place."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from espace_famille import audit
+from inscriptions.models import Enrolment
+from reservations.models import Booking, Opening, WaitingListEntry
+from reservations.notice import cancel_deadline
+from reservations.services.common import (
+    BookingRefused,
+    _book,
+    _describe,
+    _full_message,
+    _locked_opening,
+    _moment,
+    _recount,
+    _taken,
+    booking_problem,
+)
+from reservations.services.waitlist import waitlist_promote
+
+
+def booking_create(
+    *,
+    member: Any,
+    opening: Opening,
+    user: Any,
+    now: datetime.datetime | None = None,
+    by_staff: bool = False,
+    request: HttpRequest | None = None,
+) -> Booking:
+    """Book a place; every rule is checked under a row lock on the opening."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            opening = _locked_opening(opening.pk)
+            problem = booking_problem(
+                member=member, opening=opening, user=user, now=now, by_staff=by_staff
+            )
+            if problem:
+                raise problem
+            if _taken(opening, except_member=member) >= opening.capacity:
+                raise _full_message(member, opening)
+            return _book(
+                member=member, opening=opening, user=user, by_staff=by_staff, request=request
+            )
+    except IntegrityError:
+        raise BookingRefused(
+            _("%(member)s est déjà inscrit(e) : %(unit)s du %(day)s.") % _describe(member, opening),
+            BookingRefused.TWICE,
+        ) from None
+
+
+def booking_cancel(
+    *,
+    booking: Booking,
+    user: Any,
+    now: datetime.datetime | None = None,
+    by_staff: bool = False,
+    billable: bool | None = None,
+    request: HttpRequest | None = None,
+) -> Booking:
+    """Cancel a booking; after the cancelling deadline only staff may, and it stays billable."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        opening = _locked_opening(booking.opening_id)
+        booking = (
+            Booking.objects.select_for_update().select_related("member__family").get(pk=booking.pk)
+        )
+        member = booking.member
+        info = _describe(member, opening)
+        if booking.status == Booking.Status.CANCELLED:
+            raise BookingRefused(_("Cette réservation est déjà annulée."), BookingRefused.TWICE)
+        activity = opening.unit.activity
+        deadline = cancel_deadline(activity, opening.date, opening.unit.start_time)
+        late = now >= deadline
+        if not by_staff:
+            if not activity.portal_booking:
+                raise BookingRefused(
+                    _("Les annulations de « %(activity)s » se font auprès de la structure.")
+                    % {"activity": activity.name}
+                )
+            if late:
+                raise BookingRefused(
+                    _(
+                        "%(unit)s du %(day)s : le délai pour annuler est dépassé "
+                        "(avant le %(limit)s)."
+                    )
+                    % {**info, "limit": _moment(deadline)},
+                    BookingRefused.DEADLINE,
+                )
+        was_pending = booking.status == Booking.Status.PENDING
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        booking.cancelled_by = user if user is not None and user.pk else None
+        booking.late_cancellation = (late and not was_pending) if billable is None else billable
+        booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "late_cancellation"])
+        _recount(opening)
+        summary = _("Annulation : %(member)s, %(unit)s du %(day)s") % info
+        if booking.late_cancellation:
+            summary += " " + _("(hors délai, facturée)")
+        audit.record(
+            member.family,
+            user,
+            audit.Kind.BOOKING_CANCELLED,
+            summary,
+            obj=booking,
+            request=request,
+        )
+        waitlist_promote(opening=opening, now=now)
+    return booking
+
+
+def booking_confirm(*, booking: Booking, by: Any, request: HttpRequest | None = None) -> Booking:
+    """Staff confirm a booking awaiting confirmation."""
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update()
+            .select_related("member__family", "opening__unit")
+            .get(pk=booking.pk)
+        )
+        if booking.status != Booking.Status.PENDING:
+            raise BookingRefused(_("Cette réservation n'attend pas de confirmation."))
+        booking.status = Booking.Status.BOOKED
+        # Pending and booked are both active: the opening's booked_count does not change.
+        booking.save(update_fields=["status"])
+        audit.record(
+            booking.member.family,
+            by,
+            audit.Kind.BOOKING_CREATED,
+            _("Réservation confirmée : %(member)s, %(unit)s du %(day)s")
+            % _describe(booking.member, booking.opening),
+            obj=booking,
+            request=request,
+        )
+    return booking
+
+
+def bookings_cancel_for_enrolment(
+    *,
+    enrolment: Enrolment,
+    by: Any,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> int:
+    """An enrolment ends: its coming bookings are cancelled without charge, places freed."""
+    now = now or timezone.now()
+    coming = Booking.objects.filter(
+        member=enrolment.member,
+        opening__unit__activity=enrolment.activity,
+        opening__date__gte=timezone.localdate(now),
+        status__in=Booking.ACTIVE,
+    )
+    count = 0
+    for booking in coming:
+        booking_cancel(
+            booking=booking, user=by, now=now, by_staff=True, billable=False, request=request
+        )
+        count += 1
+    WaitingListEntry.objects.filter(
+        member=enrolment.member,
+        opening__unit__activity=enrolment.activity,
+        status__in=WaitingListEntry.LIVE,
+    ).update(status=WaitingListEntry.Status.LEFT)
+    return count

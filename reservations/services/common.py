@@ -1,0 +1,200 @@
+"""What bookings, waiting lists and openings share: the refusal, the rules a booking must meet,
+the places taken and the counter, the booking row itself and the family emails."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from espace_famille import audit
+from espace_famille.emails import send_to_family
+from espace_famille.formatting import long_date
+from inscriptions.selectors import missing_documents
+from reservations.models import Booking, Opening, WaitingListEntry
+from reservations.notice import booking_deadline
+from reservations.rules import registered_rule_problem
+from reservations.selectors import enrolment_covering
+
+
+class BookingRefused(Exception):
+    """A booking change refused, with a French message and a code for summaries."""
+
+    CLOSED = "closed"
+    NOT_ENROLLED = "not_enrolled"
+    DEADLINE = "deadline"
+    FULL = "full"
+    TWICE = "twice"
+    DOCUMENTS = "documents"
+    RULE = "rule"
+
+    def __init__(self, message: str, code: str = RULE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _day(day: datetime.date) -> str:
+    return long_date(day, "l j F")
+
+
+def _moment(moment: datetime.datetime) -> str:
+    return long_date(timezone.localtime(moment), "l j F à H:i")
+
+
+def _describe(member: Any, opening: Opening) -> dict[str, str]:
+    return {"member": str(member), "unit": opening.unit.name, "day": _day(opening.date)}
+
+
+def _locked_opening(pk: int) -> Opening:
+    # Row lock on PostgreSQL: concurrent bookings of one opening run one after the other.
+    return (
+        Opening.objects.select_for_update(of=("self",)).select_related("unit__activity").get(pk=pk)
+    )
+
+
+def openings_recount(*, opening_ids: Iterable[int] | QuerySet | None = None) -> int:
+    """Set `booked_count` from the active bookings, in one UPDATE; returns the openings updated.
+
+    The services keep the counter exact; this repairs it after bulk inserts (demo data) or
+    bookings imported outside the services. `opening_ids` may be a list or a values("pk")
+    queryset; None recounts every opening.
+    """
+    active = (
+        Booking.objects.filter(opening=OuterRef("pk"), status__in=Booking.ACTIVE)
+        .order_by()
+        .values("opening")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    openings = Opening.objects.all()
+    if opening_ids is not None:
+        openings = openings.filter(pk__in=opening_ids)
+    return openings.update(booked_count=Coalesce(Subquery(active), Value(0)))
+
+
+def _recount(opening: Opening) -> None:
+    """Refresh the counter of one opening whose bookings changed (caller holds its row lock)."""
+    openings_recount(opening_ids=[opening.pk])
+
+
+def _taken(opening: Opening, *, except_member: Any = None) -> int:
+    """Places used: live bookings plus places held for a waiting-list offer.
+
+    An exact count rather than `booked_count`: capacity stays right even for bookings
+    imported outside the services (one opening, under its row lock).
+    """
+    booked = Booking.objects.filter(opening=opening, status__in=Booking.ACTIVE).count()
+    offers = WaitingListEntry.objects.filter(
+        opening=opening, status=WaitingListEntry.Status.OFFERED
+    )
+    if except_member is not None:
+        offers = offers.exclude(member=except_member)
+    return booked + offers.count()
+
+
+def booking_problem(
+    *, member: Any, opening: Opening, user: Any, now: datetime.datetime, by_staff: bool = False
+) -> BookingRefused | None:
+    """The first rule a new booking breaks (capacity excepted), or None."""
+    activity = opening.unit.activity
+    info = _describe(member, opening)
+    if opening.is_closed:
+        return BookingRefused(_("%(unit)s du %(day)s : fermé.") % info, BookingRefused.CLOSED)
+    if enrolment_covering(member, activity, opening.date) is None:
+        return BookingRefused(
+            _("%(member)s n'est pas inscrit(e) à « %(activity)s » pour le %(day)s.")
+            % {**info, "activity": activity.name},
+            BookingRefused.NOT_ENROLLED,
+        )
+    if not by_staff:
+        if not activity.portal_booking:
+            return BookingRefused(
+                _("Les réservations de « %(activity)s » se font auprès de la structure.")
+                % {"activity": activity.name},
+                BookingRefused.RULE,
+            )
+        deadline = booking_deadline(activity, opening.date, opening.unit.start_time)
+        if now >= deadline:
+            return BookingRefused(
+                _("%(unit)s du %(day)s : le délai pour réserver est dépassé (avant le %(limit)s).")
+                % {**info, "limit": _moment(deadline)},
+                BookingRefused.DEADLINE,
+            )
+    if Booking.objects.filter(member=member, opening=opening, status__in=Booking.ACTIVE).exists():
+        return BookingRefused(
+            _("%(member)s est déjà inscrit(e) : %(unit)s du %(day)s.") % info, BookingRefused.TWICE
+        )
+    missing = missing_documents(member, activity.required_documents.all())
+    if missing:
+        return BookingRefused(
+            _("Documents obligatoires manquants pour %(member)s : %(documents)s.")
+            % {**info, "documents": ", ".join(str(d) for d in missing)},
+            BookingRefused.DOCUMENTS,
+        )
+    if not by_staff:
+        message = registered_rule_problem(member=member, opening=opening, user=user)
+        if message:
+            return BookingRefused(message, BookingRefused.RULE)
+    return None
+
+
+def _full_message(member: Any, opening: Opening) -> BookingRefused:
+    return BookingRefused(
+        _("%(unit)s du %(day)s : complet. Vous pouvez vous inscrire sur la liste d'attente.")
+        % _describe(member, opening),
+        BookingRefused.FULL,
+    )
+
+
+def _book(
+    *,
+    member: Any,
+    opening: Opening,
+    user: Any,
+    by_staff: bool,
+    request: HttpRequest | None,
+    summary: str = "",
+) -> Booking:
+    activity = opening.unit.activity
+    needs_confirmation = activity.booking_needs_confirmation and not by_staff
+    booking = Booking(
+        member=member,
+        opening=opening,
+        status=Booking.Status.PENDING if needs_confirmation else Booking.Status.BOOKED,
+        created_by=user if user is not None and user.pk else None,
+    )
+    # No full_clean(): every rule was checked above under the row lock, and the database's
+    # partial unique constraint refuses a second live booking (full_clean would re-query
+    # each foreign key, four queries per booking of a typical week).
+    booking.save()
+    _recount(opening)
+    WaitingListEntry.objects.filter(
+        member=member, opening=opening, status__in=WaitingListEntry.LIVE
+    ).update(status=WaitingListEntry.Status.BOOKED)
+    audit.record(
+        member.family,
+        user,
+        audit.Kind.BOOKING_CREATED,
+        summary or _("Réservation : %(member)s, %(unit)s du %(day)s") % _describe(member, opening),
+        obj=booking,
+        request=request,
+    )
+    return booking
+
+
+def _email_on_commit(name: str, member: Any, opening: Opening, **extra: Any) -> None:
+    family = member.family
+
+    def send() -> None:
+        context = {"member": member, "opening": opening, **extra}
+        send_to_family(name, family=family, context=context)
+
+    transaction.on_commit(send)
