@@ -45,7 +45,7 @@ class StaffSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if getattr(settings, "STAFF_REQUIRE_TOTP", True) and request.path.startswith(
+        if settings.STAFF_REQUIRE_TOTP and request.path.startswith(
             reverse("admin:index")
         ):
             user = request.user
