@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from espace_famille.admin_security import StaffModelAdmin, admin_permissions
+from famille.models import Member
 from inscriptions.models import Activity
 from reservations import services
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
@@ -186,6 +189,55 @@ class OpeningAdmin(StaffModelAdmin):
         return TemplateResponse(request, "admin/reservations/opening/generate.html", context)
 
 
+class BookingDateFilter(admin.SimpleListFilter):
+    """The opening's date, "à venir" by default: where a staff member's day starts.
+
+    Replaces a `date_hierarchy` across the join, whose DISTINCT over every booking of the town
+    took 3.8 s on the benchmark data set (525,000 bookings). Every choice bounds the opening's
+    date, so SQLite and PostgreSQL walk the openings' date index and stop at the page's last row.
+    """
+
+    title = _("date")
+    parameter_name = "quand"
+    DEFAULT = "a_venir"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return [
+            ("a_venir", _("À venir")),
+            ("aujourdhui", _("Aujourd'hui")),
+            ("7_jours", _("7 prochains jours")),
+            ("passees", _("Passées")),
+            ("toutes", _("Toutes")),
+        ]
+
+    def value(self):  # type: ignore[no-untyped-def]
+        return super().value() or self.DEFAULT
+
+    def choices(self, changelist):  # type: ignore[no-untyped-def]
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        today = timezone.localdate()
+        value = self.value()
+        if value == "aujourdhui":
+            return queryset.filter(opening__date=today)
+        if value == "7_jours":
+            return queryset.filter(
+                opening__date__gte=today, opening__date__lt=today + timedelta(days=7)
+            )
+        if value == "passees":
+            return queryset.filter(opening__date__lt=today)
+        if value == "toutes":
+            # Always true, but it makes the planner walk the date index (no sort of the town).
+            return queryset.filter(opening__date__gte=date.min)
+        return queryset.filter(opening__date__gte=today)
+
+
 class StaffBookingForm(forms.ModelForm):
     class Meta:
         model = Booking
@@ -215,13 +267,38 @@ class BookingAdmin(StaffModelAdmin):
         "created_at",
         "late_cancellation",
     ]
-    list_filter = ["status", "late_cancellation", "opening__unit__activity", "opening__date"]
-    list_select_related = ["member__family", "opening__unit__activity", "created_by"]
+    list_filter = [BookingDateFilter, "status", "late_cancellation", "opening__unit__activity"]
+    # Only the opening's side is joined: with the member joined too, SQLite's planner scanned
+    # every booking and sorted them (1.9 s on 525,000 bookings); the member, the household and
+    # the author come in three small prefetch queries instead.
+    list_select_related = ["opening__unit__activity"]
     search_fields = ["member__first_name", "member__last_name", "member__family__name"]
     autocomplete_fields = ["member", "opening"]
-    date_hierarchy = "opening__date"
     show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
+        return super().get_queryset(request).prefetch_related("member__family", "created_by")
+
+    def get_search_results(self, request, queryset, search_term):  # type: ignore[no-untyped-def]
+        # The matching members first (a few rows), then their bookings through the member's
+        # index, rather than a join that reads every booking of the town (540 ms).
+        if not search_term.strip():
+            return queryset, False
+        members = Member.objects.all()
+        for word in search_term.split():
+            members = members.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(family__name__icontains=word)
+            )
+        return queryset.filter(member__in=members.values("pk")), False
     actions = ["action_confirm", "action_cancel", "action_cancel_free", "action_cancel_billed"]
+
+    def get_ordering(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        # The past starts from yesterday, read backwards along the same index.
+        if request.GET.get(BookingDateFilter.parameter_name) == "passees":
+            return ["-opening__date", "member_id"]
+        return super().get_ordering(request)
 
     def get_form(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
         if obj is None:
