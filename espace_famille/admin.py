@@ -226,6 +226,10 @@ class AuditEventAdmin(StaffModelAdmin):
     show_full_result_count = False
     list_per_page = 50
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
+        # The read-only page shows the household and the author: joined, not two more queries.
+        return super().get_queryset(request).select_related("family", "user")
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
