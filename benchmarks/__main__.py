@@ -205,12 +205,15 @@ def main() -> int:
         text = args.output.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(section)
     else:
         text = "\n".join(header + section)
-        # Keep the figures through nginx and gunicorn (benchmarks/load.py writes them).
-        from benchmarks.load import END, START
+        # Keep the figures through nginx and gunicorn (benchmarks/load.py writes them) and the
+        # admin pages' before/after table on the full data set (benchmarks/admin.py).
+        from benchmarks import admin as admin_bench
+        from benchmarks import load
 
         old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if START in old and END in old:
-            text += "\n" + old[old.index(START) : old.index(END) + len(END)] + "\n"
+        for start, end in ((load.START, load.END), (admin_bench.START, admin_bench.END)):
+            if start in old and end in old:
+                text += "\n" + old[old.index(start) : old.index(end) + len(end)] + "\n"
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
     return 0

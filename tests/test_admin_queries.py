@@ -78,7 +78,9 @@ def test_admin_pages_have_bounded_and_flat_query_counts(structure, staff):
 
 
 def test_bookings_open_on_the_coming_days(structure, staff):
-    """The default booking list shows no past day; "Toutes" and "Passées" still reach them."""
+    """The default booking list shows the coming week; "Toutes" and "Passées" reach the rest."""
+    from datetime import timedelta
+
     from django.utils import timezone
 
     from reservations.models import Booking
@@ -87,13 +89,17 @@ def test_bookings_open_on_the_coming_days(structure, staff):
     _demo(families=1)
     today = timezone.localdate()
     assert Booking.objects.filter(opening__date__lt=today).exists()
-    assert Booking.objects.filter(opening__date__gte=today).exists()
+    assert Booking.objects.filter(
+        opening__date__gte=today, opening__date__lt=today + timedelta(days=7)
+    ).exists()
     client = Client()
     client.force_login(staff)
     url = "/admin/reservations/booking/"
 
     shown = client.get(url).context["cl"].result_list
-    assert shown and all(booking.opening.date >= today for booking in shown)
+    assert shown and all(today <= b.opening.date < today + timedelta(days=7) for b in shown)
+    coming = client.get(url, {"quand": "a_venir"}).context["cl"]
+    assert coming.result_count == Booking.objects.filter(opening__date__gte=today).count()
     past = client.get(url, {"quand": "passees"}).context["cl"].result_list
     assert past and all(booking.opening.date < today for booking in past)
     # The past list starts from the most recent day.
