@@ -207,7 +207,8 @@ def main() -> int:
     else:
         text = "\n".join(header + section)
         # Keep the sections other benchmarks write between their markers (benchmarks/load.py:
-        # through nginx and gunicorn; benchmarks/scale.py: the town's size).
+        # through nginx and gunicorn; benchmarks/scale.py: the town's size; benchmarks/admin.py:
+        # the admin pages' before/after table on the full data set).
         old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         for kept in re.finditer(r"<!-- (\w+): benchmarks/\S+ -->.*?<!-- /\1 -->", old, re.S):
             text += "\n" + kept.group(0) + "\n"

@@ -99,7 +99,8 @@ class ThreadAdmin(StaffModelAdmin):
     list_filter = [UnansweredFilter, "status", "last_message_at"]
     list_select_related = ["family"]
     search_fields = ["subject", "family__name", "messages__body"]
-    date_hierarchy = "last_message_at"
+    # No date_hierarchy: its DISTINCT over every row's day read the whole table (110-320 ms on
+    # the benchmark data set); the date filter on the side offers the same periods.
     show_full_result_count = False
     list_per_page = 50
     inlines = [MessageInline]

@@ -123,7 +123,8 @@ class SubmissionAdmin(StaffModelAdmin):
     list_select_related = ["family", "member", "document_type"]
     search_fields = ["family__name", "member__first_name", "member__last_name", "original_name"]
     autocomplete_fields = ["family", "member"]
-    date_hierarchy = "uploaded_at"
+    # No date_hierarchy: its DISTINCT over every row's day read the whole table (110-320 ms on
+    # the benchmark data set); the date filter on the side offers the same periods.
     show_full_result_count = False
     action_form = ReviewActionForm
     actions = ["action_accept", "action_refuse"]

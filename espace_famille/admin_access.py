@@ -45,9 +45,7 @@ class StaffSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.STAFF_REQUIRE_TOTP and request.path.startswith(
-            reverse("admin:index")
-        ):
+        if settings.STAFF_REQUIRE_TOTP and request.path.startswith(reverse("admin:index")):
             user = request.user
             if user.is_authenticated and user.is_staff:  # type: ignore[union-attr]
                 redirect = second_factor_redirect(request)

@@ -142,7 +142,8 @@ class InvoiceAdmin(StaffModelAdmin):
     list_filter = ["kind", "issued_on", "due_date"]
     search_fields = ["number", "family__name", "household_name"]
     list_select_related = ["family"]
-    date_hierarchy = "issued_on"
+    # No date_hierarchy: its DISTINCT over every row's day read the whole table (110-320 ms on
+    # the benchmark data set); the date filter on the side offers the same periods.
     show_full_result_count = False
     inlines = [InvoiceLineInline, AllocationInline]
     readonly_fields = [
@@ -344,7 +345,8 @@ class PaymentAdmin(StaffModelAdmin):
     list_filter = ["status", "method", "provider", "created_at"]
     search_fields = ["reference", "provider_reference", "family__name"]
     list_select_related = ["family"]
-    date_hierarchy = "created_at"
+    # No date_hierarchy: its DISTINCT over every row's day read the whole table (110-320 ms on
+    # the benchmark data set); the date filter on the side offers the same periods.
     show_full_result_count = False
     inlines = [AllocationInline]
     readonly_fields = [

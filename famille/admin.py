@@ -228,7 +228,8 @@ class ChangeRequestAdmin(StaffModelAdmin):
     list_filter = ["status", "kind", "created_at"]
     list_select_related = ["family", "member", "created_by"]
     search_fields = ["family__name", "member__first_name", "member__last_name", "created_by__email"]
-    date_hierarchy = "created_at"
+    # No date_hierarchy: its DISTINCT over every row's day read the whole table (110-320 ms on
+    # the benchmark data set); the date filter on the side offers the same periods.
     show_full_result_count = False
     list_per_page = 50
     actions = ["action_accept", "action_refuse"]

@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from espace_famille.admin_security import StaffModelAdmin, admin_permissions
+from famille.models import Member
 from inscriptions.models import Activity
 from reservations import services
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
@@ -100,14 +103,71 @@ class GenerateForm(forms.Form):
         return data
 
 
+class OpeningDateFilter(admin.SimpleListFilter):
+    """The opening's date, "à venir" by default: where a staff member's day starts.
+
+    Replaces a `date_hierarchy`, whose DISTINCT over every row's day read the whole table (on
+    the bookings, across the join: 3.8 s for the 525,000 bookings of the benchmark data set).
+    Every choice bounds the opening's date, so the planner walks the openings' date index and
+    stops at the page's last row.
+    """
+
+    title = _("date")
+    parameter_name = "quand"
+    # The bookings open on the coming week: counting all the upcoming ones (363,000 on the
+    # benchmark data set) cost 33 ms for the pager alone.
+    DEFAULT = "7_jours"
+    field = "opening__date"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return [
+            ("a_venir", _("À venir")),
+            ("aujourdhui", _("Aujourd'hui")),
+            ("7_jours", _("7 prochains jours")),
+            ("passees", _("Passées")),
+            ("toutes", _("Toutes")),
+        ]
+
+    def value(self):  # type: ignore[no-untyped-def]
+        return super().value() or self.DEFAULT
+
+    def choices(self, changelist):  # type: ignore[no-untyped-def]
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        today = timezone.localdate()
+        value = self.value()
+        if value == "aujourdhui":
+            return queryset.filter(**{self.field: today})
+        if value == "7_jours":
+            return queryset.filter(
+                **{f"{self.field}__gte": today, f"{self.field}__lt": today + timedelta(days=7)}
+            )
+        if value == "passees":
+            return queryset.filter(**{f"{self.field}__lt": today})
+        if value == "toutes":
+            # Always true, but it makes the planner walk the date index (no sort of the town).
+            return queryset.filter(**{f"{self.field}__gte": date.min})
+        return queryset.filter(**{f"{self.field}__gte": today})
+
+
+class DayFilter(OpeningDateFilter):
+    DEFAULT = "a_venir"
+    field = "date"
+
+
 @admin.register(Opening)
 class OpeningAdmin(StaffModelAdmin):
     list_display = ["date", "unit", "capacity", "booked_count", "waiting_count", "is_closed"]
     actions = ["action_recount"]
-    list_filter = ["is_closed", "unit__activity", "date"]
+    list_filter = [DayFilter, "is_closed", "unit__activity"]
     list_select_related = ["unit__activity"]
     search_fields = ["unit__name", "unit__activity__name"]
-    date_hierarchy = "date"
     show_full_result_count = False
     autocomplete_fields = ["unit"]
     fields = ["unit", "date", "capacity", "booked_count", "is_closed", "closed_reason"]
@@ -127,6 +187,12 @@ class OpeningAdmin(StaffModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
         return ["unit", "date", "booked_count"] if obj else ["booked_count"]
+
+    def get_ordering(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        # The past starts from yesterday, read backwards along the date index.
+        if request.GET.get(DayFilter.parameter_name) == "passees":
+            return ["-date", "unit__order", "unit_id"]
+        return super().get_ordering(request)
 
     @admin.display(description=_("en attente"), ordering="_waiting")
     def waiting_count(self, opening: Opening) -> int:
@@ -211,17 +277,48 @@ class BookingAdmin(StaffModelAdmin):
         "member",
         "family",
         "status",
+        "places",
         "created_by",
         "created_at",
         "late_cancellation",
     ]
-    list_filter = ["status", "late_cancellation", "opening__unit__activity", "opening__date"]
-    list_select_related = ["member__family", "opening__unit__activity", "created_by"]
+    list_filter = [OpeningDateFilter, "status", "late_cancellation", "opening__unit__activity"]
+    # Only the opening's side is joined: with the member joined too, SQLite's planner scanned
+    # every booking and sorted them (1.9 s on 525,000 bookings); the member, the household and
+    # the author come in three small prefetch queries instead.
+    list_select_related = ["opening__unit__activity"]
     search_fields = ["member__first_name", "member__last_name", "member__family__name"]
     autocomplete_fields = ["member", "opening"]
-    date_hierarchy = "opening__date"
     show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
+        return super().get_queryset(request).prefetch_related("member__family", "created_by")
+
+    def get_search_results(self, request, queryset, search_term):  # type: ignore[no-untyped-def]
+        # The matching members first (a few rows), then their bookings through the member's
+        # index, rather than a join that reads every booking of the town (540 ms).
+        if not search_term.strip():
+            return queryset, False
+        members = Member.objects.all()
+        for word in search_term.split():
+            members = members.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(family__name__icontains=word)
+            )
+        return queryset.filter(member__in=members.values("pk")), False
+
     actions = ["action_confirm", "action_cancel", "action_cancel_free", "action_cancel_billed"]
+
+    def get_ordering(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        # The past starts from yesterday, read backwards along the same index.
+        if request.GET.get(OpeningDateFilter.parameter_name) == "passees":
+            return ["-opening__date", "member_id"]
+        return super().get_ordering(request)
+
+    @admin.display(description=_("places (prises / capacité)"))
+    def places(self, booking: Booking) -> str:
+        return f"{booking.opening.booked_count} / {booking.opening.capacity}"
 
     def get_form(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
         if obj is None:

@@ -88,8 +88,10 @@ def test_staff_books_on_behalf_and_it_is_audited(staff_client, staff, lea):
 def test_staff_cancels_on_behalf(staff_client, staff, lea):
     _activity, _unit, opening = _live(lea)
     booking = insert_booking(lea, opening)
+    # An action runs on the rows of the list it was posted from: the list that shows the
+    # booking (the default one shows the coming week only).
     staff_client.post(
-        reverse("admin:reservations_booking_changelist"),
+        reverse("admin:reservations_booking_changelist") + "?quand=toutes",
         {"action": "action_cancel_billed", "_selected_action": [booking.pk]},
     )
     booking.refresh_from_db()
