@@ -69,4 +69,4 @@ def test_passwords_are_hashed_at_owasp_argon2id_floor_and_old_hashes_upgraded(se
     user.refresh_from_db()
     assert identify_hasher(user.password).algorithm == "argon2"
     assert "$argon2id$" in user.password
-    assert "m=19456,t=2,p=1" in user.password
+    assert "m=7168,t=5,p=1" in user.password
