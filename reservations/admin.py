@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from espace_famille.admin_security import StaffModelAdmin, admin_permissions
+from espace_famille.admin_security import LabelledInlineMixin, StaffModelAdmin, admin_permissions
 from inscriptions.models import Activity
 from reservations import services
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
@@ -47,7 +47,7 @@ class ClosureAdmin(StaffModelAdmin):
             )
 
 
-class BookingInline(admin.TabularInline):
+class BookingInline(LabelledInlineMixin, admin.TabularInline):
     model = Booking
     extra = 0
     can_delete = False
@@ -63,7 +63,7 @@ class BookingInline(admin.TabularInline):
         return False
 
 
-class WaitingListInline(admin.TabularInline):
+class WaitingListInline(LabelledInlineMixin, admin.TabularInline):
     model = WaitingListEntry
     extra = 0
     can_delete = False
