@@ -14,11 +14,11 @@ from django.utils.translation import ngettext
 
 from contact.models import Message, Thread
 from contact.services import staff_answer, thread_close
-from espace_famille.admin_security import StaffModelAdmin
+from espace_famille.admin_security import LabelledInlineMixin, StaffModelAdmin
 from espace_famille.uploads import clean_upload
 
 
-class MessageInline(admin.StackedInline):
+class MessageInline(LabelledInlineMixin, admin.StackedInline):
     """The conversation, read-only: history is never edited."""
 
     model = Message

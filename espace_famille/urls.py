@@ -10,6 +10,8 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 admin.site.site_header = _("Espace Famille — administration")
 admin.site.site_title = _("Espace Famille")
 admin.site.index_title = _("Gestion de la structure")
+# Without the side menu the lists and forms get the whole width (the index lists every model).
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

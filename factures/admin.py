@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from espace_famille.admin_formats import euro_field, euros
 from espace_famille.admin_security import (
+    LabelledInlineMixin,
     StaffModelAdmin,
     admin_permissions,
     permission_required,
@@ -93,7 +94,7 @@ class ManualChargeAdmin(StaffModelAdmin):
         return allowed and (obj is None or obj.line_id is None)
 
 
-class InvoiceLineInline(ReadOnlyMixin, admin.TabularInline):
+class InvoiceLineInline(LabelledInlineMixin, ReadOnlyMixin, admin.TabularInline):
     model = InvoiceLine
     fields = ["member_name", "label", "quantity", "unit_price_euros", "amount_euros"]
     readonly_fields = fields
@@ -103,7 +104,7 @@ class InvoiceLineInline(ReadOnlyMixin, admin.TabularInline):
     can_delete = False
 
 
-class AllocationInline(ReadOnlyMixin, admin.TabularInline):
+class AllocationInline(LabelledInlineMixin, ReadOnlyMixin, admin.TabularInline):
     model = PaymentAllocation
     fields = ["payment", "invoice", "amount_euros", "applied"]
     readonly_fields = fields
@@ -160,11 +161,11 @@ class InvoiceAdmin(StaffModelAdmin):
         "total_euros",
         "amount_settled_euros",
         "settled_at",
-        "pdf_sha256",
+        "pdf_fingerprint",
         "issued_by",
         "staff_actions",
     ]
-    exclude = ["pdf", "total", "amount_settled"]  # shown in euros, read-only
+    exclude = ["pdf", "pdf_sha256", "total", "amount_settled"]  # shown in euros, read-only
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -181,6 +182,13 @@ class InvoiceAdmin(StaffModelAdmin):
 
     total_euros = euro_field(Invoice, "total")
     amount_settled_euros = euro_field(Invoice, "amount_settled")
+
+    @admin.display(description=_("empreinte SHA-256"))
+    def pdf_fingerprint(self, obj: Invoice) -> str:
+        """The first 12 characters (enough to compare), the whole value when hovered."""
+        if not obj.pdf_sha256:
+            return "—"
+        return format_html('<span title="{}">{}…</span>', obj.pdf_sha256, obj.pdf_sha256[:12])
 
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj: Invoice) -> str:

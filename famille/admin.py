@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from espace_famille.admin import send_invitations
-from espace_famille.admin_security import StaffModelAdmin, refusal_reason_page
+from espace_famille.admin_security import LabelledInlineMixin, StaffModelAdmin, refusal_reason_page
 from espace_famille.models import User
 from famille.forms import RefuseForm
 from famille.models import (
@@ -35,7 +35,7 @@ from famille.services import (
 from famille.values import review_rows, stale_items
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(LabelledInlineMixin, admin.StackedInline):  # a row would not fit
     model = Member
     extra = 0
     fields = ["role", "first_name", "last_name", "birth_date", "phone", "email"]
@@ -64,7 +64,7 @@ class LoginInlineForm(forms.ModelForm):
         return user
 
 
-class LoginInline(admin.TabularInline):
+class LoginInline(LabelledInlineMixin, admin.StackedInline):  # a row would not fit
     model = User
     form = LoginInlineForm
     fk_name = "family"

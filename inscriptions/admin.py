@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from espace_famille.admin_security import StaffModelAdmin, refusal_reason_page
+from espace_famille.admin_security import LabelledInlineMixin, StaffModelAdmin, refusal_reason_page
 from inscriptions.models import Activity, Enrolment, Unit
 from inscriptions.services import (
     EnrolmentRefused,
@@ -15,7 +15,7 @@ from inscriptions.services import (
 )
 
 
-class UnitInline(admin.TabularInline):
+class UnitInline(LabelledInlineMixin, admin.TabularInline):
     model = Unit
     extra = 0
     fields = ["name", "start_time", "end_time", "weekdays", "capacity", "order"]

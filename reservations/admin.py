@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from espace_famille.admin_security import StaffModelAdmin, admin_permissions
+from espace_famille.admin_security import LabelledInlineMixin, StaffModelAdmin, admin_permissions
 from famille.models import Member
 from inscriptions.models import Activity
 from reservations import services
@@ -50,7 +50,7 @@ class ClosureAdmin(StaffModelAdmin):
             )
 
 
-class BookingInline(admin.TabularInline):
+class BookingInline(LabelledInlineMixin, admin.TabularInline):
     model = Booking
     extra = 0
     can_delete = False
@@ -66,7 +66,7 @@ class BookingInline(admin.TabularInline):
         return False
 
 
-class WaitingListInline(admin.TabularInline):
+class WaitingListInline(LabelledInlineMixin, admin.TabularInline):
     model = WaitingListEntry
     extra = 0
     can_delete = False
