@@ -31,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,7 +157,15 @@ class Timings:
             self.errors.append(message)
 
 
-def _parent(base: str, login: str, child: int, opening: int, day: str, timings: Timings) -> None:
+def _parent(
+    base: str,
+    login: str,
+    child: int,
+    opening: int,
+    day: str,
+    timings: Timings,
+    before_booking: Callable[[], None] | None = None,
+) -> None:
     import requests
 
     session = requests.Session()
@@ -194,6 +202,8 @@ def _parent(base: str, login: str, child: int, opening: int, day: str, timings: 
     if page is None:
         return
     token = CSRF.search(page.text).group(1)
+    if before_booking is not None:
+        before_booking()
     step(
         "booking",
         "POST",
@@ -205,24 +215,52 @@ def _parent(base: str, login: str, child: int, opening: int, day: str, timings: 
 
 
 def rush(
-    base: str, logins: list[tuple[str, int]], opening: int, day: str, spread: float
+    base: str,
+    logins: list[tuple[str, int]],
+    opening: int,
+    day: str,
+    spread: float,
+    ready: bool = False,
 ) -> tuple[Timings, float]:
-    """Every parent in its own thread; returns the timings and the whole run's seconds."""
+    """Every parent in its own thread; returns the timings and the run's seconds.
+
+    With `ready`, every parent first logs in and opens the planning; then the bookings alone
+    arrive within `spread` seconds, and the seconds returned are those of the bookings.
+    """
     timings = Timings()
     rng = random.Random(2027)  # noqa: S311 — start offsets, not secrets
     starts = [rng.uniform(0, spread) if spread else 0.0 for _login in logins]
-    began = time.perf_counter()
+    began = [time.perf_counter()]
+    barrier = threading.Barrier(
+        len(logins), action=lambda: began.__setitem__(0, time.perf_counter())
+    )
 
     def one(args: tuple[tuple[str, int], float]) -> None:
         (login, child), offset = args
-        delay = began + offset - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        _parent(base, login, child, opening, day, timings)
+        waited = []
+
+        def at_offset() -> None:
+            waited.append(True)
+            barrier.wait(timeout=600)
+            delay = began[0] + offset - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+
+        if not ready:
+            at_offset_now = began[0] + offset - time.perf_counter()
+            if at_offset_now > 0:
+                time.sleep(at_offset_now)
+            _parent(base, login, child, opening, day, timings)
+            return
+        try:
+            _parent(base, login, child, opening, day, timings, before_booking=at_offset)
+        finally:
+            if not waited:  # a parent that failed earlier still lets the others book
+                barrier.wait(timeout=600)
 
     with ThreadPoolExecutor(max_workers=len(logins)) as pool:
         list(pool.map(one, zip(logins, starts, strict=True)))
-    return timings, time.perf_counter() - began
+    return timings, time.perf_counter() - began[0]
 
 
 def _free_port() -> int:
@@ -293,6 +331,11 @@ def main() -> int:
     parser.add_argument("--capacity", type=int, default=20)
     parser.add_argument("--spread", type=float, default=5.0, help="seconds; 0 = all at once")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--ready",
+        action="store_true",
+        help="log every parent in and open the planning first; only the bookings are spread",
+    )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     args = parser.parse_args()
 
@@ -314,11 +357,11 @@ def main() -> int:
         connection.close()
         with gunicorn(environment, args.workers) as base:
             _warm_up(base, args.workers)
-            timings, seconds = rush(base, logins, opening, day, args.spread)
+            timings, seconds = rush(base, logins, opening, day, args.spread, args.ready)
         booked = Booking.objects.filter(opening_id=opening, status__in=Booking.ACTIVE).count()
     print(
-        f"{args.parents} parents, {args.workers} gunicorn workers, "
-        f"{connection.vendor}, spread {args.spread:g} s"
+        f"{args.parents} parents, {args.workers} gunicorn workers, {connection.vendor}, "
+        f"{'bookings' if args.ready else 'journeys'} spread over {args.spread:g} s"
     )
     for line in report(timings, seconds, booked, args.capacity):
         print(line)
