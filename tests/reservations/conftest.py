@@ -78,3 +78,23 @@ def opening(unit):
 def before():
     """Comfortably before every deadline of WEDNESDAY."""
     return aware(2030, 3, 1, 9, 0)
+
+
+def canteen_weeks(family):
+    """Léa enrolled in a canteen with four openings in two weeks' time: (lea, that monday)."""
+    today = timezone.localdate()
+    activity = Activity.objects.create(
+        name="Restauration scolaire",
+        service="restauration",
+        start_date=today - datetime.timedelta(days=30),
+        end_date=today + datetime.timedelta(days=200),
+    )
+    unit = Unit.objects.create(activity=activity, name="Repas", weekdays="1245", capacity=12)
+    lea = family.members.get(first_name="Léa")
+    enrol(lea, activity)
+    monday = today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(weeks=2)
+    for offset in (0, 1, 3, 4):
+        Opening.objects.create(
+            unit=unit, date=monday + datetime.timedelta(days=offset), capacity=12
+        )
+    return lea, monday

@@ -4,38 +4,17 @@ import datetime
 import os
 
 import pytest
-from django.utils import timezone
 
-from inscriptions.models import Activity, Unit
 from reservations.models import Booking, Opening
 from tests.conftest import browser_login, make_parent
-from tests.reservations.conftest import enrol, insert_booking
+from tests.reservations.conftest import canteen_weeks, insert_booking
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _setup(family):
-    today = timezone.localdate()
-    activity = Activity.objects.create(
-        name="Restauration scolaire",
-        service="restauration",
-        start_date=today - datetime.timedelta(days=30),
-        end_date=today + datetime.timedelta(days=200),
-    )
-    unit = Unit.objects.create(activity=activity, name="Repas", weekdays="1245", capacity=12)
-    lea = family.members.get(first_name="Léa")
-    enrol(lea, activity)
-    monday = today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(weeks=2)
-    for offset in (0, 1, 3, 4):
-        Opening.objects.create(
-            unit=unit, date=monday + datetime.timedelta(days=offset), capacity=12
-        )
-    return lea, monday
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
 def test_book_two_white_cells(browser, live_server, family, output_path, javascript):
-    lea, monday = _setup(family)
+    lea, monday = canteen_weeks(family)
     parent = make_parent(family, "navigateur@example.org")
     context = browser.new_context(
         java_script_enabled=javascript, locale="fr-FR", timezone_id="Europe/Paris"
@@ -113,7 +92,7 @@ def _long(day: datetime.date) -> str:
 def test_pages_have_no_accessibility_violation(page, live_server, family):
     from axe_playwright_python.sync_playwright import Axe
 
-    lea, monday = _setup(family)
+    lea, monday = canteen_weeks(family)
     insert_booking(lea, Opening.objects.filter(date=monday).first())
     parent = make_parent(family, "a11y-reservations@example.org")
     browser_login(page, live_server.url, parent.email)

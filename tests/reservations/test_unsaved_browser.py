@@ -8,37 +8,16 @@ import datetime
 import os
 
 import pytest
-from django.utils import timezone
 
-from inscriptions.models import Activity, Unit
 from reservations.models import Opening
 from tests.conftest import browser_login, make_parent
-from tests.reservations.conftest import enrol
+from tests.reservations.conftest import canteen_weeks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _setup(family):
-    today = timezone.localdate()
-    activity = Activity.objects.create(
-        name="Restauration scolaire",
-        service="restauration",
-        start_date=today - datetime.timedelta(days=30),
-        end_date=today + datetime.timedelta(days=200),
-    )
-    unit = Unit.objects.create(activity=activity, name="Repas", weekdays="1245", capacity=12)
-    lea = family.members.get(first_name="Léa")
-    enrol(lea, activity)
-    monday = today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(weeks=2)
-    for offset in (0, 1, 3, 4):
-        Opening.objects.create(
-            unit=unit, date=monday + datetime.timedelta(days=offset), capacity=12
-        )
-    return lea, monday
-
-
 def test_leaving_the_planning_with_ticks_asks_first(page, live_server, family):
-    lea, monday = _setup(family)
+    lea, monday = canteen_weeks(family)
     parent = make_parent(family, "quitter@example.org")
     browser_login(page, live_server.url, parent.email)
     url = f"{live_server.url}/reservations/membre/{lea.pk}/?date={monday.isoformat()}"
@@ -75,7 +54,7 @@ def test_leaving_the_planning_with_ticks_asks_first(page, live_server, family):
 
 
 def test_accepting_the_warning_leaves(page, live_server, family):
-    lea, monday = _setup(family)
+    lea, monday = canteen_weeks(family)
     parent = make_parent(family, "quitter2@example.org")
     browser_login(page, live_server.url, parent.email)
     page.goto(f"{live_server.url}/reservations/membre/{lea.pk}/?date={monday.isoformat()}")
@@ -93,7 +72,7 @@ def test_accepting_the_warning_leaves(page, live_server, family):
 def test_summary_folded_at_every_width(
     browser, live_server, family, output_path, javascript, width
 ):
-    lea, monday = _setup(family)
+    lea, monday = canteen_weeks(family)
     parent = make_parent(family, f"resume{width}{javascript}@example.org")
     context = browser.new_context(
         java_script_enabled=javascript,
