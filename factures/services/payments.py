@@ -1,32 +1,25 @@
-"""Billing services: numbers, invoices and credit notes, PDFs, payments and their confirmation."""
+"""Payments: starting, confirming, failing, recording offline, refunds, and the provider journey."""
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from espace_famille import audit
 from espace_famille.emails import send_to_family
-from espace_famille.files import atomic_with_files, file_save
 from factures.models import (
     ZERO,
-    BillingSettings,
     Invoice,
-    InvoiceCounter,
-    InvoiceLine,
     Payment,
     PaymentAllocation,
 )
@@ -34,6 +27,7 @@ from factures.money import round_cents
 from factures.payment_states import IllegalTransition, allowed, payment_lock, transition
 from factures.payments import get_provider, provider_names
 from factures.payments.sandbox import build_notification
+from factures.services.invoices import invoice_apply_settlement
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -41,23 +35,6 @@ if TYPE_CHECKING:
     from famille.models import Family
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class LineSpec:
-    """A line to put on a new invoice."""
-
-    label: str
-    quantity: Decimal
-    unit_price: Decimal
-    member: Any = None
-    member_name: str = ""
-    booking_ids: tuple[int, ...] = ()
-    manual_charge_id: int | None = None
-
-    @property
-    def amount(self) -> Decimal:
-        return round_cents(self.quantity * self.unit_price)
 
 
 def payment_lock_minutes(provider: str | None = None) -> int:
@@ -84,181 +61,6 @@ def payment_lock_q(*, now: datetime.datetime, prefix: str = "payment__") -> Q:
 
 
 # Numbers -----------------------------------------------------------------------------------
-
-
-def invoice_number_allocate(*, year: int, count: int = 1) -> list[str]:
-    """Reserve the next `count` numbers of the year; call inside the transaction that uses them.
-
-    The year's counter row stays locked until that transaction ends, so numbers are gapless:
-    a rolled-back transaction gives its numbers back.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Allocate invoice numbers inside the transaction that uses them.")
-    counter = InvoiceCounter.objects.select_for_update().filter(year=year).first()
-    if counter is None:  # the year's first invoice
-        try:
-            with transaction.atomic():
-                InvoiceCounter.objects.create(year=year)
-        except IntegrityError:
-            pass  # another transaction created the row at the same moment
-        counter = InvoiceCounter.objects.select_for_update().get(year=year)
-    first = counter.last_number + 1
-    counter.last_number += count
-    counter.save(update_fields=["last_number"])
-    return [f"{year}-{n:06d}" for n in range(first, first + count)]
-
-
-# Invoices ----------------------------------------------------------------------------------
-
-
-def _household_address(family: Family) -> str:
-    payer = getattr(family, "payer_name", "")
-    town = " ".join(part for part in (family.postal_code, family.city) if part)
-    return "\n".join(part for part in (payer, family.address, town) if part)
-
-
-def invoice_issue(
-    *,
-    family: Family,
-    period_start: datetime.date,
-    period_end: datetime.date,
-    lines: list[LineSpec],
-    user: Any = None,
-    issued_on: datetime.date | None = None,
-    kind: str = Invoice.Kind.INVOICE,
-    corrects: Invoice | None = None,
-    render_pdf: bool = True,
-    due_days: int | None = None,
-    request: HttpRequest | None = None,
-) -> Invoice:
-    """Issue one invoice (or credit note) with its lines; its PDF and email follow the commit."""
-    from factures.models import BilledBooking, ManualCharge
-
-    if not lines:
-        raise ValidationError(_("Une facture a au moins une ligne."))
-    issued_on = issued_on or timezone.localdate()
-    if due_days is None:
-        due_days = BillingSettings.current().payment_due_days
-    with transaction.atomic(savepoint=False):
-        (number,) = invoice_number_allocate(year=issued_on.year)
-        invoice = Invoice(
-            number=number,
-            kind=kind,
-            family=family,
-            corrects=corrects,
-            household_name=str(family),
-            household_address=_household_address(family),
-            period_start=period_start,
-            period_end=period_end,
-            issued_on=issued_on,
-            due_date=issued_on + datetime.timedelta(days=due_days),
-            total=sum((line.amount for line in lines), ZERO),
-            issued_by=user if user is not None and user.pk else None,
-        )
-        # The database enforces the unique number and the checks: no extra queries for them.
-        invoice.full_clean(exclude=["pdf"], validate_unique=False, validate_constraints=False)
-        invoice.save()
-        created = InvoiceLine.objects.bulk_create(
-            InvoiceLine(
-                invoice=invoice,
-                position=position,
-                member=spec.member,
-                member_name=spec.member_name or (str(spec.member) if spec.member else ""),
-                label=spec.label[:250],
-                quantity=spec.quantity,
-                unit_price=spec.unit_price,
-                amount=spec.amount,
-            )
-            for position, spec in enumerate(lines, start=1)
-        )
-        BilledBooking.objects.bulk_create(
-            BilledBooking(booking_id=booking_id, line=line)
-            for line, spec in zip(created, lines, strict=True)
-            for booking_id in spec.booking_ids
-        )
-        for line, spec in zip(created, lines, strict=True):
-            if spec.manual_charge_id:
-                ManualCharge.objects.filter(pk=spec.manual_charge_id, line=None).update(line=line)
-        summary = _("%(kind)s %(number)s émise : %(total)s €") % {
-            "kind": invoice.get_kind_display(),
-            "number": invoice.number,
-            "total": invoice.total,
-        }
-        audit.record(family, user, audit.Kind.INVOICE_ISSUED, summary, obj=invoice, request=request)
-        transaction.on_commit(lambda: _after_issue(invoice.pk, render_pdf=render_pdf))
-    return invoice
-
-
-def _after_issue(invoice_pk: int, *, render_pdf: bool) -> None:
-    if render_pdf:
-        try:
-            invoice_pdf_store(invoice_id=invoice_pk)
-        except Exception:  # the PDF view renders it on first download instead
-            logger.exception("PDF of invoice %s not rendered", invoice_pk)
-    invoice = Invoice.objects.select_related("family").get(pk=invoice_pk)
-    send_to_family("factures_invoice_issued", family=invoice.family, context={"invoice": invoice})
-
-
-def credit_note_issue(
-    *, invoice: Invoice, amount: Decimal, reason: str, user: Any = None
-) -> Invoice:
-    """Correct an issued invoice: a credit note of `amount` that lowers its balance."""
-    amount = round_cents(Decimal(amount))
-    with transaction.atomic():
-        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if locked.kind != Invoice.Kind.INVOICE:
-            raise ValidationError(_("Un avoir ne se corrige pas par un avoir."))
-        if not ZERO < amount <= locked.balance:
-            raise ValidationError(
-                _("Le montant de l'avoir doit être positif et au plus le solde (%(balance)s €).")
-                % {"balance": locked.balance}
-            )
-        label = _("Avoir sur la facture %(number)s : %(reason)s") % {
-            "number": locked.number,
-            "reason": reason,
-        }
-        note = invoice_issue(
-            family=locked.family,
-            period_start=locked.period_start,
-            period_end=locked.period_end,
-            lines=[LineSpec(label=label, quantity=Decimal(1), unit_price=-amount)],
-            user=user,
-            kind=Invoice.Kind.CREDIT_NOTE,
-            corrects=locked,
-        )
-        _settle(locked, amount)
-    return note
-
-
-def _settle(invoice: Invoice, amount: Decimal) -> None:
-    invoice.amount_settled += amount
-    fields = ["amount_settled"]
-    if invoice.is_settled and invoice.settled_at is None:
-        invoice.settled_at = timezone.now()
-        fields.append("settled_at")
-    invoice.save(update_fields=fields)
-
-
-def invoice_pdf_store(*, invoice_id: int) -> Invoice:
-    """Render the invoice's PDF once and store it with its checksum; later calls reuse it."""
-    from factures.pdf import invoice_pdf_render
-
-    invoice = Invoice.objects.select_related("family").get(pk=invoice_id)
-    if invoice.pdf:
-        return invoice
-    # Rendered before the transaction (about a second): an issued invoice never changes, and
-    # on SQLite every writer waits while a write transaction is open.
-    _filename, _mimetype, content = invoice_pdf_render(invoice)
-    with atomic_with_files():  # the file is deleted again if the row is not updated
-        invoice = Invoice.objects.select_for_update().select_related("family").get(pk=invoice_id)
-        if invoice.pdf:
-            return invoice  # stored meanwhile by another request
-        token = secrets.token_hex(8)
-        name = f"{invoice.issued_on.year}/{invoice.number}-{token}.pdf"  # under factures/
-        file_save(invoice.pdf, name, ContentFile(content))
-        invoice.pdf_sha256 = hashlib.sha256(content).hexdigest()
-        invoice.save(update_fields=["pdf", "pdf_sha256"])
-    return invoice
 
 
 # Payments ----------------------------------------------------------------------------------
@@ -410,7 +212,7 @@ def _apply_allocations(payment: Payment) -> list[str]:
     for allocation in allocations:
         invoice = invoices[allocation.invoice_id]
         if invoice.balance >= allocation.amount:
-            _settle(invoice, allocation.amount)
+            invoice_apply_settlement(invoice, allocation.amount)
             allocation.applied = True
             allocation.save(update_fields=["applied"])
         else:
@@ -491,7 +293,7 @@ def payment_record_offline(
         PaymentAllocation.objects.create(
             payment=payment, invoice=locked, amount=amount, applied=True
         )
-        _settle(locked, amount)
+        invoice_apply_settlement(locked, amount)
         summary = _("Règlement %(method)s de %(amount)s € sur la facture %(number)s") % {
             "method": payment.get_method_display().lower(),
             "amount": amount,
