@@ -8,6 +8,10 @@ class ContactConfig(AppConfig):
     verbose_name = _("Contact")
 
     def ready(self) -> None:
+        from contact.audit_kinds import ContactEvent
+        from espace_famille.audit_kinds import register_kinds
+
+        register_kinds(ContactEvent)
         from contact import demo  # noqa: F401  (registers the demo steps)
         from contact.selectors import unread_answers_count
         from contact.services import old_threads_purge

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contact.audit_kinds import ContactEvent
 from contact.models import Message, Thread
 from espace_famille import audit
 from espace_famille.emails import send_templated, send_to_family
@@ -109,7 +110,7 @@ def _family_message_sent(
     audit.record(
         thread.family,
         user,
-        audit.Kind.MESSAGE_SENT,
+        ContactEvent.MESSAGE_SENT,
         _("Message à la structure : %(subject)s") % {"subject": thread.subject},
         obj=thread,
         request=request,
@@ -142,7 +143,7 @@ def staff_answer(
     audit.record(
         thread.family,
         user,
-        audit.Kind.MESSAGE_SENT,
+        ContactEvent.MESSAGE_SENT,
         _("Réponse de la structure : %(subject)s") % {"subject": thread.subject},
         obj=thread,
         request=request,
@@ -192,7 +193,7 @@ def thread_close(*, thread: Thread, user: User, request: HttpRequest | None = No
     audit.record(
         thread.family,
         user,
-        audit.Kind.THREAD_CLOSED,
+        ContactEvent.THREAD_CLOSED,
         _("Conversation close : %(subject)s") % {"subject": thread.subject},
         obj=thread,
         request=request,

@@ -8,6 +8,10 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
+        from documents.audit_kinds import DocumentEvent
+        from espace_famille.audit_kinds import register_kinds
+
+        register_kinds(DocumentEvent)
         from documents import demo  # noqa: F401  (registers the demo steps)
         from documents.selectors import documents_to_provide_count
         from espace_famille.registry import MenuEntry, register_menu

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.audit_kinds import DocumentEvent
 from documents.models import DocumentType, StructureDocument, Submission
 from espace_famille import audit
 from espace_famille.emails import send_to_family
@@ -79,7 +80,7 @@ def submission_create(
         audit.record(
             family,
             user,
-            audit.Kind.DOCUMENT_UPLOADED,
+            DocumentEvent.DOCUMENT_UPLOADED,
             _("%(document)s transmis pour %(owner)s")
             % {"document": document_type, "owner": member or family},
             obj=submission,
@@ -132,7 +133,7 @@ def submission_accept(
     audit.record(
         submission.family,
         user,
-        audit.Kind.DOCUMENT_ACCEPTED,
+        DocumentEvent.DOCUMENT_ACCEPTED,
         _("%(document)s de %(owner)s accepté")
         % {"document": submission.document_type, "owner": submission.member or submission.family},
         obj=submission,
@@ -166,7 +167,7 @@ def submission_refuse(
     audit.record(
         submission.family,
         user,
-        audit.Kind.DOCUMENT_REFUSED,
+        DocumentEvent.DOCUMENT_REFUSED,
         _("%(document)s de %(owner)s refusé : %(reason)s")
         % {
             "document": submission.document_type,

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from espace_famille.audit_kinds import is_registered
 from espace_famille.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ def record(
     request: HttpRequest | None = None,
 ) -> AuditEvent:
     """Write one audit event; call it inside the transaction of the change it records."""
+    if not is_registered(kind):
+        raise ValueError(f"Unknown audit kind {kind!r}: register it in its app's audit_kinds.py.")
     event = AuditEvent(
         family=family,
         user=user if user is not None and user.pk else None,

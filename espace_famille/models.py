@@ -7,6 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from espace_famille.audit_kinds import kind_choices, register_kinds
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -126,36 +128,11 @@ class AuditEvent(models.Model):
         PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Mot de passe oublié")
         ACCOUNT_DEACTIVATED = "account_deactivated", _("Compte désactivé")
         SECOND_FACTOR_CHANGED = "second_factor_changed", _("Double authentification modifiée")
-        CHANGE_REQUESTED = "change_requested", _("Modification demandée")
-        CHANGE_ACCEPTED = "change_accepted", _("Modification acceptée")
-        CHANGE_REFUSED = "change_refused", _("Modification refusée")
-        CHANGE_CANCELLED = "change_cancelled", _("Demande de modification retirée")
-        MESSAGE_SENT = "message_sent", _("Message envoyé")
-        THREAD_CLOSED = "thread_closed", _("Conversation close")
-        DOCUMENT_UPLOADED = "document_uploaded", _("Document transmis")
-        DOCUMENT_ACCEPTED = "document_accepted", _("Document accepté")
-        DOCUMENT_REFUSED = "document_refused", _("Document refusé")
-        ENROLMENT_REQUESTED = "enrolment_requested", _("Inscription demandée")
-        ENROLMENT_ACCEPTED = "enrolment_accepted", _("Inscription acceptée")
-        ENROLMENT_REFUSED = "enrolment_refused", _("Inscription refusée")
-        ENROLMENT_CANCELLED = "enrolment_cancelled", _("Inscription annulée")
-        BOOKING_CREATED = "booking_created", _("Réservation")
-        BOOKING_CANCELLED = "booking_cancelled", _("Annulation de réservation")
-        WAITLIST_JOINED = "waitlist_joined", _("Liste d'attente")
-        WAITLIST_OFFERED = "waitlist_offered", _("Place proposée (liste d'attente)")
-        WAITLIST_LEFT = "waitlist_left", _("Sortie de la liste d'attente")
-        INVOICE_ISSUED = "invoice_issued", _("Facture émise")
-        PAYMENT_STARTED = "payment_started", _("Paiement commencé")
-        PAYMENT_SUCCEEDED = "payment_succeeded", _("Paiement réussi")
-        PAYMENT_FAILED = "payment_failed", _("Paiement échoué")
-        PAYMENT_CANCELLED = "payment_cancelled", _("Paiement annulé")
-        PAYMENT_REFUNDED = "payment_refunded", _("Paiement remboursé")
-        HEALTH_RECORD_VIEWED = "health_record_viewed", _("Fiche santé consultée")
         DATA_EXPORTED = "data_exported", _("Données du foyer téléchargées")
         OTHER = "other", _("Autre")
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
-    kind = models.CharField(_("type"), max_length=40, choices=Kind.choices, db_index=True)
+    kind = models.CharField(_("type"), max_length=40, choices=kind_choices, db_index=True)
     family = models.ForeignKey(
         "famille.Family",
         verbose_name=_("famille"),
@@ -234,3 +211,6 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+register_kinds(AuditEvent.Kind)

@@ -8,6 +8,10 @@ class FacturesConfig(AppConfig):
     verbose_name = _("Facturation")
 
     def ready(self) -> None:
+        from espace_famille.audit_kinds import register_kinds
+        from factures.audit_kinds import BillingEvent
+
+        register_kinds(BillingEvent)
         from espace_famille.registry import MenuEntry, register_menu
         from factures import demo  # noqa: F401  (registers the demo steps)
         from factures.rules import overdue_balance_rule

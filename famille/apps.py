@@ -8,6 +8,10 @@ class FamilleConfig(AppConfig):
     verbose_name = _("Familles")
 
     def ready(self) -> None:
+        from espace_famille.audit_kinds import register_kinds
+        from famille.audit_kinds import FamilyEvent
+
+        register_kinds(FamilyEvent)
         from espace_famille.registry import MenuEntry, register_menu
         from famille import demo  # noqa: F401  (registers the demo steps)
         from famille.selectors import unseen_decisions_count

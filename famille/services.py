@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from espace_famille import audit
 from espace_famille.emails import send_to_family
+from famille.audit_kinds import FamilyEvent
 from famille.models import (
     ChangeRequest,
     ChangeRequestItem,
@@ -108,7 +109,7 @@ def change_request_create(
     audit.record(
         family,
         user,
-        audit.Kind.CHANGE_REQUESTED,
+        FamilyEvent.CHANGE_REQUESTED,
         _("Demande de modification de %(target)s : %(fields)s")
         % {
             "target": change_request.target_label,
@@ -142,7 +143,7 @@ def _supersede(
         audit.record(
             family,
             user,
-            audit.Kind.CHANGE_CANCELLED,
+            FamilyEvent.CHANGE_CANCELLED,
             _("Demande de modification de %(target)s annulée : remplacée par une plus récente")
             % {"target": change_request.target_label},
             obj=change_request,
@@ -178,7 +179,7 @@ def member_add_request(
     audit.record(
         family,
         user,
-        audit.Kind.CHANGE_REQUESTED,
+        FamilyEvent.CHANGE_REQUESTED,
         _("Demande d'ajout d'un membre : %(name)s")
         % {"name": f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()},
         obj=change_request,
@@ -200,7 +201,7 @@ def change_request_cancel(
     audit.record(
         change_request.family,
         user,
-        audit.Kind.CHANGE_CANCELLED,
+        FamilyEvent.CHANGE_CANCELLED,
         _("Demande de modification annulée par la famille"),
         obj=change_request,
         request=request,
@@ -257,7 +258,7 @@ def change_request_accept(
     audit.record(
         change_request.family,
         user,
-        audit.Kind.CHANGE_ACCEPTED,
+        FamilyEvent.CHANGE_ACCEPTED,
         _("Demande acceptée : %(target)s") % {"target": change_request.target_label},
         obj=change_request,
         request=request,
@@ -287,7 +288,7 @@ def change_request_refuse(
     audit.record(
         change_request.family,
         user,
-        audit.Kind.CHANGE_REFUSED,
+        FamilyEvent.CHANGE_REFUSED,
         _("Demande refusée : %(target)s") % {"target": change_request.target_label},
         obj=change_request,
         request=request,
@@ -324,7 +325,7 @@ def health_record_viewed(*, member: Member, user: User, request: HttpRequest | N
     audit.record(
         member.family,
         user,
-        audit.Kind.HEALTH_RECORD_VIEWED,
+        FamilyEvent.HEALTH_RECORD_VIEWED,
         _("Fiche santé de %(member)s consultée") % {"member": member},
         obj=member,
         request=request,

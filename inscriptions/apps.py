@@ -8,6 +8,10 @@ class InscriptionsConfig(AppConfig):
     verbose_name = _("Inscriptions")
 
     def ready(self) -> None:
+        from espace_famille.audit_kinds import register_kinds
+        from inscriptions.audit_kinds import EnrolmentEvent
+
+        register_kinds(EnrolmentEvent)
         from documents.registry import register_requirement_source
         from espace_famille.registry import MenuEntry, register_menu
         from inscriptions import demo  # noqa: F401  (registers the demo steps)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from espace_famille import audit
 from espace_famille.emails import send_to_family
+from inscriptions.audit_kinds import EnrolmentEvent
 from inscriptions.models import Activity, Enrolment
 from inscriptions.selectors import eligibility_problem, missing_documents
 from inscriptions.signals import enrolment_cancelled
@@ -66,7 +67,7 @@ def enrolment_request(
             audit.record(
                 member.family,
                 user,
-                audit.Kind.ENROLMENT_REQUESTED,
+                EnrolmentEvent.ENROLMENT_REQUESTED,
                 _("Demande d'inscription de %(member)s à %(activity)s")
                 % {"member": member, "activity": activity},
                 obj=enrolment,
@@ -122,7 +123,7 @@ def enrolment_accept(*, enrolment: Enrolment, by: Any, request: HttpRequest | No
         status=Enrolment.Status.ACCEPTED,
         by=by,
         reason="",
-        kind=audit.Kind.ENROLMENT_ACCEPTED,
+        kind=EnrolmentEvent.ENROLMENT_ACCEPTED,
         summary=_("Inscription de %(member)s à %(activity)s acceptée"),
         request=request,
     )
@@ -137,7 +138,7 @@ def enrolment_refuse(
         status=Enrolment.Status.REFUSED,
         by=by,
         reason=reason,
-        kind=audit.Kind.ENROLMENT_REFUSED,
+        kind=EnrolmentEvent.ENROLMENT_REFUSED,
         summary=_("Inscription de %(member)s à %(activity)s refusée"),
         request=request,
     )
@@ -160,7 +161,7 @@ def enrolment_cancel(*, enrolment: Enrolment, by: Any, request: HttpRequest | No
         audit.record(
             enrolment.member.family,
             by,
-            audit.Kind.ENROLMENT_CANCELLED,
+            EnrolmentEvent.ENROLMENT_CANCELLED,
             _("Inscription de %(member)s à %(activity)s annulée")
             % {"member": enrolment.member, "activity": enrolment.activity},
             obj=enrolment,

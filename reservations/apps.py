@@ -8,6 +8,10 @@ class ReservationsConfig(AppConfig):
     verbose_name = _("Réservations")
 
     def ready(self) -> None:
+        from espace_famille.audit_kinds import register_kinds
+        from reservations.audit_kinds import BookingEvent
+
+        register_kinds(BookingEvent)
         from documents.registry import register_unlocked_source
         from espace_famille.registry import MenuEntry, register_menu
         from inscriptions.signals import enrolment_cancelled

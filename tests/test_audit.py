@@ -50,3 +50,47 @@ def test_the_admin_shows_but_cannot_edit_or_delete_an_event(staff_client, parent
     event.refresh_from_db()
     assert event.summary == "Connexion"
     assert staff_client.get(reverse("admin:espace_famille_auditevent_add")).status_code == 403
+
+
+# The vocabulary: each app registers its kinds; the core's migrations never list them.
+
+
+def test_every_app_registers_its_own_kinds_with_the_core():
+    from espace_famille.audit_kinds import kind_choices
+    from factures.audit_kinds import BillingEvent
+    from reservations.audit_kinds import BookingEvent
+
+    values = dict(kind_choices())
+    assert values["login"] == AuditEvent.Kind.LOGIN.label
+    assert values[BookingEvent.BOOKING_CREATED] == BookingEvent.BOOKING_CREATED.label
+    assert values[BillingEvent.PAYMENT_REFUNDED] == BillingEvent.PAYMENT_REFUNDED.label
+    assert "booking_created" not in AuditEvent.Kind.values
+
+
+def test_a_kind_registered_twice_with_another_label_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import models
+
+    from espace_famille.audit_kinds import register_kinds
+
+    class Clash(models.TextChoices):
+        LOGIN = "login", "Autre chose"
+
+    with pytest.raises(ImproperlyConfigured):
+        register_kinds(Clash)
+
+
+@pytest.mark.django_db
+def test_an_unregistered_kind_is_refused_before_anything_is_written():
+    with pytest.raises(ValueError):
+        audit.record(None, None, "no_such_kind", "x")
+    assert not AuditEvent.objects.filter(kind="no_such_kind").exists()
+
+
+def test_the_core_migration_reads_the_kinds_through_a_callable():
+    from django.db.migrations.loader import MigrationLoader
+
+    state = MigrationLoader(None, ignore_no_migrations=True).project_state()
+    field = state.models["espace_famille", "auditevent"].fields["kind"]
+    # A callable, not a frozen list: an app adding a kind needs no migration of the core.
+    assert callable(field.choices) or not isinstance(field.choices, list | tuple)

@@ -12,6 +12,7 @@ from contact.models import Thread
 from contact.services import thread_create
 from espace_famille import audit
 from espace_famille.models import AuditEvent
+from factures.audit_kinds import BillingEvent
 from tests.contact.conftest import PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def test_login_history_goes_after_its_period_and_accounting_stays(family, parent
     old_login = audit.record(family, parent, audit.Kind.LOGIN, "Connexion")
     old_failure = audit.record(family, None, audit.Kind.LOGIN_FAILED, "Échec")
     recent_login = audit.record(family, parent, audit.Kind.LOGIN, "Connexion")
-    old_payment = audit.record(family, parent, audit.Kind.PAYMENT_SUCCEEDED, "Paiement")
+    old_payment = audit.record(family, parent, BillingEvent.PAYMENT_SUCCEEDED, "Paiement")
     for event in (old_login, old_failure, old_payment):
         aged(event, 400)
     aged(recent_login, 300)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from espace_famille import audit
 from espace_famille.emails import send_to_family
 from espace_famille.files import atomic_with_files, file_save
+from factures.audit_kinds import BillingEvent
 from factures.models import (
     ZERO,
     BillingSettings,
@@ -151,7 +152,9 @@ def invoice_issue(
             "number": invoice.number,
             "total": invoice.total,
         }
-        audit.record(family, user, audit.Kind.INVOICE_ISSUED, summary, obj=invoice, request=request)
+        audit.record(
+            family, user, BillingEvent.INVOICE_ISSUED, summary, obj=invoice, request=request
+        )
         transaction.on_commit(lambda: _after_issue(invoice.pk, render_pdf=render_pdf))
     return invoice
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from espace_famille import audit
 from espace_famille.emails import send_to_family
+from factures.audit_kinds import BillingEvent
 from factures.models import (
     ZERO,
     Invoice,
@@ -130,7 +131,7 @@ def payment_start(
             "numbers": ", ".join(invoice.number for invoice in invoices),
         }
         audit.record(
-            family, user, audit.Kind.PAYMENT_STARTED, summary, obj=payment, request=request
+            family, user, BillingEvent.PAYMENT_STARTED, summary, obj=payment, request=request
         )
     return payment
 
@@ -173,7 +174,7 @@ def payment_confirm(
             audit.record(
                 payment.family,
                 None,
-                audit.Kind.PAYMENT_FAILED,
+                BillingEvent.PAYMENT_FAILED,
                 _("Paiement %(reference)s refusé : montant inattendu")
                 % {"reference": payment.reference},
                 obj=payment,
@@ -192,7 +193,7 @@ def payment_confirm(
         audit.record(
             payment.family,
             None,
-            audit.Kind.PAYMENT_SUCCEEDED,
+            BillingEvent.PAYMENT_SUCCEEDED,
             summary % {"amount": payment.amount, "reference": payment.reference},
             obj=payment,
         )
@@ -238,9 +239,9 @@ def payment_fail(
     never undoes money received; a later success still wins (factures/payment_states).
     """
     kind = (
-        audit.Kind.PAYMENT_CANCELLED
+        BillingEvent.PAYMENT_CANCELLED
         if status == Payment.Status.CANCELLED
-        else audit.Kind.PAYMENT_FAILED
+        else BillingEvent.PAYMENT_FAILED
     )
     with transaction.atomic():
         payment = payment_lock(payment_id)
@@ -299,7 +300,7 @@ def payment_record_offline(
             "amount": amount,
             "number": locked.number,
         }
-        audit.record(locked.family, user, audit.Kind.PAYMENT_SUCCEEDED, summary, obj=payment)
+        audit.record(locked.family, user, BillingEvent.PAYMENT_SUCCEEDED, summary, obj=payment)
         transaction.on_commit(lambda: _send_receipt(payment.pk))
     return payment
 
@@ -326,7 +327,7 @@ def payment_refund_mark(
             "amount": locked.amount,
         }
         audit.record(
-            locked.family, by, audit.Kind.PAYMENT_REFUNDED, summary, obj=locked, request=request
+            locked.family, by, BillingEvent.PAYMENT_REFUNDED, summary, obj=locked, request=request
         )
     return True
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from espace_famille import audit
 from inscriptions.models import Enrolment
+from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening, WaitingListEntry
 from reservations.notice import cancel_deadline
 from reservations.services.common import (
@@ -110,7 +111,7 @@ def booking_cancel(
         audit.record(
             member.family,
             user,
-            audit.Kind.BOOKING_CANCELLED,
+            BookingEvent.BOOKING_CANCELLED,
             summary,
             obj=booking,
             request=request,
@@ -135,7 +136,7 @@ def booking_confirm(*, booking: Booking, by: Any, request: HttpRequest | None = 
         audit.record(
             booking.member.family,
             by,
-            audit.Kind.BOOKING_CREATED,
+            BookingEvent.BOOKING_CREATED,
             _("Réservation confirmée : %(member)s, %(unit)s du %(day)s")
             % _describe(booking.member, booking.opening),
             obj=booking,

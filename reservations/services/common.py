@@ -18,6 +18,7 @@ from espace_famille import audit
 from espace_famille.emails import send_to_family
 from espace_famille.formatting import long_date
 from inscriptions.selectors import missing_documents
+from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening, WaitingListEntry
 from reservations.notice import booking_deadline
 from reservations.rules import registered_rule_problem
@@ -182,7 +183,7 @@ def _book(
     audit.record(
         member.family,
         user,
-        audit.Kind.BOOKING_CREATED,
+        BookingEvent.BOOKING_CREATED,
         summary or _("Réservation : %(member)s, %(unit)s du %(day)s") % _describe(member, opening),
         obj=booking,
         request=request,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from espace_famille import audit
 from inscriptions.models import Activity, Unit
+from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
 from reservations.selectors import closed_days
 from reservations.services.common import _describe, _locked_opening, _recount
@@ -94,7 +95,7 @@ def _cancel_for_closure(opening: Opening, *, by: Any, now: datetime.datetime, re
         audit.record(
             booking.member.family,
             by,
-            audit.Kind.BOOKING_CANCELLED,
+            BookingEvent.BOOKING_CANCELLED,
             _("Annulation (fermeture) : %(member)s, %(unit)s du %(day)s")
             % _describe(booking.member, opening),
             obj=booking,

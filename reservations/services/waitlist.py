@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from espace_famille import audit
 from inscriptions.models import Activity
+from reservations.audit_kinds import BookingEvent
 from reservations.models import Opening, WaitingListEntry
 from reservations.notice import booking_deadline
 from reservations.services.common import (
@@ -59,7 +60,7 @@ def waitlist_join(
         audit.record(
             member.family,
             user,
-            audit.Kind.WAITLIST_JOINED,
+            BookingEvent.WAITLIST_JOINED,
             _("Liste d'attente : %(member)s, %(unit)s du %(day)s") % _describe(member, opening),
             obj=entry,
             request=request,
@@ -90,7 +91,7 @@ def waitlist_leave(
         audit.record(
             entry.member.family,
             user,
-            audit.Kind.WAITLIST_LEFT,
+            BookingEvent.WAITLIST_LEFT,
             _("Sortie de la liste d'attente : %(member)s, %(unit)s du %(day)s")
             % _describe(entry.member, opening),
             obj=entry,
@@ -144,7 +145,7 @@ def waitlist_promote(*, opening: Opening, now: datetime.datetime) -> list[Waitin
             audit.record(
                 member.family,
                 None,
-                audit.Kind.WAITLIST_OFFERED,
+                BookingEvent.WAITLIST_OFFERED,
                 _("Place proposée (liste d'attente) : %(member)s, %(unit)s du %(day)s")
                 % _describe(member, opening),
                 obj=entry,

@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from PIL import Image
 
+from contact.audit_kinds import ContactEvent
 from contact.models import Message, Thread
 from contact.services import staff_answer, thread_create
 from espace_famille.models import AuditEvent
@@ -70,7 +71,7 @@ def test_a_parent_writes_with_an_attachment_and_staff_are_notified(
     assert "Léa sera absente lundi." in email.body
     assert reverse("admin:contact_thread_change", args=[thread.pk]) in email.body
     assert "Léa sera absente lundi." in email.alternatives[0][0]
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.MESSAGE_SENT, family=family).exists()
+    assert AuditEvent.objects.filter(kind=ContactEvent.MESSAGE_SENT, family=family).exists()
 
 
 def test_the_type_is_read_from_the_content_not_the_name(parent_client):

@@ -10,6 +10,7 @@ import threading
 import pytest
 from django.db import connection
 
+from documents.audit_kinds import DocumentEvent
 from documents.models import Submission
 from documents.services import submission_accept, submission_refuse
 from espace_famille.models import AuditEvent
@@ -46,7 +47,7 @@ def test_concurrent_accept_and_refuse_decide_once(family, staff, vaccination, le
 
     assert sorted(results) == [False, True]
     decisions = AuditEvent.objects.filter(
-        kind__in=[AuditEvent.Kind.DOCUMENT_ACCEPTED, AuditEvent.Kind.DOCUMENT_REFUSED]
+        kind__in=[DocumentEvent.DOCUMENT_ACCEPTED, DocumentEvent.DOCUMENT_REFUSED]
     )
     assert decisions.count() == 1
     submission.refresh_from_db()

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from documents.audit_kinds import DocumentEvent
 from documents.models import Submission
 from documents.services import submission_accept, submission_refuse
 from espace_famille.models import AuditEvent
@@ -37,7 +38,7 @@ def test_accept_sets_validity_audits_and_emails(
     assert pending.status == Submission.Status.ACCEPTED
     assert pending.valid_until == datetime.date(2027, 9, 14)  # 12 months
     assert (pending.reviewed_by, pending.reviewed_at is not None) == (staff, True)
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.DOCUMENT_ACCEPTED)
+    event = AuditEvent.objects.get(kind=DocumentEvent.DOCUMENT_ACCEPTED)
     assert (event.family, event.user, event.object_id) == (family, staff, str(pending.pk))
     (message,) = mail.outbox
     assert sorted(message.to) == sorted({family.email, parent.email})
@@ -65,7 +66,7 @@ def test_refuse_needs_a_reason_and_emails_it(
     pending.refresh_from_db()
     assert pending.status == Submission.Status.REFUSED
     assert pending.refusal_reason == "Les pages sont floues."
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.DOCUMENT_REFUSED)
+    event = AuditEvent.objects.get(kind=DocumentEvent.DOCUMENT_REFUSED)
     assert "Les pages sont floues." in event.summary
     (message,) = mail.outbox
     assert message.subject == "Document refusé : Carnet de vaccination"
@@ -78,7 +79,7 @@ def test_a_decided_submission_is_not_decided_again(pending, staff):
     assert not submission_accept(submission=pending, user=staff)
     pending.refresh_from_db()
     assert pending.status == Submission.Status.REFUSED
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.DOCUMENT_ACCEPTED).count() == 0
+    assert AuditEvent.objects.filter(kind=DocumentEvent.DOCUMENT_ACCEPTED).count() == 0
 
 
 def test_no_email_is_sent_before_the_commit(pending, staff, django_capture_on_commit_callbacks):
@@ -112,7 +113,7 @@ def test_admin_bulk_accept(staff_client, pending, family, vaccination, hugo, mai
     assert response.status_code == 200
     assert set(Submission.objects.values_list("status", flat=True)) == {"accepted"}
     assert "2 documents acceptés ; les familles ont été prévenues" in response.content.decode()
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.DOCUMENT_ACCEPTED).count() == 2
+    assert AuditEvent.objects.filter(kind=DocumentEvent.DOCUMENT_ACCEPTED).count() == 2
 
 
 def test_admin_bulk_refuse_needs_the_reason(staff_client, pending):

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from documents.audit_kinds import DocumentEvent
 from documents.models import DocumentType, Submission
 from espace_famille.models import AuditEvent
 from tests.documents.conftest import make_submission, make_type
@@ -78,7 +79,7 @@ def test_upload_a_pdf(parent_client, parent, family, vaccination, lea):
         stored = handle.read()
     assert b"created by Pillow" in content and b"created by Pillow" not in stored
     assert pdf_pages(stored) == 1 and submission.size == len(stored)
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.DOCUMENT_UPLOADED)
+    event = AuditEvent.objects.get(kind=DocumentEvent.DOCUMENT_UPLOADED)
     assert (event.family, event.user, event.object_id) == (family, parent, str(submission.pk))
     page = parent_client.get(response["Location"]).content.decode()
     assert "a bien été transmis" in page and "En attente de validation" in page
@@ -119,7 +120,7 @@ def test_a_rejected_upload_keeps_the_previous_document(parent_client, family, va
     previous.refresh_from_db()
     assert previous.status == Submission.Status.PENDING
     assert set(default_storage.listdir("documents/submissions")[1]) == stored
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.DOCUMENT_UPLOADED).count() == 1
+    assert AuditEvent.objects.filter(kind=DocumentEvent.DOCUMENT_UPLOADED).count() == 1
 
 
 def test_an_empty_post_says_to_choose_a_file(parent_client, vaccination, lea):
@@ -284,7 +285,7 @@ def test_uploads_are_limited_per_family_and_hour(parent_client, settings, vaccin
     assert "beaucoup de documents en peu de temps" in html
     assert "n&#x27;a pas été enregistré" in html or "n'a pas été enregistré" in html
     assert Submission.objects.count() == 2
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.DOCUMENT_UPLOADED).count() == 2
+    assert AuditEvent.objects.filter(kind=DocumentEvent.DOCUMENT_UPLOADED).count() == 2
 
 
 def test_the_upload_limit_is_per_family(

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from factures.audit_kinds import BillingEvent
 from factures.models import Invoice, Payment
 from tests.factures.conftest import book, child, issue
 
@@ -137,7 +138,7 @@ def test_mark_refunded_records_who_when_and_the_history(staff_client, staff, fam
     assert flagged.status == Payment.Status.REFUNDED
     assert flagged.refunded_by == staff
     assert flagged.refunded_at is not None
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.PAYMENT_REFUNDED)
+    event = AuditEvent.objects.get(kind=BillingEvent.PAYMENT_REFUNDED)
     assert event.family == family
     assert event.user == staff
     assert "12.00 €" in event.summary and flagged.reference in event.summary
@@ -157,7 +158,7 @@ def test_refund_is_recorded_once(staff, family, parent):
     flagged = _flagged_payment(family, parent)
     assert services.payment_refund_mark(payment=flagged, by=staff, request=None)
     assert not services.payment_refund_mark(payment=flagged, by=staff, request=None)
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.PAYMENT_REFUNDED).count() == 1
+    assert AuditEvent.objects.filter(kind=BillingEvent.PAYMENT_REFUNDED).count() == 1
 
 
 def test_amounts_in_the_admin_read_in_french(staff_client, family):

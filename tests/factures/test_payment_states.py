@@ -17,6 +17,7 @@ from django.db import transaction
 
 from espace_famille.models import AuditEvent
 from factures import services
+from factures.audit_kinds import BillingEvent
 from factures.models import Invoice, Payment, ProviderEvent
 from factures.payment_states import (
     TRANSITIONS,
@@ -164,7 +165,7 @@ def test_every_order_of_events_ends_in_one_consistent_state(
     # Each event id is stored once, whatever was refused.
     assert ProviderEvent.objects.filter(payment=payment).count() == 4
     succeeded_audits = AuditEvent.objects.filter(
-        kind=AuditEvent.Kind.PAYMENT_SUCCEEDED, object_id=str(payment.pk)
+        kind=BillingEvent.PAYMENT_SUCCEEDED, object_id=str(payment.pk)
     )
     assert succeeded_audits.count() <= 1
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from espace_famille.models import AuditEvent
+from famille.audit_kinds import FamilyEvent
 from famille.models import ChangeRequest
 from famille.services import change_request_accept, change_request_refuse
 
@@ -39,7 +40,7 @@ def test_concurrent_decisions_apply_once(pending_request, staff, lea):
     pending_request.refresh_from_db()
     lea.refresh_from_db()
     decisions = AuditEvent.objects.filter(
-        kind__in=[AuditEvent.Kind.CHANGE_ACCEPTED, AuditEvent.Kind.CHANGE_REFUSED]
+        kind__in=[FamilyEvent.CHANGE_ACCEPTED, FamilyEvent.CHANGE_REFUSED]
     )
     assert decisions.count() == 1
     if pending_request.status == ChangeRequest.Status.ACCEPTED:

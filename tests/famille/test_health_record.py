@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from espace_famille.models import AuditEvent, User
+from famille.audit_kinds import FamilyEvent
 from famille.services import change_request_create
 from tests.conftest import PASSWORD
 
@@ -44,7 +45,7 @@ def page(client, url):
 
 
 def health_views():
-    return AuditEvent.objects.filter(kind=AuditEvent.Kind.HEALTH_RECORD_VIEWED)
+    return AuditEvent.objects.filter(kind=FamilyEvent.HEALTH_RECORD_VIEWED)
 
 
 def test_staff_without_the_permission_never_see_the_health_record(client, lea_record):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from espace_famille.models import AuditEvent
+from famille.audit_kinds import FamilyEvent
 from famille.models import ChangeRequest, FieldPolicy, Member
 from famille.services import change_request_create
 from famille.values import stale_items
@@ -57,7 +58,7 @@ def test_saving_creates_a_change_request_and_leaves_the_record(parent_client, pa
     assert "En attente de validation" in page
     assert "Modification en attente de validation. Valeur enregistrée : —" in page
     assert "Arachides</textarea>" in page
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.CHANGE_REQUESTED)
+    event = AuditEvent.objects.get(kind=FamilyEvent.CHANGE_REQUESTED)
     assert event.family == lea.family and event.user == parent
 
 

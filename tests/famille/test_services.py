@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from espace_famille.models import AuditEvent
+from famille.audit_kinds import FamilyEvent
 from famille.models import ChangeRequest, FieldPolicy, Member
 from famille.services import (
     StaleChangeRequest,
@@ -40,7 +41,7 @@ def test_accepting_applies_the_values_and_emails_the_family(
     assert "a accepté votre demande" in html
     assert "<td>Arachides</td>" in html
     assert "Motif" not in email.body
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.CHANGE_ACCEPTED, user=staff).count() == 1
+    assert AuditEvent.objects.filter(kind=FamilyEvent.CHANGE_ACCEPTED, user=staff).count() == 1
 
 
 def test_refusing_leaves_the_record_and_emails_the_reason(
@@ -62,7 +63,7 @@ def test_refusing_leaves_the_record_and_emails_the_reason(
     html = email.alternatives[0][0]
     assert "a refusé votre demande" in html
     assert "Merci de fournir le PAI." in html
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.CHANGE_REFUSED, user=staff).count() == 1
+    assert AuditEvent.objects.filter(kind=FamilyEvent.CHANGE_REFUSED, user=staff).count() == 1
 
 
 def test_refusing_needs_a_reason(pending_request, staff):
@@ -145,7 +146,7 @@ def test_adding_a_newborn_goes_through_the_same_workflow(
         },
     )
     assert not family.members.filter(first_name="Jules").exists()
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.CHANGE_REQUESTED).count() == 1
+    assert AuditEvent.objects.filter(kind=FamilyEvent.CHANGE_REQUESTED).count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         change_request_accept(change_request=change_request, user=staff)
     jules = family.members.get(first_name="Jules")
@@ -172,7 +173,7 @@ def test_a_request_superseded_by_a_newer_one_is_cancelled_and_audited(
     )
     pending_request.refresh_from_db()
     assert pending_request.status == ChangeRequest.Status.CANCELLED
-    [event] = AuditEvent.objects.filter(kind=AuditEvent.Kind.CHANGE_CANCELLED)
+    [event] = AuditEvent.objects.filter(kind=FamilyEvent.CHANGE_CANCELLED)
     assert event.object_id == str(pending_request.pk)
     assert event.family == family and event.user == parent
     assert event.summary == (
@@ -184,7 +185,7 @@ def test_a_request_superseded_by_a_newer_one_is_cancelled_and_audited(
 def test_a_household_request_superseded_is_audited_with_the_household(family, parent):
     first = change_request_create(family=family, user=parent, target=family, values={"city": "A"})
     change_request_create(family=family, user=parent, target=family, values={"city": "B"})
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.CHANGE_CANCELLED)
+    event = AuditEvent.objects.get(kind=FamilyEvent.CHANGE_CANCELLED)
     assert event.object_id == str(first.pk)
     assert "foyer TEST" in event.summary
 
@@ -197,4 +198,4 @@ def test_a_request_keeping_other_fields_is_not_cancelled_nor_audited(family, par
     first.refresh_from_db()
     assert first.status == ChangeRequest.Status.PENDING
     assert [i.field_name for i in first.items.all()] == ["school"]
-    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.CHANGE_CANCELLED).exists()
+    assert not AuditEvent.objects.filter(kind=FamilyEvent.CHANGE_CANCELLED).exists()

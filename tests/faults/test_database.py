@@ -20,10 +20,12 @@ from django.urls import reverse
 
 from espace_famille import audit
 from espace_famille.models import AuditEvent
+from factures.audit_kinds import BillingEvent
 from factures.models import BilledBooking, Invoice, InvoiceLine, Payment, ProviderEvent
 from factures.payments.sandbox import SIGNATURE_HEADER, build_notification
 from factures.services import payment_start
 from inscriptions.models import Activity, Unit
+from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening
 from tests.factures.conftest import OCTOBER, activity, book, child, issue, tariffs, units
 from tests.reservations.conftest import WEDNESDAY, enrol
@@ -92,14 +94,14 @@ def test_booking_interrupted_then_retried(parent_client, lea, opening):
     enrol(lea, opening.unit.activity)
     url = reverse("reservations:planning", args=[lea.pk]) + f"?date={WEDNESDAY.isoformat()}"
 
-    with connection_lost_at(AuditEvent.Kind.BOOKING_CREATED):
+    with connection_lost_at(BookingEvent.BOOKING_CREATED):
         response = parent_client.post(url, {"book": [opening.pk]})
 
     assert_clean_503(response)
     assert not Booking.objects.exists()
     opening.refresh_from_db()
     assert opening.booked_count == 0
-    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.BOOKING_CREATED).exists()
+    assert not AuditEvent.objects.filter(kind=BookingEvent.BOOKING_CREATED).exists()
 
     retry = parent_client.post(url, {"book": [opening.pk]})
     assert retry.status_code == 302
@@ -116,7 +118,7 @@ def test_billing_run_interrupted_then_retried(staff_client, family, other_family
     url = reverse("admin:factures_invoice_billing_run")
 
     # The first household's invoice is committed; the connection is lost during the second.
-    with connection_lost_at(AuditEvent.Kind.INVOICE_ISSUED, skip=1):
+    with connection_lost_at(BillingEvent.INVOICE_ISSUED, skip=1):
         response = staff_client.post(url, {"month": f"{OCTOBER:%Y-%m}"})
 
     assert_clean_503(response)
@@ -148,7 +150,7 @@ def test_payment_confirmation_interrupted_then_retried(client, family, parent):
     url = reverse("factures:payment_notification", args=["sandbox"])
     headers = {f"HTTP_{SIGNATURE_HEADER.upper().replace('-', '_')}": signature}
 
-    with connection_lost_at(AuditEvent.Kind.PAYMENT_SUCCEEDED):
+    with connection_lost_at(BillingEvent.PAYMENT_SUCCEEDED):
         response = client.post(url, body, content_type="application/json", **headers)
 
     assert_clean_503(response)  # the provider sends the notification again later
@@ -177,7 +179,7 @@ def test_the_503_page_speaks_english_to_visitors_who_chose_it(
     parent_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = reverse("reservations:planning", args=[lea.pk])
 
-    with connection_lost_at(AuditEvent.Kind.BOOKING_CREATED):
+    with connection_lost_at(BookingEvent.BOOKING_CREATED):
         response = parent_client.post(url, {"book": [opening.pk]})
 
     assert response.status_code == 503

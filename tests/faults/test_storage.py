@@ -23,7 +23,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from contact.audit_kinds import ContactEvent
 from contact.models import Message, Thread
+from documents.audit_kinds import DocumentEvent
 from documents.models import Submission
 from espace_famille.models import AuditEvent
 from factures.models import Invoice
@@ -241,7 +243,7 @@ def test_contact_attachment_when_the_store_fails(broken_store, settings, parent_
     assert REFUSED in page
     assert "Léa sera absente lundi, merci." in page  # the typed message is kept
     assert not Thread.objects.exists() and not Message.objects.exists()
-    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.MESSAGE_SENT).exists()
+    assert not AuditEvent.objects.filter(kind=ContactEvent.MESSAGE_SENT).exists()
     assert broken_store.files() == []
 
     broken_store.repair()
@@ -273,7 +275,7 @@ def test_invoice_pdf_when_the_store_fails(broken_store, settings, parent_client,
 
 @pytest.mark.django_db(transaction=True)
 def test_database_lost_after_the_document_was_stored(settings, parent_client, vaccination, lea):
-    with connection_lost_at(AuditEvent.Kind.DOCUMENT_UPLOADED):
+    with connection_lost_at(DocumentEvent.DOCUMENT_UPLOADED):
         response = _upload(parent_client, vaccination, lea)
 
     assert_clean_503(response)
@@ -286,7 +288,7 @@ def test_database_lost_after_the_document_was_stored(settings, parent_client, va
 
 @pytest.mark.django_db(transaction=True)
 def test_database_lost_after_the_attachment_was_stored(settings, parent_client, family):
-    with connection_lost_at(AuditEvent.Kind.MESSAGE_SENT):
+    with connection_lost_at(ContactEvent.MESSAGE_SENT):
         response = _write(parent_client)
 
     assert_clean_503(response)

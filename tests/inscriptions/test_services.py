@@ -7,6 +7,7 @@ from django.core import mail
 
 from documents.models import DocumentType, Submission
 from espace_famille.models import AuditEvent
+from inscriptions.audit_kinds import EnrolmentEvent
 from inscriptions.models import Activity, Enrolment
 from inscriptions.selectors import eligibility_problem, eligible_activities
 from inscriptions.services import (
@@ -68,7 +69,7 @@ def test_request_is_recorded_and_audited(parent, lea, open_activity, today):
     assert enrolment.start_date == open_activity.start_date
     assert enrolment.end_date == open_activity.end_date
     assert enrolment.requested_by == parent
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.ENROLMENT_REQUESTED)
+    event = AuditEvent.objects.get(kind=EnrolmentEvent.ENROLMENT_REQUESTED)
     assert event.family == lea.family
     assert "Léa TEST à Accueil de loisirs du mercredi" in event.summary
     with pytest.raises(EnrolmentRefused, match="déjà une inscription"):
@@ -117,7 +118,7 @@ def test_accept_emails_the_family(
         enrolment_accept(enrolment=enrolment, by=staff)
     enrolment.refresh_from_db()
     assert (enrolment.status, enrolment.decided_by) == ("accepted", staff)
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.ENROLMENT_ACCEPTED).count() == 1
+    assert AuditEvent.objects.filter(kind=EnrolmentEvent.ENROLMENT_ACCEPTED).count() == 1
     (message,) = mail.outbox
     # The household's address and its active logins (espace_famille.emails.family_recipients).
     assert message.to == ["famille-test@example.org", "parent@example.org"]
@@ -139,7 +140,7 @@ def test_refuse_emails_the_reason(
     assert message.subject == "Inscription refusée : Léa à Accueil de loisirs du mercredi"
     assert "Motif : Groupe complet." in message.body
     assert "Groupe complet." in message.alternatives[0][0]
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.ENROLMENT_REFUSED).count() == 1
+    assert AuditEvent.objects.filter(kind=EnrolmentEvent.ENROLMENT_REFUSED).count() == 1
 
 
 def test_cancel(parent, staff, lea, open_activity):
@@ -147,7 +148,7 @@ def test_cancel(parent, staff, lea, open_activity):
     enrolment_cancel(enrolment=enrolment, by=staff)
     enrolment.refresh_from_db()
     assert enrolment.status == "cancelled"
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.ENROLMENT_CANCELLED).count() == 1
+    assert AuditEvent.objects.filter(kind=EnrolmentEvent.ENROLMENT_CANCELLED).count() == 1
     # Once cancelled, a new request is possible.
     assert enrolment_request(member=lea, activity=open_activity, user=parent)
 

@@ -6,7 +6,9 @@ import pytest
 
 from documents.models import DocumentType, Submission
 from espace_famille.models import AuditEvent
+from inscriptions.audit_kinds import EnrolmentEvent
 from inscriptions.models import Enrolment
+from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening
 from reservations.rules import register_booking_rule, unregister_booking_rule
 from reservations.selectors import billable_bookings
@@ -29,7 +31,7 @@ def test_booking_is_audited(parent, lea, opening, enrolled, before):
     booking = booking_create(member=lea, opening=opening, user=parent, now=before)
     assert booking.status == Booking.Status.BOOKED
     assert booking.created_by == parent
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.BOOKING_CREATED)
+    event = AuditEvent.objects.get(kind=BookingEvent.BOOKING_CREATED)
     assert event.family == lea.family
     assert event.user == parent
     assert "Léa TEST, Matin du mercredi 6 mars" in event.summary
@@ -166,7 +168,7 @@ def test_cancel_is_audited_and_late_staff_cancellation_is_billable(
     assert (early.late_cancellation, late.late_cancellation) == (False, True)
     assert early.cancelled_by == parent
     kinds = list(AuditEvent.objects.values_list("kind", flat=True))
-    assert kinds.count(AuditEvent.Kind.BOOKING_CANCELLED) == 2
+    assert kinds.count(BookingEvent.BOOKING_CANCELLED) == 2
     assert AuditEvent.objects.filter(summary__contains="hors délai, facturée").count() == 1
     with pytest.raises(BookingRefused, match="déjà annulée"):
         booking_cancel(booking=early, user=parent, now=before)
@@ -213,4 +215,4 @@ def test_cancelled_enrolment_cancels_coming_bookings_free_of_charge(
     again.refresh_from_db()
     past.refresh_from_db()
     assert again.status == past.status == "cancelled"
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.ENROLMENT_CANCELLED).count() == 1
+    assert AuditEvent.objects.filter(kind=EnrolmentEvent.ENROLMENT_CANCELLED).count() == 1

@@ -5,6 +5,7 @@ from django.core import mail
 
 from documents.models import DocumentType, Submission
 from espace_famille.models import AuditEvent
+from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening, WaitingListEntry
 from reservations.services import (
     BookingRefused,
@@ -34,7 +35,7 @@ def test_join_only_when_full(parent, lea, opening, enrolled, before):
 def test_join_and_not_twice(parent, lea, opening, full, before):
     entry = waitlist_join(member=lea, opening=opening, user=parent, now=before)
     assert entry.status == WaitingListEntry.Status.WAITING
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.WAITLIST_JOINED).count() == 1
+    assert AuditEvent.objects.filter(kind=BookingEvent.WAITLIST_JOINED).count() == 1
     with pytest.raises(BookingRefused, match="déjà sur la liste d'attente"):
         waitlist_join(member=lea, opening=opening, user=parent, now=before)
 
@@ -101,7 +102,7 @@ def test_automatic_booking_when_capacity_is_raised(
     booking = Booking.objects.get(member=lea, opening=opening)
     assert booking.status == Booking.Status.BOOKED
     assert AuditEvent.objects.filter(
-        kind=AuditEvent.Kind.BOOKING_CREATED, summary__contains="depuis la liste d'attente"
+        kind=BookingEvent.BOOKING_CREATED, summary__contains="depuis la liste d'attente"
     ).exists()
     assert len(mail.outbox) == 1
     assert "Place réservée pour Léa" in mail.outbox[0].subject

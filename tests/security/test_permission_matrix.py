@@ -35,6 +35,7 @@ from espace_famille.models import AuditEvent, EmailDelivery, User
 from factures import services as billing
 from factures.models import BillingSettings, ManualCharge, Payment, ProviderEvent, Tariff
 from famille.admin import field_policies_ensure
+from famille.audit_kinds import FamilyEvent
 from reservations.models import Closure, WaitingListEntry
 from tests.conftest import PASSWORD
 
@@ -230,7 +231,7 @@ def test_permission_matrix_from_the_admin_site(client, staff, staff_roles, datas
 
         if obj is not None:
             before = snapshot(obj)
-            events = AuditEvent.objects.exclude(kind=AuditEvent.Kind.HEALTH_RECORD_VIEWED).count()
+            events = AuditEvent.objects.exclude(kind=FamilyEvent.HEALTH_RECORD_VIEWED).count()
             expect(may_view, client.get(url_of(f"{base}_change", obj.pk)), f"{label} page")
             may_change = has(user, model, "change") and model_admin.has_change_permission(
                 superuser_post, obj
@@ -281,7 +282,7 @@ def test_permission_matrix_from_the_admin_site(client, staff, staff_roles, datas
                 problems.append(f"{label}: changed by an account without the change right")
             rights = has(user, model, "change") or has(user, model, "add")
             # Consulting a health record is audited too (RGPD): a read, not a change.
-            changes = AuditEvent.objects.exclude(kind=AuditEvent.Kind.HEALTH_RECORD_VIEWED)
+            changes = AuditEvent.objects.exclude(kind=FamilyEvent.HEALTH_RECORD_VIEWED)
             if not rights and changes.count() != events:
                 problems.append(f"{label}: audited changes by an account without rights")
 

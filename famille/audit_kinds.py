@@ -1,0 +1,16 @@
+"""The audit log's event kinds of Ma famille: change requests and health records viewed by staff.
+
+Registered with the core in `apps.py` (`espace_famille.audit_kinds.register_kinds`): adding a kind
+here needs no migration of the core.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FamilyEvent(models.TextChoices):
+    CHANGE_REQUESTED = "change_requested", _("Modification demandée")
+    CHANGE_ACCEPTED = "change_accepted", _("Modification acceptée")
+    CHANGE_REFUSED = "change_refused", _("Modification refusée")
+    CHANGE_CANCELLED = "change_cancelled", _("Demande de modification retirée")
+    HEALTH_RECORD_VIEWED = "health_record_viewed", _("Fiche santé consultée")

@@ -1,0 +1,16 @@
+"""The audit log's event kinds of Mes réservations: bookings and the waiting list.
+
+Registered with the core in `apps.py` (`espace_famille.audit_kinds.register_kinds`): adding a kind
+here needs no migration of the core.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingEvent(models.TextChoices):
+    BOOKING_CREATED = "booking_created", _("Réservation")
+    BOOKING_CANCELLED = "booking_cancelled", _("Annulation de réservation")
+    WAITLIST_JOINED = "waitlist_joined", _("Liste d'attente")
+    WAITLIST_OFFERED = "waitlist_offered", _("Place proposée (liste d'attente)")
+    WAITLIST_LEFT = "waitlist_left", _("Sortie de la liste d'attente")
