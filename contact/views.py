@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,13 +16,13 @@ from contact.models import Message, Thread
 from contact.selectors import family_threads
 from contact.services import answers_mark_read, family_reply, thread_create
 from espace_famille import ratelimit
-from espace_famille.access import family_required, get_for_family
+from espace_famille.access import FamilyRequest, family_required, get_for_family
 from espace_famille.files import StorageUnavailable, serve_private_file
 from espace_famille.models import Structure
 from espace_famille.uploads import download_name
 
 
-def _rate_limited(request: HttpRequest) -> bool:
+def _rate_limited(request: FamilyRequest) -> bool:
     """True when the family sent too many messages this hour (each one emails the staff).
 
     Checked before the form: the attachment is then neither read nor stored, and the page shows
@@ -29,7 +30,7 @@ def _rate_limited(request: HttpRequest) -> bool:
     """
     if request.method != "POST":
         return False
-    family = request.family  # type: ignore[attr-defined]
+    family = request.family
     if ratelimit.hit("contact-message", family.pk, limit=settings.CONTACT_MESSAGES_PER_HOUR):
         return False
     messages.error(
@@ -44,8 +45,8 @@ def _rate_limited(request: HttpRequest) -> bool:
 
 @require_http_methods(["GET", "POST"])
 @family_required
-def index(request: HttpRequest) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def index(request: FamilyRequest) -> HttpResponse:
+    family = request.family
     limited = _rate_limited(request)
     posted = request.method == "POST"  # an empty POST is a refused form, not a blank page
     # When limited: the typed text is shown again, the attachment is dropped unread.
@@ -56,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
         try:
             thread = thread_create(
                 family=family,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
                 attachment=form.cleaned_data["attachment"],
@@ -77,8 +78,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @family_required
-def thread(request: HttpRequest, pk: int) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def thread(request: FamilyRequest, pk: int) -> HttpResponse:
+    family = request.family
     conversation = get_for_family(Thread, family, pk=pk)
     limited = _rate_limited(request)
     posted = request.method == "POST"  # an empty POST is a refused form, not a blank page
@@ -90,7 +91,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             family_reply(
                 thread=conversation,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 body=form.cleaned_data["body"],
                 attachment=form.cleaned_data["attachment"],
                 request=request,
@@ -108,7 +109,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The file of a message: for the family of its conversation and for staff only.
 
     Not `family_required`: staff (who have no family) open attachments from the admin.
@@ -118,8 +119,8 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if user.is_staff and user.has_perm("contact.view_message"):
         message = get_object_or_404(Message, pk=pk)
-    elif user.family_id is not None:  # type: ignore[union-attr]
-        message = get_for_family(Message, user.family_id, path="thread__family_id", pk=pk)  # type: ignore[union-attr]
+    elif user.family_id is not None:
+        message = get_for_family(Message, user.family_id, path="thread__family_id", pk=pk)
     else:
         raise Http404
     if not message.attachment:

@@ -18,7 +18,7 @@ from documents.forms import UploadForm
 from documents.models import DocumentType, StructureDocument, Submission
 from documents.services import submission_create
 from espace_famille import ratelimit
-from espace_famille.access import family_required, get_for_family
+from espace_famille.access import FamilyRequest, family_required, get_for_family
 from espace_famille.files import serve_private_file
 from espace_famille.uploads import download_name
 from famille.models import Member
@@ -26,8 +26,8 @@ from famille.models import Member
 
 @require_GET
 @family_required
-def index(request: HttpRequest) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def index(request: FamilyRequest) -> HttpResponse:
+    family = request.family
     owners = selectors.family_documents(family)
     return render(
         request,
@@ -36,9 +36,9 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _member_for(request: HttpRequest, document_type: DocumentType) -> Member | None:
+def _member_for(request: FamilyRequest, document_type: DocumentType) -> Member | None:
     """The person the document is for (?member=pk), checked against the type's scope."""
-    family = request.family  # type: ignore[attr-defined]
+    family = request.family
     raw = request.GET.get("member", "")
     if document_type.is_family_level:
         if raw:
@@ -54,8 +54,8 @@ def _member_for(request: HttpRequest, document_type: DocumentType) -> Member | N
 
 @require_http_methods(["GET", "POST"])
 @family_required
-def upload(request: HttpRequest, type_pk: int) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def upload(request: FamilyRequest, type_pk: int) -> HttpResponse:
+    family = request.family
     document_type = get_object_or_404(DocumentType, pk=type_pk, is_active=True)
     member = _member_for(request, document_type)
     if member is None and not document_type.is_family_level:
@@ -107,8 +107,8 @@ def _uploaded(request: HttpRequest, submission: Submission) -> HttpResponse:
     return redirect(f"{reverse('documents:index')}#{anchor}")
 
 
-def _choose_member(request: HttpRequest, document_type: DocumentType) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def _choose_member(request: FamilyRequest, document_type: DocumentType) -> HttpResponse:
+    family = request.family
     choices = selectors.members_asked_for(document_type, family.members.all())
     return render(
         request,
@@ -119,8 +119,8 @@ def _choose_member(request: HttpRequest, document_type: DocumentType) -> HttpRes
 
 @require_GET
 @family_required
-def submission_file(request: HttpRequest, pk: int) -> FileResponse:
-    family = request.family  # type: ignore[attr-defined]
+def submission_file(request: FamilyRequest, pk: int) -> FileResponse:
+    family = request.family
     submission = get_for_family(Submission.objects.select_related("document_type"), family, pk=pk)
     filename = download_name(
         submission.original_name, submission.content_type, str(submission.document_type)
@@ -135,7 +135,7 @@ def submission_file(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_GET
 @family_required
-def documentation(request: HttpRequest) -> HttpResponse:
+def documentation(request: FamilyRequest) -> HttpResponse:
     documents = list(selectors.published_structure_documents())
     groups = [
         (category, list(items))
@@ -146,7 +146,7 @@ def documentation(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @family_required
-def documentation_file(request: HttpRequest, pk: int) -> FileResponse:
+def documentation_file(request: FamilyRequest, pk: int) -> FileResponse:
     document = get_object_or_404(StructureDocument.objects.published(), pk=pk)
     filename = download_name(document.original_name, document.content_type, document.title)
     return serve_private_file(

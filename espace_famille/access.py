@@ -10,45 +10,50 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 if TYPE_CHECKING:
     from espace_famille.models import User
 
+    # For types only: the core stores the family and never imports famille at run time.
+    from famille.models import Family
+
 M = TypeVar("M", bound=Model)
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 class FamilyRequest(HttpRequest):
     """Type of the request a portal view receives."""
 
     user: User
-    family: Any
+    family: Family
 
 
 def family_required(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if user.family_id is None:  # type: ignore[union-attr]
+        if user.family_id is None:
             return render(request, "403_no_family.html", status=403)
-        if not user.family.is_active:  # type: ignore[union-attr]
+        family = user.family
+        if family is None or not family.is_active:
             return render(request, "403_family_inactive.html", status=403)
-        request.family = user.family  # type: ignore[union-attr, attr-defined]
+        request.family = family  # type: ignore[attr-defined]  # what makes it a FamilyRequest
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
 def get_for_family(
-    queryset: type[M] | QuerySet[M], family: Any, path: str = "family", **lookup: object
+    queryset: type[M] | QuerySet[M], family: Family | int, path: str = "family", **lookup: object
 ) -> M:
     """Fetch one object through the family that owns it; 404 for anybody else's."""
     return get_object_or_404(queryset, **{path: family}, **lookup)

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from espace_famille import export, privacy, ratelimit
-from espace_famille.access import family_required
+from espace_famille.access import FamilyRequest, family_required
 from espace_famille.files import serve_private_file
 from espace_famille.models import Structure
 from espace_famille.registry import menu_entries
@@ -30,8 +30,8 @@ LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 @require_GET
 @family_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def dashboard(request: FamilyRequest) -> HttpResponse:
+    family = request.family
     tiles = []
     for entry in menu_entries():
         count = entry.badge(family) if entry.badge else None
@@ -137,10 +137,10 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @family_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: FamilyRequest) -> HttpResponse:
     """Mes données: the page, and on POST the household's ZIP."""
     if request.method == "POST":
-        family_id = request.family.pk  # type: ignore[attr-defined]
+        family_id = request.family.pk
         if not ratelimit.hit("my-data", family_id, limit=settings.MY_DATA_EXPORTS_PER_HOUR):
             messages.error(
                 request,
@@ -151,7 +151,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
             )
             return redirect("my_data")
         content = export.household_export(
-            family=request.family,  # type: ignore[attr-defined]
+            family=request.family,
             user=request.user,
             request=request,
         )

@@ -15,6 +15,7 @@ from django.http import (
     HttpResponseBadRequest,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from espace_famille.access import family_required, get_for_family
+from espace_famille.access import FamilyRequest, family_required, get_for_family
 from espace_famille.files import serve_private_file
 from factures import selectors, services
 from factures.forms import InvoiceFilterForm
@@ -41,8 +42,8 @@ PAGE_SIZE = 25
 
 @require_GET
 @family_required
-def index(request: HttpRequest) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def index(request: FamilyRequest) -> HttpResponse:
+    family = request.family
     form = InvoiceFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     settled = data.get("etat") == "soldees"
@@ -72,8 +73,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @family_required
-def pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    invoice = get_for_family(Invoice, request.family, pk=pk)  # type: ignore[attr-defined]
+def pdf(request: FamilyRequest, pk: int) -> HttpResponseBase:
+    invoice = get_for_family(Invoice, request.family, pk=pk)
     if not invoice.pdf:
         invoice = services.invoice_pdf_store(invoice_id=invoice.pk)
     return serve_private_file(
@@ -100,8 +101,8 @@ def _posted_total(request: HttpRequest) -> Decimal | None:
 
 @require_POST
 @family_required
-def pay(request: HttpRequest) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def pay(request: FamilyRequest) -> HttpResponse:
+    family = request.family
     try:
         invoice_ids = [int(value) for value in request.POST.getlist("factures")]
     except ValueError as exc:
@@ -134,13 +135,13 @@ def pay(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @family_required
-def sandbox_checkout(request: HttpRequest, reference: str) -> HttpResponse:
+def sandbox_checkout(request: FamilyRequest, reference: str) -> HttpResponse:
     provider = get_provider("sandbox")
     if not provider.is_enabled():
         raise Http404
     payment = get_for_family(
         Payment.objects.prefetch_related("invoices"),
-        request.family,  # type: ignore[attr-defined]
+        request.family,
         reference=reference,
         provider=provider.name,
     )
@@ -155,9 +156,9 @@ def sandbox_checkout(request: HttpRequest, reference: str) -> HttpResponse:
 @never_cache
 @require_GET
 @family_required
-def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
+def payment_return(request: FamilyRequest, reference: str) -> HttpResponse:
     """Where the provider sends the parent back; it shows what the provider confirmed."""
-    payment = get_for_family(Payment, request.family, reference=reference)  # type: ignore[attr-defined]
+    payment = get_for_family(Payment, request.family, reference=reference)
     lookup_failed = not services.payment_refresh(payment=payment)
     invoices = payment.invoices.order_by("number")
     return render(
@@ -174,9 +175,9 @@ def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @family_required
-def payment_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+def payment_cancel(request: FamilyRequest, reference: str) -> HttpResponse:
     """The parent gives up a pending payment; the provider's session is closed first."""
-    payment = get_for_family(Payment, request.family, reference=reference)  # type: ignore[attr-defined]
+    payment = get_for_family(Payment, request.family, reference=reference)
     if services.payment_abandon(payment=payment):
         if payment.status == Payment.Status.CANCELLED:
             messages.success(request, _("Paiement annulé : aucun montant n'a été débité."))

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from espace_famille.access import family_required, get_for_family
+from espace_famille.access import FamilyRequest, family_required, get_for_family
 from famille.forms import readonly_facts, record_form
 from famille.models import (
     FAMILY_FIELDS,
@@ -66,8 +68,8 @@ def _facts(
 
 @require_GET
 @family_required
-def index(request: HttpRequest) -> HttpResponse:
-    family: Family = request.family  # type: ignore[attr-defined]
+def index(request: FamilyRequest) -> HttpResponse:
+    family: Family = request.family
     policies = field_policies_of(FieldPolicy.Target.MEMBER, FieldPolicy.Target.FAMILY)
     member_policies = policies[FieldPolicy.Target.MEMBER]
     family_policies = policies[FieldPolicy.Target.FAMILY]
@@ -77,7 +79,9 @@ def index(request: HttpRequest) -> HttpResponse:
         groups[member.role].append(
             {
                 "member": member,
-                "facts": _facts(Member, member, MEMBER_FACTS[member.role], member_policies),
+                "facts": _facts(
+                    Member, member, MEMBER_FACTS[Member.Role(member.role)], member_policies
+                ),
                 "pending": bool(pending.get((ChangeRequest.Kind.MEMBER, member.pk))),
             }
         )
@@ -103,7 +107,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _record_page(
-    request: HttpRequest,
+    request: FamilyRequest,
     *,
     target: Family | Member,
     fields: list[str],
@@ -112,7 +116,7 @@ def _record_page(
     title: str,
     extra: dict[str, object],
 ) -> HttpResponse:
-    family: Family = request.family  # type: ignore[attr-defined]
+    family: Family = request.family
     model = type(target)
     policies = field_policies(policy_target)
     member_id = None if kind == ChangeRequest.Kind.FAMILY else target.pk
@@ -161,9 +165,11 @@ def _record_page(
     return render(request, "famille/record.html", context)
 
 
-def _seen(target: Family | Member, names: object, pending: dict[str, str]) -> dict:
+def _seen(
+    target: Family | Member, names: Iterable[str], pending: dict[str, str]
+) -> dict[str, dict[str, str]]:
     """The record's values and the values the form shows (pending ones included)."""
-    record = {name: serialize(getattr(target, name)) for name in names}  # type: ignore[attr-defined]
+    record = {name: serialize(getattr(target, name)) for name in names}
     return {
         "record": record,
         "shown": {**record, **{k: v for k, v in pending.items() if k in record}},
@@ -183,8 +189,8 @@ def _load_seen(token: str | None) -> dict | None:
 
 @require_http_methods(["GET", "POST"])
 @family_required
-def household(request: HttpRequest) -> HttpResponse:
-    family: Family = request.family  # type: ignore[attr-defined]
+def household(request: FamilyRequest) -> HttpResponse:
+    family: Family = request.family
     return _record_page(
         request,
         target=family,
@@ -198,8 +204,8 @@ def household(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @family_required
-def member(request: HttpRequest, pk: int) -> HttpResponse:
-    family: Family = request.family  # type: ignore[attr-defined]
+def member(request: FamilyRequest, pk: int) -> HttpResponse:
+    family: Family = request.family
     person = get_for_family(Member, family, pk=pk)
     extra: dict[str, object] = {"member": person}
     if person.role == Member.Role.CHILD:
@@ -219,8 +225,8 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @family_required
-def member_add(request: HttpRequest, role: str) -> HttpResponse:
-    family: Family = request.family  # type: ignore[attr-defined]
+def member_add(request: FamilyRequest, role: str) -> HttpResponse:
+    family: Family = request.family
     if role not in ROLE_SLUGS:
         raise Http404
     member_role = ROLE_SLUGS[role]
@@ -257,8 +263,8 @@ def member_add(request: HttpRequest, role: str) -> HttpResponse:
 
 @require_GET
 @family_required
-def change_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    family: Family = request.family  # type: ignore[attr-defined]
+def change_request_detail(request: FamilyRequest, pk: int) -> HttpResponse:
+    family: Family = request.family
     change_request = get_for_family(
         ChangeRequest.objects.select_related("member", "family").prefetch_related("items"),
         family,
@@ -273,8 +279,8 @@ def change_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @family_required
-def change_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    family: Family = request.family  # type: ignore[attr-defined]
+def change_request_withdraw(request: FamilyRequest, pk: int) -> HttpResponse:
+    family: Family = request.family
     change_request = get_for_family(ChangeRequest, family, pk=pk)
     try:
         change_request_cancel(change_request=change_request, user=request.user, request=request)

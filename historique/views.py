@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from espace_famille.access import family_required
+from espace_famille.access import FamilyRequest, family_required
 from factures.selectors import online_payments_for_family
 from historique.forms import PeriodForm
 from historique.selectors import MONTH, Period, logins_for_family, period_for
@@ -32,7 +33,9 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, Period]:
     return form, period_for(kind, data.get("date") or timezone.localdate())
 
 
-def _render(request: HttpRequest, tab: str, queryset, form: PeriodForm, period: Period):
+def _render(
+    request: HttpRequest, tab: str, queryset: QuerySet[Any], form: PeriodForm, period: Period
+) -> HttpResponse:
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -43,18 +46,18 @@ def _render(request: HttpRequest, tab: str, queryset, form: PeriodForm, period: 
 
 @require_GET
 @family_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: FamilyRequest) -> HttpResponse:
     form, period = _period(request)
-    logins = logins_for_family(request.family, period)  # type: ignore[attr-defined]
+    logins = logins_for_family(request.family, period)
     return _render(request, "connexions", logins, form, period)
 
 
 @require_GET
 @family_required
-def payments(request: HttpRequest) -> HttpResponse:
+def payments(request: FamilyRequest) -> HttpResponse:
     form, period = _period(request)
     queryset = online_payments_for_family(
-        request.family,  # type: ignore[attr-defined]
+        request.family,
         start=period.start,
         end=period.end,
     )

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from espace_famille.access import family_required, get_for_family
+from espace_famille.access import FamilyRequest, family_required, get_for_family
 from famille.models import Member
 from inscriptions import selectors
 from inscriptions.forms import EnrolmentFilterForm, EnrolmentRequestForm
@@ -20,9 +21,9 @@ from inscriptions.services import EnrolmentRefused, enrolment_request
 
 @require_GET
 @family_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: FamilyRequest) -> HttpResponse:
     today = timezone.localdate()
-    members = request.family.members.annotate(  # type: ignore[attr-defined]
+    members = request.family.members.annotate(
         current=Count(
             "enrolments",
             filter=Q(
@@ -37,12 +38,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _member_page(
-    request: HttpRequest,
+    request: FamilyRequest,
     member: Member,
     *,
-    request_form=None,
-    refusal=None,
-    initial=None,
+    request_form: EnrolmentRequestForm | None = None,
+    refusal: EnrolmentRefused | None = None,
+    initial: dict[str, object] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
@@ -59,6 +60,8 @@ def _member_page(
     # The activity menu is rendered from rows already fetched, not by querying its queryset
     # again (still used to validate a submitted choice).
     field = filters.fields["activite"]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError("a ModelChoiceField was expected")
     field.choices = [("", field.empty_label), *activities.values_list("pk", "name")]
     eligible = selectors.eligible_activities(member, today)
     if request_form is None and eligible:
@@ -68,7 +71,10 @@ def _member_page(
         # The options in the activities' usual order (-start_date, name), as the queryset gives.
         by_name = sorted(eligible, key=lambda a: a.name)
         ordered = sorted(by_name, key=lambda a: a.start_date, reverse=True)
-        request_form.fields["activity"].choices = [(a.pk, str(a)) for a in ordered]
+        choice = request_form.fields["activity"]
+        if not isinstance(choice, forms.ModelChoiceField):
+            raise TypeError("a ModelChoiceField was expected")
+        choice.choices = [(a.pk, str(a)) for a in ordered]
     context = {
         "member": member,
         "enrolments": enrolments,
@@ -83,15 +89,15 @@ def _member_page(
 
 @require_GET
 @family_required
-def member(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_for_family(Member, request.family, pk=pk)  # type: ignore[attr-defined]
+def member(request: FamilyRequest, pk: int) -> HttpResponse:
+    member = get_for_family(Member, request.family, pk=pk)
     return _member_page(request, member)
 
 
 @require_POST
 @family_required
-def request_enrolment(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_for_family(Member, request.family, pk=pk)  # type: ignore[attr-defined]
+def request_enrolment(request: FamilyRequest, pk: int) -> HttpResponse:
+    member = get_for_family(Member, request.family, pk=pk)
     # Offer every portal activity here: the service says why one is not possible.
     form = EnrolmentRequestForm(
         request.POST, activities=Activity.objects.filter(portal_enrolment=True)

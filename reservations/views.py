@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from espace_famille.access import family_required, get_for_family
+from espace_famille.access import FamilyRequest, family_required, get_for_family
 from espace_famille.formatting import long_date
 from famille.models import Member
 from reservations import selectors, services
@@ -28,9 +28,9 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 @require_GET
 @family_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: FamilyRequest) -> HttpResponse:
     today = timezone.localdate()
-    members = selectors.members_taking_part(request.family, today)  # type: ignore[attr-defined]
+    members = selectors.members_taking_part(request.family, today)
     return render(request, "reservations/index.html", {"members": members})
 
 
@@ -82,8 +82,8 @@ def _nav(member: Member, view: str, start: datetime.date, today: datetime.date) 
 
 @require_http_methods(["GET", "POST"])
 @family_required
-def planning(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_for_family(Member, request.family, pk=pk)  # type: ignore[attr-defined]
+def planning(request: FamilyRequest, pk: int) -> HttpResponse:
+    member = get_for_family(Member, request.family, pk=pk)
     today = timezone.localdate()
     view, start, end, refused_jump = _period(request, today, member)
     report = None
@@ -102,7 +102,7 @@ def planning(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(request.get_full_path())
         elif not _is_htmx(request):
             for error in form.non_field_errors():
-                messages.error(request, error)
+                messages.error(request, str(error))
             return redirect(request.get_full_path())
     else:
         report = PlanningReport.pop(request, member.pk)
@@ -121,8 +121,8 @@ def planning(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @family_required
-def typical_week(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_for_family(Member, request.family, pk=pk)  # type: ignore[attr-defined]
+def typical_week(request: FamilyRequest, pk: int) -> HttpResponse:
+    member = get_for_family(Member, request.family, pk=pk)
     today = timezone.localdate()
     units, _accepted, _requested = selectors.enrolled_units(
         member, today, today + datetime.timedelta(days=365)
