@@ -1,3 +1,8 @@
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
 from allauth.account import admin as account_admin
 from allauth.account.models import EmailAddress
 from allauth.mfa import admin as mfa_admin  # noqa: F401 (registers Authenticator, replaced below)
@@ -7,8 +12,9 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import ManyToManyField, QuerySet
+from django.forms import ModelMultipleChoiceField
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_tasks_db import admin as tasks_admin
@@ -19,8 +25,12 @@ from espace_famille.admin_security import (
     GuardedActionsMixin,
     StaffModelAdmin,
     admin_permissions,
+    staff_user,
 )
 from espace_famille.models import AuditEvent, Structure, User
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
 
 # Fields that give rights: only a superuser, or a staff member allowed to manage staff accounts
 # (and then only with rights they hold themselves), sees them in a form.
@@ -64,7 +74,7 @@ def send_invitations(request: HttpRequest, users: QuerySet[User]) -> None:
                 request, _("%(email)s est désactivé : pas d'invitation.") % {"email": user.email}
             )
             continue
-        invitation_send(request=request, user=user, sent_by=request.user)  # type: ignore[arg-type]
+        invitation_send(request=request, user=user, sent_by=staff_user(request))
         sent += 1
     if sent:
         messages.success(
@@ -122,21 +132,23 @@ class UserAdmin(GuardedActionsMixin, DjangoUserAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or can_manage(request.user, obj))  # type: ignore[arg-type]
+        return allowed and (obj is None or can_manage(staff_user(request), obj))
 
     @admin_permissions("change")
-    def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""):  # type: ignore[no-untyped-def]
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
         # Django's view checks the account itself (can_manage, through has_change_permission).
         return super().user_change_password(request, id, form_url)
 
     def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or can_manage(request.user, obj))  # type: ignore[arg-type]
+        return allowed and (obj is None or can_manage(staff_user(request), obj))
 
-    def get_fieldsets(self, request: HttpRequest, obj: User | None = None):  # type: ignore[no-untyped-def]
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> _FieldsetSpec:
         fieldsets = super().get_fieldsets(request, obj)
         user = request.user
-        if user.is_superuser or (user.has_perm(MANAGE_STAFF) and obj is not None):  # type: ignore[union-attr]
+        if user.is_superuser or (user.has_perm(MANAGE_STAFF) and obj is not None):
             return fieldsets
         # Without the right to manage staff, rights are neither shown nor accepted in a POST.
         return [
@@ -144,19 +156,21 @@ class UserAdmin(GuardedActionsMixin, DjangoUserAdmin):
             for name, options in fieldsets
         ]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:  # type: ignore[union-attr]
+        if not request.user.is_superuser:
             fields += ["is_superuser"]
             if obj is not None and obj.pk == request.user.pk:
                 fields += ["is_staff", "groups", "user_permissions"]  # nobody promotes oneself
         return fields
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField | None:
         """A staff manager grants only the permissions, and groups, they hold themselves."""
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         user = request.user
-        if formfield is None or user.is_superuser:
+        if formfield is None or formfield.queryset is None or user.is_superuser:
             return formfield
         held = user.get_all_permissions()
         if db_field.name == "user_permissions":
@@ -181,7 +195,7 @@ class UserAdmin(GuardedActionsMixin, DjangoUserAdmin):
         super().delete_queryset(request, queryset)
 
     def _manageable_or_403(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        if any(not can_manage(request.user, user) for user in queryset):  # type: ignore[arg-type]
+        if any(not can_manage(staff_user(request), user) for user in queryset):
             raise PermissionDenied
 
     @admin.action(
@@ -197,7 +211,7 @@ class UserAdmin(GuardedActionsMixin, DjangoUserAdmin):
         self._manageable_or_403(request, queryset)
         count = 0
         for user in queryset.filter(is_active=True).select_related("family"):
-            account_deactivate(request=request, user=user, by=request.user)  # type: ignore[arg-type]
+            account_deactivate(request=request, user=user, by=staff_user(request))
             count += 1
         messages.success(
             request,
@@ -269,19 +283,26 @@ class GroupAdmin(GuardedActionsMixin, DjangoGroupAdmin):
 
     def _may_manage(self, request: HttpRequest, group: Group | None) -> bool:
         user = request.user
-        if user.is_superuser:  # type: ignore[union-attr]
+        if user.is_superuser:
             return True
-        if not user.has_perm(MANAGE_STAFF):  # type: ignore[union-attr]
+        if not user.has_perm(MANAGE_STAFF):
             return False
         if group is None:
             return True
-        held = user.get_all_permissions()  # type: ignore[union-attr]
+        held = user.get_all_permissions()
         rights = group.permissions.select_related("content_type")
         return {f"{p.content_type.app_label}.{p.codename}" for p in rights} <= held
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField | None:
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if db_field.name == "permissions" and formfield and not request.user.is_superuser:
+        if (
+            db_field.name == "permissions"
+            and formfield is not None
+            and formfield.queryset is not None
+            and not request.user.is_superuser
+        ):
             held = request.user.get_all_permissions()
             allowed = [
                 p.pk
@@ -314,14 +335,16 @@ class EmailAddressAdmin(GuardedActionsMixin, account_admin.EmailAddressAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: EmailAddress | None = None) -> bool:
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or can_manage(request.user, obj.user))  # type: ignore[arg-type]
+        return allowed and (obj is None or can_manage(staff_user(request), obj.user))
 
     def has_delete_permission(self, request: HttpRequest, obj: EmailAddress | None = None) -> bool:
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or can_manage(request.user, obj.user))  # type: ignore[arg-type]
+        return allowed and (obj is None or can_manage(staff_user(request), obj.user))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[EmailAddress]) -> None:
-        if any(not can_manage(request.user, a.user) for a in queryset.select_related("user")):  # type: ignore[arg-type]
+        if any(
+            not can_manage(staff_user(request), a.user) for a in queryset.select_related("user")
+        ):
             raise PermissionDenied
         super().delete_queryset(request, queryset)
 
@@ -329,7 +352,9 @@ class EmailAddressAdmin(GuardedActionsMixin, account_admin.EmailAddressAdmin):
         description=_("Marquer les adresses sélectionnées comme vérifiées"), permissions=["change"]
     )
     def make_verified(self, request: HttpRequest, queryset: QuerySet[EmailAddress]) -> None:
-        if any(not can_manage(request.user, a.user) for a in queryset.select_related("user")):  # type: ignore[arg-type]
+        if any(
+            not can_manage(staff_user(request), a.user) for a in queryset.select_related("user")
+        ):
             raise PermissionDenied
         super().make_verified(request, queryset)
 
@@ -343,8 +368,8 @@ class AuthenticatorAdmin(StaffModelAdmin):
     list_filter = ["type"]
     list_select_related = ["user"]
     search_fields = ["user__email"]
-    fields = ["account", "kind", "created", "last_used"]
-    readonly_fields = fields
+    readonly_fields = ["account", "kind", "created", "last_used"]
+    fields = tuple(readonly_fields)
 
     @admin.display(description=_("compte"), ordering="user__email")
     def account(self, obj: Authenticator) -> str:
@@ -355,11 +380,11 @@ class AuthenticatorAdmin(StaffModelAdmin):
         return str(obj.get_type_display())
 
     @admin.display(description=_("créé le"), ordering="created_at")
-    def created(self, obj: Authenticator):  # type: ignore[no-untyped-def]
+    def created(self, obj: Authenticator) -> datetime.datetime:
         return obj.created_at
 
     @admin.display(description=_("dernière utilisation"), ordering="last_used_at")
-    def last_used(self, obj: Authenticator):  # type: ignore[no-untyped-def]
+    def last_used(self, obj: Authenticator) -> datetime.datetime | None:
         return obj.last_used_at
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -370,10 +395,12 @@ class AuthenticatorAdmin(StaffModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Authenticator | None = None) -> bool:
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or can_manage(request.user, obj.user))  # type: ignore[arg-type]
+        return allowed and (obj is None or can_manage(staff_user(request), obj.user))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Authenticator]) -> None:
-        if any(not can_manage(request.user, a.user) for a in queryset.select_related("user")):  # type: ignore[arg-type]
+        if any(
+            not can_manage(staff_user(request), a.user) for a in queryset.select_related("user")
+        ):
             raise PermissionDenied
         super().delete_queryset(request, queryset)
 
@@ -399,8 +426,9 @@ class TaskStateFilter(admin.SimpleListFilter):
 
 @admin.register(DBTaskResult)
 class TaskResultAdmin(GuardedActionsMixin, tasks_admin.DBTaskResultAdmin):
-    list_display = ["task", "state", "queued", "started", "finished"]
-    list_filter = [TaskStateFilter]
+    # The base class's tuples are inferred (not declared) types: a list is what Django takes.
+    list_display = ["task", "state", "queued", "started", "finished"]  # type: ignore[assignment]  # see above
+    list_filter = [TaskStateFilter]  # type: ignore[assignment]  # see above
 
     @admin.display(description=_("tâche"), ordering="task_path")
     def task(self, obj: DBTaskResult) -> str:
@@ -411,15 +439,15 @@ class TaskResultAdmin(GuardedActionsMixin, tasks_admin.DBTaskResultAdmin):
         return str(TASK_STATES.get(obj.status, obj.status))
 
     @admin.display(description=_("mise en file"), ordering="enqueued_at")
-    def queued(self, obj: DBTaskResult):  # type: ignore[no-untyped-def]
+    def queued(self, obj: DBTaskResult) -> datetime.datetime:
         return obj.enqueued_at
 
     @admin.display(description=_("commencée"), ordering="started_at")
-    def started(self, obj: DBTaskResult):  # type: ignore[no-untyped-def]
+    def started(self, obj: DBTaskResult) -> datetime.datetime | None:
         return obj.started_at
 
     @admin.display(description=_("terminée"), ordering="finished_at")
-    def finished(self, obj: DBTaskResult):  # type: ignore[no-untyped-def]
+    def finished(self, obj: DBTaskResult) -> datetime.datetime | None:
         return obj.finished_at
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 def second_factor_redirect(request: HttpRequest) -> HttpResponse | None:
     """Where a staff member must go before the admin page they asked for, if anywhere."""
     user = request.user
-    has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()  # type: ignore[misc]
+    has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     query = urlencode({"next": request.get_full_path()})
     if not has_totp:
         messages.warning(
@@ -34,7 +34,7 @@ def second_factor_redirect(request: HttpRequest) -> HttpResponse | None:
             ),
         )
         return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
-    records = get_authentication_records(request, user)  # type: ignore[arg-type]
+    records = get_authentication_records(request, user)
     if not any(record.get("method") == "mfa" for record in records):
         return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{query}")
     return None
@@ -47,7 +47,7 @@ class StaffSecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if settings.STAFF_REQUIRE_TOTP and request.path.startswith(reverse("admin:index")):
             user = request.user
-            if user.is_authenticated and user.is_staff:  # type: ignore[union-attr]
+            if user.is_authenticated and user.is_staff:
                 redirect = second_factor_redirect(request)
                 if redirect is not None:
                     return redirect

@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.db.models import Model
 from django.utils.formats import number_format
 
+from espace_famille.formatting import model_field
+
 
 def euros(amount: Decimal | int | float | None) -> str:
     """An amount with two decimals, the language's separators and a non-breaking space before
@@ -23,7 +25,7 @@ def euro_field(model: type[Model], name: str) -> Callable[[Any, Model], str]:
     """An admin column (list_display, readonly_fields) showing the model's amount `name` in
     euros, under the field's own label and sorted by it. Use: `price_euros = euro_field(...)`."""
 
-    @admin.display(description=model._meta.get_field(name).verbose_name, ordering=name)
+    @admin.display(description=model_field(model, name).verbose_name, ordering=name)
     def column(_model_admin: Any, obj: Model) -> str:
         return euros(getattr(obj, name))
 

@@ -16,29 +16,55 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
+from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import InlineModelAdmin
+    from django_stubs_ext import StrOrPromise
 
-class GuardedActionsMixin:
+    from espace_famille.models import User
+
+    # The mixins below are mixed into a ModelAdmin (an InlineModelAdmin): their super() is one.
+    _ModelAdminBase = admin.ModelAdmin[Any]
+    _InlineBase = InlineModelAdmin[Any, Any]
+else:
+    _ModelAdminBase = object
+    _InlineBase = object
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The login behind an admin request (the admin site lets no anonymous visitor in)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
+class GuardedActionsMixin(_ModelAdminBase):
     """A POST naming an action the user may not run answers 403 instead of being ignored."""
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # type: ignore[no-untyped-def]
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if request.method == "POST":
             posted = {name for name in request.POST.getlist("action") if name}
-            known = {name for _func, name, _description in self._get_base_actions()}  # type: ignore[attr-defined]
-            allowed = set(self.get_actions(request))  # type: ignore[attr-defined]
+            base_actions = self._get_base_actions()  # type: ignore[attr-defined]  # Django private
+            known = {name for _func, name, _description in base_actions}
+            allowed = set(self.get_actions(request))
             if (posted & known) - allowed:
                 raise PermissionDenied
-        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+        return super().changelist_view(request, extra_context)
 
 
 class StaffModelAdmin(GuardedActionsMixin, admin.ModelAdmin):
@@ -49,21 +75,27 @@ class StaffModelAdmin(GuardedActionsMixin, admin.ModelAdmin):
     list_per_page = 50
 
 
-class LabelledInlineMixin:
+class LabelledInlineMixin(_InlineBase):
     """Every input of an inline is named after its field (a tabular row has no <label>)."""
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+    def formfield_for_dbfield(
+        self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None:
             # The related-object wrapper shares its widget's attrs: the <select> gets it too.
             formfield.widget.attrs.setdefault("aria-label", str(formfield.label))
         return formfield
 
-    def get_formset(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
-        formset = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
+    def get_formset(
+        self, request: HttpRequest, obj: Model | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet[Any, Any, Any]]:
+        formset: type[BaseInlineFormSet[Any, Any, Any]] = super().get_formset(
+            request, obj, **kwargs
+        )
 
-        class LabelledFormSet(formset):  # type: ignore[misc,valid-type]
-            def add_fields(self, form, index):  # type: ignore[no-untyped-def]
+        class LabelledFormSet(formset):  # type: ignore[valid-type,misc]  # a class built at run time
+            def add_fields(self, form: forms.Form, index: int | None) -> None:
                 super().add_fields(form, index)
                 if "DELETE" in form.fields:
                     form.fields["DELETE"].widget.attrs.setdefault("aria-label", _("Supprimer"))
@@ -83,7 +115,7 @@ def permission_required(
     permission name of another model ("factures.add_payment")."""
     for permission in permissions:
         if "." in permission:
-            if not request.user.has_perm(permission):  # type: ignore[union-attr]
+            if not request.user.has_perm(permission):
                 raise PermissionDenied
             continue
         check: Callable[..., bool] = getattr(model_admin, f"has_{permission}_permission")
@@ -92,7 +124,16 @@ def permission_required(
             raise PermissionDenied
 
 
-def admin_permissions(*permissions: str) -> Callable:
+_Admin = TypeVar("_Admin", bound="admin.ModelAdmin[Any]")
+_Params = ParamSpec("_Params")
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+# A custom admin view: a method of the model admin taking the request.
+AdminView = Callable[Concatenate[_Admin, HttpRequest, _Params], _Response]
+
+
+def admin_permissions(
+    *permissions: str,
+) -> Callable[[AdminView[_Admin, _Params, _Response]], AdminView[_Admin, _Params, _Response]]:
     """Declare and check the model permissions a custom admin view (`get_urls`) needs.
 
     The view answers 403 before doing anything unless the user has them all; views that load
@@ -100,13 +141,17 @@ def admin_permissions(*permissions: str) -> Callable:
     the view (`admin_permissions`), where the permission-matrix test reads it.
     """
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(
+        view: AdminView[_Admin, _Params, _Response],
+    ) -> AdminView[_Admin, _Params, _Response]:
         @wraps(view)
-        def wrapper(model_admin: admin.ModelAdmin, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def wrapper(
+            model_admin: _Admin, request: HttpRequest, *args: _Params.args, **kwargs: _Params.kwargs
+        ) -> _Response:
             permission_required(model_admin, request, *permissions)
             return view(model_admin, request, *args, **kwargs)
 
-        wrapper.admin_permissions = permissions  # type: ignore[attr-defined]
+        wrapper.admin_permissions = permissions  # type: ignore[attr-defined]  # read by tests
         return wrapper
 
     return decorator
@@ -125,8 +170,8 @@ def refusal_reason_page(
     request: HttpRequest,
     queryset: QuerySet,
     *,
-    refuse: Callable[[Iterable[Any], str], None],
-    title: str,
+    refuse: Callable[[Iterable[Any], str], object],
+    title: StrOrPromise,
     action: str,
 ) -> HttpResponse | None:
     """A bulk refusal: ask for the reason on an intermediate page, then call `refuse`.

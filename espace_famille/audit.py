@@ -10,17 +10,20 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from espace_famille.audit_kinds import is_registered
-from espace_famille.models import AuditEvent
+from espace_famille.models import AuditEvent, User
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
+
+    from famille.models import Family
 
 Kind = AuditEvent.Kind
 
 
 def record(
-    family: models.Model | None,
-    user: models.Model | None,
+    family: Family | None,
+    user: User | AnonymousUser | None,
     kind: str,
     summary: str,
     obj: models.Model | None = None,
@@ -32,7 +35,7 @@ def record(
         raise ValueError(f"Unknown audit kind {kind!r}: register it in its app's audit_kinds.py.")
     event = AuditEvent(
         family=family,
-        user=user if user is not None and user.pk else None,
+        user=user if isinstance(user, User) and user.pk else None,
         kind=kind,
         summary=str(summary)[:300],
         ip_address=client_ip(request) if request is not None else None,

@@ -6,7 +6,7 @@ from espace_famille.models import User
 
 
 class FamilyAwareAuthenticationBackend(AuthenticationBackend):
-    def get_user(self, user_id):  # type: ignore[no-untyped-def]
+    def get_user(self, user_id: int | str) -> User | None:
         try:
             user = User._default_manager.select_related("family").get(pk=user_id)
         except User.DoesNotExist:

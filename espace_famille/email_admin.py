@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from espace_famille.admin_security import StaffModelAdmin
+from espace_famille.admin_security import StaffModelAdmin, staff_user
 from espace_famille.emails import email_resend
 from espace_famille.models import EmailDelivery
 
@@ -18,7 +18,7 @@ class EmailDeliveryAdmin(StaffModelAdmin):
     search_fields = ["subject", "to"]
     date_hierarchy = "created_at"
     actions = ["action_resend"]
-    fields = [
+    readonly_fields = [
         "created_at",
         "template",
         "to",
@@ -32,7 +32,7 @@ class EmailDeliveryAdmin(StaffModelAdmin):
         "sent_at",
         "last_error",
     ]
-    readonly_fields = fields
+    fields = tuple(readonly_fields)
 
     @admin.display(description=_("destinataires"))
     def recipients(self, delivery: EmailDelivery) -> str:
@@ -48,7 +48,7 @@ class EmailDeliveryAdmin(StaffModelAdmin):
     def action_resend(self, request: HttpRequest, queryset: QuerySet[EmailDelivery]) -> None:
         count = 0
         for delivery in queryset.exclude(status=EmailDelivery.Status.SENT):
-            email_resend(delivery=delivery, by=request.user)
+            email_resend(delivery=delivery, by=staff_user(request))
             count += 1
         messages.success(
             request,

@@ -17,18 +17,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template import Context
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from espace_famille.models import EmailDelivery, Structure
+
+if TYPE_CHECKING:
+    from espace_famille.models import User
+    from famille.models import Family
 
 
 @dataclass(frozen=True)
@@ -38,25 +44,30 @@ class RenderedEmail:
     html: str
 
 
-def family_recipients(family: Any) -> list[str]:
+def family_recipients(family: Family) -> list[str]:
     """Who receives a household's emails: its address, then its active parent logins."""
     emails = [family.email] if family.email else []
     emails += family.logins.filter(is_active=True).values_list("email", flat=True)
     return list(dict.fromkeys(email.strip().lower() for email in emails if email))
 
 
-def family_language(family: Any) -> str:
+def family_language(family: Family | None) -> str:
     """The language of a household's emails: the portal's (no preference is stored)."""
     return settings.LANGUAGE_CODE
 
 
 def _render_one(path: str, context: dict[str, object], *, autoescape: bool) -> str:
     # The Django engine's own template, so that escaping is decided here and not per template.
-    template = get_template(path).template  # type: ignore[attr-defined]
+    loaded = get_template(path)
+    if not isinstance(loaded, DjangoTemplate):
+        raise TypeError(f"{path} is not a Django template")
+    template = loaded.template
     return template.render(Context(context, autoescape=autoescape))
 
 
-def render(name: str, context: dict[str, object], *, language: str | None = None) -> RenderedEmail:
+def render(
+    name: str, context: Mapping[str, object], *, language: str | None = None
+) -> RenderedEmail:
     """Render `emails/<name>-*` in `language` (the portal's by default)."""
     ctx = {"structure": Structure.current(), "site_url": settings.SITE_URL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
@@ -119,7 +130,9 @@ def send_rendered(message: EmailMessage, *, template: str) -> EmailDelivery:
     return delivery
 
 
-def send_to_family(name: str, *, family: Any, context: dict[str, object]) -> EmailDelivery | None:
+def send_to_family(
+    name: str, *, family: Family, context: Mapping[str, object]
+) -> EmailDelivery | None:
     """Email a household (see `family_recipients`) in its language; nothing if it has no address."""
     return send_templated(
         name,
@@ -129,7 +142,7 @@ def send_to_family(name: str, *, family: Any, context: dict[str, object]) -> Ema
     )
 
 
-def email_resend(*, delivery: EmailDelivery, by: Any) -> None:
+def email_resend(*, delivery: EmailDelivery, by: User | None) -> None:
     """Staff send again an email that failed: a new round of attempts, audited."""
     from espace_famille import audit
     from espace_famille.tasks import send_email

@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
@@ -25,6 +25,10 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from espace_famille.models import User
+    from famille.models import Family
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +77,7 @@ def table(key: str, title: str, queryset: QuerySet, columns: dict[str, str]) -> 
     return Section(key=key, title=title, columns=list(columns), rows=rows)
 
 
-def sections_for(family: Any) -> list[Section]:
+def sections_for(family: Family) -> list[Section]:
     autodiscover_modules("export")  # each app's export.py registers its sections (once)
     found: list[Section] = []
     for registered in sorted(_sections.values(), key=lambda r: r.order):
@@ -81,7 +85,7 @@ def sections_for(family: Any) -> list[Section]:
     return found
 
 
-def household_export(*, family: Any, user: Any, request: Any = None) -> bytes:
+def household_export(*, family: Family, user: User | None, request: Any = None) -> bytes:
     """The household's ZIP for a parent of that household, audited."""
     from espace_famille import audit
 
@@ -96,7 +100,7 @@ def household_export(*, family: Any, user: Any, request: Any = None) -> bytes:
     return content
 
 
-def household_zip(family: Any) -> bytes:
+def household_zip(family: Family) -> bytes:
     """The ZIP of one household: JSON, an HTML summary, and its files."""
     sections = sections_for(family)
     generated = timezone.localtime().isoformat(timespec="seconds")
@@ -130,7 +134,7 @@ def household_zip(family: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _core_sections(family: Any) -> list[Section]:
+def _core_sections(family: Family) -> list[Section]:
     from espace_famille.models import AuditEvent, User
 
     return [

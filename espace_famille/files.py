@@ -106,7 +106,7 @@ def file_save(field_file: FieldFile, name: str, content: File) -> str:
         ) from error
     field_file.name = stored
     setattr(field_file.instance, field.attname, stored)
-    field_file._committed = True
+    field_file._committed = True  # type: ignore[attr-defined]  # Django's flag, not in stubs
     stack[-1].append((storage, stored))
     return stored
 

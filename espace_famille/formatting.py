@@ -10,7 +10,9 @@ The template filters of the same names are in `templatetags/formatting.py`.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.db import models
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -65,3 +67,16 @@ def file_size(size: int | None) -> str:
     if shown == int(shown):
         shown = int(shown)
     return units[unit] % {"size": formats.localize(shown, use_l10n=True)}
+
+
+def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The model's field `name` (a concrete field: a reverse relation has no label)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
+    return field
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    """The field's label as the model declares it ("date de naissance")."""
+    return str(model_field(model, name).verbose_name)

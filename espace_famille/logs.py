@@ -58,8 +58,8 @@ class PrivateExceptionReporter(ExceptionReporter):
         request = self.request
         if request is None or not self.filter.is_active(request):
             return data
-        user = getattr(request, "user", None)
-        data["user_str"] = f"#{user.pk}" if getattr(user, "pk", None) else "anonymous"
+        user_pk = getattr(getattr(request, "user", None), "pk", None)
+        data["user_str"] = f"#{user_pk}" if user_pk else "anonymous"
         cleansed = self.filter.cleansed_substitute
         data["request_GET_items"] = [(key, cleansed) for key in request.GET]
         data["request_FILES_items"] = [(key, cleansed) for key in request.FILES]

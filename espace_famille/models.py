@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar, NoReturn
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -38,7 +40,7 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A login. Parents belong to one family; staff have none and work in the admin."""
 
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment]  # logins by email: the field is removed
     email = models.EmailField(_("adresse e-mail"), unique=True)
     family = models.ForeignKey(
         "famille.Family",
@@ -52,9 +54,9 @@ class User(AbstractUser):
     invited_at = models.DateTimeField(_("invitation envoyée le"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]  # email, no username
 
     class Meta:
         verbose_name = _("compte de connexion")
@@ -166,12 +168,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.summary}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("Audit events are append-only.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
+    def delete(self, *args: object, **kwargs: object) -> NoReturn:
         raise PermissionError("Audit events are never deleted.")
 
 

@@ -7,7 +7,10 @@ masked wherever they appear in messages, exceptions and breadcrumbs.
 """
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event, Hint
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 MASK = "[email]"
@@ -46,6 +49,12 @@ def scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str
     return event
 
 
+def _before_send(event: Event, hint: Hint) -> Event:
+    # Sentry's Event is a TypedDict, a plain dict at run time: scrub() edits it in place.
+    scrub(cast("dict[str, Any]", event), hint)
+    return event
+
+
 def init_sentry(dsn: str, *, environment: str) -> None:
     import sentry_sdk
     from sentry_sdk.integrations.django import DjangoIntegration
@@ -56,7 +65,7 @@ def init_sentry(dsn: str, *, environment: str) -> None:
         integrations=[DjangoIntegration()],
         send_default_pii=False,
         max_request_body_size="never",
-        before_send=scrub,
-        before_send_transaction=scrub,
+        before_send=_before_send,
+        before_send_transaction=_before_send,
         traces_sample_rate=0.0,
     )

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from famille.models import Family  # for types only: the core never imports famille
 
 
 @dataclass(frozen=True)
 class MenuEntry:
     key: str
-    title: str
-    description: str
+    title: StrOrPromise
+    description: StrOrPromise
     url_name: str
     order: int
     icon: str = ""
     # badge(family) -> a count to show on the tile (0/None shows nothing); one query at most.
-    badge: Callable[[Any], int | None] | None = None
+    badge: Callable[[Family], int | None] | None = None
     # The count in words, with its plural: ngettext_lazy("%(n)s … ", "%(n)s …", "n").
     badge_label: Any = ""
 

@@ -1,6 +1,7 @@
 """Espace Famille settings: one module, configured by environment variables (see README)."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import dj_email_url
@@ -159,7 +160,7 @@ MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Espace Famille")
 STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP", default=not DEBUG)
 
 # Sessions and the rate-limit counters of allauth live in a shared store in production.
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache"
         if env_str("CACHE", "db") == "db"

@@ -37,6 +37,10 @@ def _can_defer() -> bool:
     return bool(send_email.get_backend().supports_defer)
 
 
+def _addresses(value: object) -> list[str]:
+    return [str(address) for address in value] if isinstance(value, list | tuple) else []
+
+
 @task()
 def send_email(*, delivery_id: int | None = None, **queued_before: object) -> str:
     """Send an email already rendered by the request that asked for it (one attempt).
@@ -47,8 +51,8 @@ def send_email(*, delivery_id: int | None = None, **queued_before: object) -> st
     if delivery_id is None:
         delivery_id = EmailDelivery.objects.create(
             template="",
-            to=list(queued_before.get("to") or []),  # type: ignore[call-overload]
-            reply_to=list(queued_before.get("reply_to") or []),  # type: ignore[call-overload]
+            to=_addresses(queued_before.get("to")),
+            reply_to=_addresses(queued_before.get("reply_to")),
             subject=str(queued_before.get("subject", "")),
             text=str(queued_before.get("text", "")),
             html=str(queued_before.get("html", "")),

@@ -26,7 +26,7 @@ class SecondFactorConfig(MFAConfig):
 class BackgroundTasksConfig(TasksAppConfig):
     """django-tasks-db's queue under a French name in the admin."""
 
-    verbose_name = _("Tâches en arrière-plan")
+    verbose_name = _("Tâches en arrière-plan")  # type: ignore[assignment]  # lazy, as Django allows
 
     def ready(self) -> None:
         super().ready()

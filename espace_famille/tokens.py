@@ -1,8 +1,15 @@
 """The token of invitation and "mot de passe oublié" links (allauth's reset-from-key view)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.utils.http import base36_to_int
+
+if TYPE_CHECKING:
+    from espace_famille.models import User
 
 
 class InvitationAwareTokenGenerator(PasswordResetTokenGenerator):
@@ -16,11 +23,11 @@ class InvitationAwareTokenGenerator(PasswordResetTokenGenerator):
     generator, not allauth's, which imports this module.)
     """
 
-    def _make_hash_value(self, user, timestamp):  # type: ignore[no-untyped-def]
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
         return super()._make_hash_value(user, timestamp) + (user.email or "")
 
-    def check_token(self, user, token):  # type: ignore[no-untyped-def]
-        if user is None or not user.is_active:
+    def check_token(self, user: User | None, token: str | None) -> bool:
+        if user is None or token is None or not user.is_active:
             return False
         if not super().check_token(user, token):
             return False

@@ -22,6 +22,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import formats
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
+
+if TYPE_CHECKING:
+    from pypdf import PageObject, PdfReader, PdfWriter
+    from pypdf.generic import PdfObject
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 EXTENSION = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
@@ -403,11 +408,11 @@ def clean_pdf(name: str, data: bytes) -> bytes:
     return output.getvalue()
 
 
-def _copy_form(reader, writer) -> None:
+def _copy_form(reader: PdfReader, writer: PdfWriter) -> None:
     """Keep a fillable form fillable (and a filled one's values) without its scripts or XFA."""
     from pypdf.generic import DictionaryObject, NameObject
 
-    form = reader.trailer["/Root"].get("/AcroForm")
+    form = reader.root_object.get("/AcroForm")
     form = form.get_object() if form is not None else None
     if not isinstance(form, DictionaryObject):
         return
@@ -423,7 +428,7 @@ def _copy_form(reader, writer) -> None:
     writer.root_object[NameObject("/AcroForm")] = getattr(copy, "indirect_reference", None) or copy
 
 
-def _strip_page(page) -> None:
+def _strip_page(page: PageObject) -> None:
     """Drop the page's automatic actions and every active annotation or action under it."""
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
@@ -448,7 +453,7 @@ def _strip_page(page) -> None:
         del page[NameObject("/Annots")]
 
 
-def _strip_actions(node, *, seen: set[tuple[int, int]]) -> None:
+def _strip_actions(node: PdfObject, *, seen: set[tuple[int, int]]) -> None:
     """Remove scripts, automatic actions, embedded files and unsafe actions, recursively."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
@@ -456,7 +461,10 @@ def _strip_actions(node, *, seen: set[tuple[int, int]]) -> None:
         if (node.idnum, node.generation) in seen:
             return
         seen.add((node.idnum, node.generation))
-        node = node.get_object()
+        resolved = node.get_object()
+        if resolved is None:
+            return
+        node = resolved
     if isinstance(node, DictionaryObject):
         for key in list(node.keys()):
             if key in _ACTIVE_KEYS or key == "/P":  # /P: the annotation's page, already kept

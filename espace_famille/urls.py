@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from espace_famille import views
 
 # Staff log in through allauth too: same rate limits, same second factor.
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth wraps it
 admin.site.site_header = _("Espace Famille — administration")
 admin.site.site_title = _("Espace Famille")
 admin.site.index_title = _("Gestion de la structure")

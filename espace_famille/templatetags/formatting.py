@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import template
 
 from espace_famille import formatting
@@ -10,10 +12,10 @@ register = template.Library()
 
 
 @register.filter
-def long_date(value, fmt: str = "j F Y") -> str:  # type: ignore[no-untyped-def]
+def long_date(value: datetime.date | datetime.datetime | None, fmt: str = "j F Y") -> str:
     return formatting.long_date(value, fmt)
 
 
 @register.filter
-def file_size(value) -> str:  # type: ignore[no-untyped-def]
+def file_size(value: int | None) -> str:
     return formatting.file_size(value)

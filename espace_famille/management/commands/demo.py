@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,7 +13,7 @@ from espace_famille.registry import demo_steps, scale_steps
 class Command(BaseCommand):
     help = _("Crée les données de démonstration (sans effet si elles existent déjà).")
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--force",
             action="store_true",
@@ -24,7 +26,7 @@ class Command(BaseCommand):
             help=_("Ajoute N familles générées avec une année de données (mesures de charge)."),
         )
 
-    def handle(self, *args, families: int = 0, force: bool = False, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: object, families: int = 0, force: bool = False, **options: Any) -> None:
         if not (settings.DEBUG or force):
             # The demo logins have a published password: never on a production database.
             raise CommandError(
