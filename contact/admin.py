@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -14,8 +17,11 @@ from django.utils.translation import ngettext
 
 from contact.models import Message, Thread
 from contact.services import staff_answer, thread_close
-from espace_famille.admin_security import LabelledInlineMixin, StaffModelAdmin
+from espace_famille.admin_security import LabelledInlineMixin, StaffModelAdmin, staff_user
 from espace_famille.uploads import clean_upload
+
+if TYPE_CHECKING:
+    pass
 
 
 class MessageInline(LabelledInlineMixin, admin.StackedInline):
@@ -24,8 +30,8 @@ class MessageInline(LabelledInlineMixin, admin.StackedInline):
     model = Message
     extra = 0
     can_delete = False
-    fields = ["created_at", "author", "from_staff", "body", "attachment_link", "read_at"]
-    readonly_fields = fields
+    readonly_fields = ["created_at", "author", "from_staff", "body", "attachment_link", "read_at"]
+    fields = tuple(readonly_fields)
 
     def has_add_permission(self, request: HttpRequest, obj: Thread | None = None) -> bool:
         return False
@@ -64,7 +70,7 @@ class ThreadAdminForm(forms.ModelForm):
         model = Thread
         fields = ["status"]
 
-    def clean_reply_attachment(self):  # type: ignore[no-untyped-def]
+    def clean_reply_attachment(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("reply_attachment")
         if upload:
             clean_upload(
@@ -72,8 +78,8 @@ class ThreadAdminForm(forms.ModelForm):
             )
         return upload
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("reply_attachment") and not (data.get("reply") or "").strip():
             self.add_error("reply", _("Écrivez un message avec la pièce jointe."))
         return data
@@ -125,13 +131,15 @@ class ThreadAdmin(StaffModelAdmin):
 
     @admin.display(description=_("messages"), ordering="_messages")
     def message_count(self, thread: Thread) -> str:
-        unread = thread._unread  # type: ignore[attr-defined]
+        # Both counts are annotated by get_queryset.
+        unread: int = thread._unread  # type: ignore[attr-defined]  # see above
+        total: int = thread._messages  # type: ignore[attr-defined]  # see above
         if unread:
             return str(_("%(total)d (dont %(unread)d non lus)")) % {
-                "total": thread._messages,  # type: ignore[attr-defined]
+                "total": total,
                 "unread": unread,
             }
-        return str(thread._messages)  # type: ignore[attr-defined]
+        return str(total)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -139,7 +147,13 @@ class ThreadAdmin(StaffModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Thread | None = None) -> bool:
         return False
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         if request.method == "GET":
             # get_object answers None for an unknown or non-numeric id ("abc"): Django's
             # change view then redirects with its "does not exist" message.
@@ -153,13 +167,13 @@ class ThreadAdmin(StaffModelAdmin):
 
     def save_model(
         self, request: HttpRequest, obj: Thread, form: ThreadAdminForm, change: bool
-    ) -> None:  # type: ignore[override]
+    ) -> None:
         reply = (form.cleaned_data.get("reply") or "").strip()
         status = form.cleaned_data.get("status")
         if reply:
             staff_answer(
                 thread=obj,
-                user=request.user,  # type: ignore[arg-type]
+                user=staff_user(request),
                 body=reply,
                 attachment=form.cleaned_data.get("reply_attachment"),
                 request=request,
@@ -167,10 +181,10 @@ class ThreadAdmin(StaffModelAdmin):
             messages.success(request, _("Réponse envoyée à la famille."))
             obj.refresh_from_db()
             if status == Thread.Status.CLOSED:
-                thread_close(thread=obj, user=request.user, request=request)  # type: ignore[arg-type]
+                thread_close(thread=obj, user=staff_user(request), request=request)
         elif "status" in form.changed_data:
             if status == Thread.Status.CLOSED:
-                thread_close(thread=obj, user=request.user, request=request)  # type: ignore[arg-type]
+                thread_close(thread=obj, user=staff_user(request), request=request)
             else:
                 obj.save(update_fields=["status"])
 
@@ -178,7 +192,7 @@ class ThreadAdmin(StaffModelAdmin):
     def action_close(self, request: HttpRequest, queryset: QuerySet[Thread]) -> None:
         count = 0
         for thread in queryset.exclude(status=Thread.Status.CLOSED).select_related("family"):
-            thread_close(thread=thread, user=request.user, request=request)  # type: ignore[arg-type]
+            thread_close(thread=thread, user=staff_user(request), request=request)
             count += 1
         messages.success(
             request,

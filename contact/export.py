@@ -1,12 +1,19 @@
 """Mes données: the household's conversations with the structure, with their attachments."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from contact.models import Message
-from espace_famille.export import register_export_section, table
+from espace_famille.export import Section, register_export_section, table
+
+if TYPE_CHECKING:
+    from famille.models import Family
 
 
-def sections(family):
+def sections(family: Family) -> list[Section]:
     messages = Message.objects.filter(thread__family=family).order_by("thread_id", "created_at")
     section = table(
         "messages",

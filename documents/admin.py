@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +28,12 @@ from espace_famille.admin_security import (
     StaffModelAdmin,
     admin_permissions,
     refusal_reason_page,
+    staff_user,
 )
 from espace_famille.files import serve_private_file
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @admin.register(DocumentType)
@@ -95,10 +100,12 @@ class ExpiredFilter(admin.SimpleListFilter):
     title = _("validité")
     parameter_name = "validite"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, StrOrPromise]]:
         return [("expire", _("Expiré")), ("valable", _("Valable"))]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         today = timezone.localdate()
         accepted = queryset.filter(status=Submission.Status.ACCEPTED)
         if self.value() == "expire":
@@ -128,7 +135,7 @@ class SubmissionAdmin(StaffModelAdmin):
     show_full_result_count = False
     action_form = ReviewActionForm
     actions = ["action_accept", "action_refuse"]
-    fields = [
+    readonly_fields = [
         "family",
         "member",
         "document_type",
@@ -144,7 +151,7 @@ class SubmissionAdmin(StaffModelAdmin):
         "valid_until",
         "refusal_reason",
     ]
-    readonly_fields = fields
+    fields = tuple(readonly_fields)
     change_form_template = "admin/documents/submission/change_form.html"
 
     class Media:
@@ -183,7 +190,7 @@ class SubmissionAdmin(StaffModelAdmin):
             _("Télécharger"),
         )
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/fichier/", view(self.file_view), name="documents_submission_file"),
@@ -236,7 +243,9 @@ class SubmissionAdmin(StaffModelAdmin):
         changelist = reverse("admin:documents_submission_changelist")
         return HttpResponseRedirect(f"{changelist}?status__exact=pending")
 
-    def _accept(self, submissions, request: HttpRequest, valid_until: str | None = None) -> int:
+    def _accept(
+        self, submissions: list[Submission], request: HttpRequest, valid_until: str | None = None
+    ) -> int:
         end = None
         if valid_until:
             try:
@@ -245,13 +254,15 @@ class SubmissionAdmin(StaffModelAdmin):
                 self.message_user(request, _("Date de validité invalide."), messages.ERROR)
                 return 0
         done = sum(
-            submission_accept(submission=s, user=request.user, valid_until=end, request=request)
+            submission_accept(
+                submission=s, user=staff_user(request), valid_until=end, request=request
+            )
             for s in submissions
         )
         self._report(request, done, len(submissions), accepted=True)
         return done
 
-    def _refuse(self, submissions, request: HttpRequest, reason: str) -> int:
+    def _refuse(self, submissions: list[Submission], request: HttpRequest, reason: str) -> int:
         if not reason.strip():
             self.message_user(
                 request,
@@ -260,7 +271,9 @@ class SubmissionAdmin(StaffModelAdmin):
             )
             return 0
         done = sum(
-            submission_refuse(submission=s, user=request.user, reason=reason, request=request)
+            submission_refuse(
+                submission=s, user=staff_user(request), reason=reason, request=request
+            )
             for s in submissions
         )
         self._report(request, done, len(submissions), accepted=False)
@@ -314,7 +327,13 @@ class SubmissionAdmin(StaffModelAdmin):
             action="action_refuse",
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         extra_context = {**(extra_context or {}), "decision_url": None}
         submission = self.get_object(request, object_id)
         # What the document let through while it waited for review (bookings…).
@@ -369,7 +388,7 @@ class StructureDocumentAdmin(StaffModelAdmin):
         url = reverse("admin:documents_structuredocument_file", args=[document.pk])
         return format_html('<a href="{}">{}</a>', url, document.original_name or _("Ouvrir"))
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         return [
             path(
                 "<int:pk>/fichier/",
@@ -392,7 +411,9 @@ class StructureDocumentAdmin(StaffModelAdmin):
             download="telecharger" in request.GET,
         )
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: StructureDocument, form: Any, change: bool
+    ) -> None:
         upload = form.cleaned_data.get("upload")
         if upload is not None:
             try:

@@ -273,7 +273,13 @@ def _generated_documents(count: int) -> None:
     today = timezone.localdate()
     rows = []
 
-    def row(family_id, member_id, document_type, days_ago, status=Submission.Status.ACCEPTED):
+    def row(
+        family_id: int,
+        member_id: int | None,
+        document_type: DocumentType,
+        days_ago: int,
+        status: str = Submission.Status.ACCEPTED,
+    ) -> None:
         accepted_on = today - datetime.timedelta(days=days_ago)
         accepted = status == Submission.Status.ACCEPTED
         rows.append(

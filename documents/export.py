@@ -1,12 +1,19 @@
 """Mes données: the documents the household sent, with the files themselves."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from documents.models import Submission
-from espace_famille.export import register_export_section, table
+from espace_famille.export import Section, register_export_section, table
+
+if TYPE_CHECKING:
+    from famille.models import Family
 
 
-def sections(family):
+def sections(family: Family) -> list[Section]:
     submissions = Submission.objects.filter(family=family).order_by("pk")
     section = table(
         "documents",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import StructureDocument
@@ -18,7 +21,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> Any:
         if isinstance(data, (list, tuple)):
             return [super(MultipleFileField, self).clean(item, initial) for item in data]
         return [super().clean(data, initial)] if data else super().clean(data, initial)
@@ -27,13 +30,13 @@ class MultipleFileField(forms.FileField):
 class UploadForm(forms.Form):
     """One PDF, or one or several photos (joined into one PDF)."""
 
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # a declared field, not BaseForm.files
         label=_("Fichier ou photos"),
         widget=MultipleFileInput(attrs={"accept": ACCEPT, "multiple": True}),
         error_messages={"required": _("Choisissez un fichier.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = _(
             "PDF, JPEG ou PNG, %(max)s au plus. Sur un téléphone, vous pouvez prendre le document "
@@ -62,7 +65,7 @@ class StructureDocumentForm(forms.ModelForm):
             "return_type",
         ]
 
-    def clean_upload(self):
+    def clean_upload(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("upload")
         if upload is None:
             if not (self.instance.pk and self.instance.file):

@@ -370,7 +370,9 @@ def family_documents(family: Family, *, today: datetime.date | None = None) -> l
             submission
         )
 
-    def requested(member: Member | None, document_type: DocumentType, required: bool):
+    def requested(
+        member: Member | None, document_type: DocumentType, required: bool
+    ) -> RequestedDocument:
         submissions = history.get((member.pk if member else None, document_type.pk), [])
         state, latest, accepted = document_state(submissions, today)
         soon = bool(
@@ -459,7 +461,7 @@ def unlocked_by(submission: Submission) -> list[Unlocked]:
     covered = (
         Submission.objects.filter(
             family_id=submission.family_id,
-            member_id=submission.member_id,
+            member_id=submission.member_id,  # type: ignore[misc]  # None: IS NULL
             document_type_id=document_type.pk,
             status=Submission.Status.ACCEPTED,
             reviewed_at__lte=since,

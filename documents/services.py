@@ -23,6 +23,7 @@ from espace_famille.uploads import CleanFile, clean_upload
 from famille.models import Family, Member
 
 if TYPE_CHECKING:
+    from django.db.models.fields.files import FieldFile
     from django.http import HttpRequest
 
     from espace_famille.models import User
@@ -32,9 +33,11 @@ def max_upload_bytes() -> int:
     return settings.DOCUMENTS_MAX_UPLOAD_MB * 1024 * 1024
 
 
-def _store(field_file, clean: CleanFile) -> str:
+def _store(field_file: FieldFile, clean: CleanFile) -> str:
     """Save the bytes under a random name through the storage API; returns the stored name."""
     field_file.save(clean.storage_name, ContentFile(clean.content), save=False)
+    if not field_file.name:
+        raise RuntimeError("The storage gave the file no name.")
     return field_file.name
 
 

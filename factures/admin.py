@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import ForeignKey, Model, QuerySet
+from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +25,7 @@ from espace_famille.admin_security import (
     StaffModelAdmin,
     admin_permissions,
     permission_required,
+    staff_user,
 )
 from espace_famille.files import serve_private_file
 from factures import services
@@ -36,15 +42,20 @@ from factures.models import (
     Tariff,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    pass
+
 
 class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -56,7 +67,7 @@ class BillingSettingsAdmin(StaffModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and not BillingSettings.objects.exists()
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -68,9 +79,11 @@ class TariffAdmin(StaffModelAdmin):
     search_fields = ["unit__name", "unit__activity__name"]
     list_select_related = ["unit__activity"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "unit":
+        if db_field.name == "unit" and formfield is not None and formfield.queryset is not None:
             formfield.queryset = formfield.queryset.select_related("activity")
         return formfield
 
@@ -85,19 +98,19 @@ class ManualChargeAdmin(StaffModelAdmin):
     autocomplete_fields = ["family", "member"]
 
     # Once billed, a charge is history: nobody changes or deletes it.
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: ManualCharge | None = None) -> bool:
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or obj.line_id is None)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: ManualCharge | None = None) -> bool:
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or obj.line_id is None)
 
 
 class InvoiceLineInline(LabelledInlineMixin, ReadOnlyMixin, admin.TabularInline):
     model = InvoiceLine
-    fields = ["member_name", "label", "quantity", "unit_price_euros", "amount_euros"]
-    readonly_fields = fields
+    readonly_fields = ["member_name", "label", "quantity", "unit_price_euros", "amount_euros"]
+    fields = tuple(readonly_fields)
     unit_price_euros = euro_field(InvoiceLine, "unit_price")
     amount_euros = euro_field(InvoiceLine, "amount")
     extra = 0
@@ -106,8 +119,8 @@ class InvoiceLineInline(LabelledInlineMixin, ReadOnlyMixin, admin.TabularInline)
 
 class AllocationInline(LabelledInlineMixin, ReadOnlyMixin, admin.TabularInline):
     model = PaymentAllocation
-    fields = ["payment", "invoice", "amount_euros", "applied"]
-    readonly_fields = fields
+    readonly_fields = ["payment", "invoice", "amount_euros", "applied"]
+    fields = tuple(readonly_fields)
     amount_euros = euro_field(PaymentAllocation, "amount")
     extra = 0
     can_delete = False
@@ -121,7 +134,7 @@ class BillingRunForm(forms.Form):
         help_text=_("Les réservations déjà facturées ne le sont jamais deux fois."),
     )
 
-    def clean_month(self):
+    def clean_month(self) -> datetime.date:
         month = self.cleaned_data["month"]
         month_is_over_check(month=month)
         return month
@@ -170,10 +183,10 @@ class InvoiceAdmin(StaffModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.method == "GET" and super().has_change_permission(request, obj)
 
     @admin.display(description=_("solde"))
@@ -208,7 +221,7 @@ class InvoiceAdmin(StaffModelAdmin):
             gettext("Émettre un avoir"),
         )
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         extra = [
             path(
                 "facturer/",
@@ -233,14 +246,22 @@ class InvoiceAdmin(StaffModelAdmin):
         ]
         return extra + super().get_urls()
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "billing_run_url": reverse("admin:factures_invoice_billing_run"),
         }
         return super().changelist_view(request, extra_context)
 
-    def _form_page(self, request, title, form, obj=None) -> TemplateResponse:
+    def _form_page(
+        self,
+        request: HttpRequest,
+        title: StrOrPromise,
+        form: forms.Form,
+        obj: Invoice | None = None,
+    ) -> TemplateResponse:
         context = {
             **self.admin_site.each_context(request),
             "title": title,
@@ -255,7 +276,7 @@ class InvoiceAdmin(StaffModelAdmin):
         form = BillingRunForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                result = billing_run(month=form.cleaned_data["month"], user=request.user)
+                result = billing_run(month=form.cleaned_data["month"], user=staff_user(request))
             except ValidationError as exc:
                 form.add_error("month", exc)
                 return self._form_page(request, gettext("Facturer un mois"), form)
@@ -288,7 +309,7 @@ class InvoiceAdmin(StaffModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 services.payment_record_offline(
-                    invoice=invoice, user=request.user, **form.cleaned_data
+                    invoice=invoice, user=staff_user(request), **form.cleaned_data
                 )
             except ValidationError as exc:
                 form.add_error("amount", exc)
@@ -310,7 +331,7 @@ class InvoiceAdmin(StaffModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 note = services.credit_note_issue(
-                    invoice=invoice, user=request.user, **form.cleaned_data
+                    invoice=invoice, user=staff_user(request), **form.cleaned_data
                 )
             except ValidationError as exc:
                 form.add_error("amount", exc)
@@ -329,7 +350,7 @@ class InvoiceAdmin(StaffModelAdmin):
         )
 
     @admin_permissions("view")
-    def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         invoice = get_object_or_404(Invoice, pk=pk)
         permission_required(self, request, "view", obj=invoice)
         if not invoice.pdf:
@@ -380,13 +401,13 @@ class PaymentAdmin(StaffModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # offline payments: from the invoice, "Enregistrer un règlement"
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.action(description=_("Marquer comme remboursés"), permissions=["change"])
     def mark_refunded(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:
         count = sum(
-            services.payment_refund_mark(payment=payment, by=request.user, request=request)
+            services.payment_refund_mark(payment=payment, by=staff_user(request), request=request)
             for payment in queryset.filter(status=Payment.Status.TO_REFUND)
         )
         self.message_user(
@@ -402,5 +423,5 @@ class ProviderEventAdmin(ReadOnlyMixin, StaffModelAdmin):
     list_select_related = ["payment"]
     show_full_result_count = False
 
-    def has_view_permission(self, request, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_staff and super().has_view_permission(request, obj)

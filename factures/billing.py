@@ -8,7 +8,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +19,10 @@ from django.utils.translation import ngettext
 
 from factures.models import BilledBooking, BillingSettings, ManualCharge, Tariff
 from factures.services import LineSpec, invoice_issue
+
+if TYPE_CHECKING:
+    from espace_famille.models import User
+    from famille.models import Family
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +69,7 @@ def tariff_pick(tariffs: list[Tariff], day: datetime.date, qf: int | None) -> Ta
 def billing_run(
     *,
     month: datetime.date,
-    user: Any = None,
+    user: User | None = None,
     issued_on: datetime.date | None = None,
     render_pdf: bool = True,
     family_ids: list[int] | None = None,
@@ -126,13 +130,13 @@ def billing_run(
 
 def _bill_family(
     *,
-    family: Any,
+    family: Family,
     bookings: list[Any],
     charges: list[ManualCharge],
     tariffs: dict[int, list[Tariff]],
     start: datetime.date,
     end: datetime.date,
-    user: Any,
+    user: User | None,
     issued_on: datetime.date | None,
     render_pdf: bool,
     due_days: int,

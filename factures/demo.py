@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,9 @@ from factures.models import (
 )
 from factures.money import round_cents
 from factures.services import LineSpec
+
+if TYPE_CHECKING:
+    from famille.models import Family, Member
 
 GENERATED_PREFIX = "GEN-"
 BASE_PRICES = {"matin": "4.50", "repas": "3.80", "après-midi": "4.50", "journée": "12.00"}
@@ -55,7 +59,7 @@ def _tariffs(valid_from: datetime.date) -> None:
             )
 
 
-def _demo_lines(family, start: datetime.date) -> list[LineSpec]:
+def _demo_lines(family: Family, start: datetime.date) -> list[LineSpec]:
     """Lines for a month without bookings in the demo: a few units per child."""
     from inscriptions.models import Unit
 
@@ -113,7 +117,7 @@ def _demo_billing() -> None:
     _demo_logins(test, today)
 
 
-def _demo_payments(family, paid: Invoice, attempted: Invoice) -> None:
+def _demo_payments(family: Family, paid: Invoice, attempted: Invoice) -> None:
     if Payment.objects.filter(family=family, method=Payment.Method.ONLINE).exists():
         return
     login = family.logins.order_by("pk").first()
@@ -141,7 +145,7 @@ def _demo_payments(family, paid: Invoice, attempted: Invoice) -> None:
     )
 
 
-def _demo_logins(family, today: datetime.date) -> None:
+def _demo_logins(family: Family, today: datetime.date) -> None:
     if AuditEvent.objects.filter(
         family=family, kind=audit.Kind.LOGIN, summary=DEMO_LOGIN_SUMMARY
     ).exists():
@@ -183,7 +187,9 @@ def _generated_invoices(count: int) -> None:
             _generated_chunk(families[chunk_start : chunk_start + 500], months, children)
 
 
-def _generated_chunk(families, months, children) -> None:
+def _generated_chunk(
+    families: list[Family], months: list[datetime.date], children: dict[int, list[Member]]
+) -> None:
     now = timezone.now()
     by_year: dict[int, list[tuple]] = defaultdict(list)
     for family in families:
@@ -194,7 +200,7 @@ def _generated_chunk(families, months, children) -> None:
         numbers = services.invoice_number_allocate(year=year, count=len(items))
         for number, (family, month) in zip(numbers, items, strict=True):
             start, end = month_bounds(month)
-            kids = children.get(family.pk) or [None]
+            kids: list[Member | None] = [*children.get(family.pk, [])] or [None]
             lines = [
                 (kid, Decimal(8 + (family.pk + month.month) % 5), Decimal("9.50")) for kid in kids
             ]

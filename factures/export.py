@@ -1,12 +1,19 @@
 """Mes données: the household's invoices (with their PDFs) and payments."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
-from espace_famille.export import register_export_section, table
+from espace_famille.export import Section, register_export_section, table
 from factures.models import Invoice, Payment
 
+if TYPE_CHECKING:
+    from famille.models import Family
 
-def sections(family):
+
+def sections(family: Family) -> list[Section]:
     invoices = Invoice.objects.filter(family=family).order_by("issued_on", "pk")
     invoice_section = table(
         "factures",

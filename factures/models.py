@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -212,14 +213,14 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             update_fields = kwargs.get("update_fields")
-            if update_fields is None or not set(update_fields) <= self.MUTABLE_FIELDS:  # type: ignore[arg-type]
+            if update_fields is None or not set(update_fields) <= self.MUTABLE_FIELDS:
                 raise PermissionError("An issued invoice is never changed: issue a credit note.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
+    def delete(self, *args: object, **kwargs: object) -> NoReturn:
         raise PermissionError("Invoices are never deleted: issue a credit note.")
 
     @property
@@ -262,12 +263,12 @@ class InvoiceLine(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("Invoice lines are never changed.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
+    def delete(self, *args: object, **kwargs: object) -> NoReturn:
         raise PermissionError("Invoice lines are never deleted.")
 
 
@@ -361,7 +362,7 @@ class Payment(models.Model):
         related_name="payments",
         on_delete=models.PROTECT,
     )
-    invoices = models.ManyToManyField(
+    invoices: models.ManyToManyField[Invoice, PaymentAllocation] = models.ManyToManyField(
         Invoice,
         verbose_name=_("factures"),
         through="PaymentAllocation",
@@ -414,7 +415,7 @@ class Payment(models.Model):
     def amount_cents(self) -> int:
         return int((self.amount * 100).to_integral_value())
 
-    def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
+    def delete(self, *args: object, **kwargs: object) -> NoReturn:
         raise PermissionError("Payments are never deleted.")
 
 

@@ -57,7 +57,7 @@ def payment_lock(payment_id: int) -> Payment:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Lock a payment inside the transaction that changes it.")
     payment = Payment.objects.select_for_update().select_related("family").get(pk=payment_id)
-    payment._state_locked = True  # type: ignore[attr-defined]
+    payment._state_locked = True  # type: ignore[attr-defined]  # a mark on this instance only
     return payment
 
 

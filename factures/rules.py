@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,8 +10,13 @@ from django.utils.translation import gettext as _
 from factures.models import BillingSettings
 from factures.selectors import overdue_balance
 
+if TYPE_CHECKING:
+    from espace_famille.models import User
+    from famille.models import Member
+    from reservations.models import Opening
 
-def overdue_balance_rule(*, member: Any, opening: Any, user: Any) -> str | None:
+
+def overdue_balance_rule(*, member: Member, opening: Opening, user: User | None) -> str | None:
     threshold = BillingSettings.current().overdue_threshold
     if threshold is None:
         return None

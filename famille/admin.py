@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -12,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from espace_famille.admin import send_invitations
-from espace_famille.admin_security import LabelledInlineMixin, StaffModelAdmin, refusal_reason_page
+from espace_famille.admin_security import (
+    LabelledInlineMixin,
+    StaffModelAdmin,
+    refusal_reason_page,
+    staff_user,
+)
+from espace_famille.formatting import field_label
 from espace_famille.models import User
 from famille.forms import RefuseForm
 from famille.models import (
@@ -33,6 +42,13 @@ from famille.services import (
     health_record_viewed,
 )
 from famille.values import review_rows, stale_items
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import (
+        _FieldsetSpec,
+        _ListDisplayT,
+        _ListFilterT,
+    )
 
 
 class MemberInline(LabelledInlineMixin, admin.StackedInline):  # a row would not fit
@@ -60,7 +76,7 @@ class LoginInlineForm(forms.ModelForm):
             user.set_unusable_password()
         if commit:
             user.save()
-            self._save_m2m()
+            self._save_m2m()  # type: ignore[attr-defined]  # ModelForm's, left out of the stubs
         return user
 
 
@@ -110,7 +126,7 @@ class FamilyAdmin(StaffModelAdmin):
 
     @admin.display(description=_("membres"), ordering="_member_count")
     def member_count(self, family: Family) -> int:
-        return family._member_count  # type: ignore[attr-defined]
+        return family._member_count  # type: ignore[attr-defined]  # get_queryset annotates it
 
     @admin.action(description=_("Envoyer l'invitation aux comptes parents"), permissions=["change"])
     def action_invite(self, request: HttpRequest, queryset: QuerySet[Family]) -> None:
@@ -144,7 +160,7 @@ class MemberAdmin(StaffModelAdmin):
     )
 
     # Health data: only for the roles given famille.view_health_record; each view is audited.
-    def get_fieldsets(self, request: HttpRequest, obj: Member | None = None):  # type: ignore[override]
+    def get_fieldsets(self, request: HttpRequest, obj: Member | None = None) -> _FieldsetSpec:
         fieldsets = super().get_fieldsets(request, obj)
         if sees_health(request):
             return fieldsets
@@ -154,21 +170,27 @@ class MemberAdmin(StaffModelAdmin):
             if not set(options["fields"]) & set(HEALTH_FIELDS)
         ]
 
-    def get_list_display(self, request: HttpRequest):  # type: ignore[override]
+    def get_list_display(self, request: HttpRequest) -> _ListDisplayT[Member]:
         shown = super().get_list_display(request)
         return shown if sees_health(request) else [f for f in shown if f not in HEALTH_FIELDS]
 
-    def get_list_filter(self, request: HttpRequest):  # type: ignore[override]
+    def get_list_filter(
+        self, request: HttpRequest
+    ) -> list[_ListFilterT] | tuple[_ListFilterT, ...]:
         shown = super().get_list_filter(request)
         return shown if sees_health(request) else [f for f in shown if f not in HEALTH_FIELDS]
 
-    def change_view(  # type: ignore[override]
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         if request.method == "GET" and sees_health(request):
             member = self.get_object(request, unquote(object_id))
             if member is not None and self.has_view_or_change_permission(request, member):
-                health_record_viewed(member=member, user=request.user, request=request)  # type: ignore[arg-type]
+                health_record_viewed(member=member, user=staff_user(request), request=request)
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -202,7 +224,9 @@ class FieldPolicyAdmin(StaffModelAdmin):
     list_filter = ["target", "access", "required"]
     list_per_page = 100
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # type: ignore[override]
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         field_policies_ensure()
         return super().changelist_view(request, extra_context)
 
@@ -249,9 +273,7 @@ class ChangeRequestAdmin(StaffModelAdmin):
     @admin.display(description=_("champs"))
     def fields_display(self, obj: ChangeRequest) -> str:
         model = obj.model
-        return ", ".join(
-            str(model._meta.get_field(item.field_name).verbose_name) for item in obj.items.all()
-        )
+        return ", ".join(field_label(model, item.field_name) for item in obj.items.all())
 
     @admin.display(description=_("fiche modifiée depuis"))
     def stale_display(self, obj: ChangeRequest) -> str:
@@ -265,14 +287,20 @@ class ChangeRequestAdmin(StaffModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: ChangeRequest | None = None) -> bool:
         return False
 
-    def change_view(  # type: ignore[override]
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         """The side-by-side review page, with "Accepter" and "Refuser (motif)"."""
         # get_object answers None for an id that does not exist or is not a number ("abc").
         change_request = self.get_object(request, unquote(object_id))
         if change_request is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self._get_obj_does_not_exist_redirect(  # type: ignore[attr-defined]  # Django private
+                request, self.opts, object_id
+            )
         if not self.has_view_or_change_permission(request, change_request):
             raise PermissionDenied
         can_decide = self.has_change_permission(request, change_request)
@@ -294,7 +322,7 @@ class ChangeRequestAdmin(StaffModelAdmin):
                 if change_request.member_id and request.method == "GET":
                     health_record_viewed(
                         member=change_request.member,
-                        user=request.user,  # type: ignore[arg-type]
+                        user=staff_user(request),
                         request=request,
                     )
             else:
@@ -320,8 +348,8 @@ class ChangeRequestAdmin(StaffModelAdmin):
         try:
             if "_accept" in request.POST:
                 change_request_accept(
-                    change_request=change_request, user=request.user, request=request
-                )  # type: ignore[arg-type]
+                    change_request=change_request, user=staff_user(request), request=request
+                )
                 messages.success(
                     request,
                     _("Demande acceptée : la fiche est mise à jour et la famille prévenue."),
@@ -330,7 +358,7 @@ class ChangeRequestAdmin(StaffModelAdmin):
             if "_refuse" in request.POST and form.is_valid():
                 change_request_refuse(
                     change_request=change_request,
-                    user=request.user,  # type: ignore[arg-type]
+                    user=staff_user(request),
                     reason=form.cleaned_data["reason"],
                     request=request,
                 )
@@ -354,8 +382,8 @@ class ChangeRequestAdmin(StaffModelAdmin):
         for change_request in queryset.filter(status=ChangeRequest.Status.PENDING):
             try:
                 change_request_accept(
-                    change_request=change_request, user=request.user, request=request
-                )  # type: ignore[arg-type]
+                    change_request=change_request, user=staff_user(request), request=request
+                )
                 accepted += 1
             except (StaleChangeRequest, ValidationError):
                 skipped += 1
@@ -382,12 +410,12 @@ class ChangeRequestAdmin(StaffModelAdmin):
     def action_refuse(
         self, request: HttpRequest, queryset: QuerySet[ChangeRequest]
     ) -> HttpResponse | None:
-        def refuse(change_requests, reason: str) -> None:  # type: ignore[no-untyped-def]
+        def refuse(change_requests: Iterable[ChangeRequest], reason: str) -> None:
             count = 0
             for change_request in change_requests:
                 change_request_refuse(
                     change_request=change_request,
-                    user=request.user,  # type: ignore[arg-type]
+                    user=staff_user(request),
                     reason=reason,
                     request=request,
                 )

@@ -1,6 +1,7 @@
 """Demo households TEST and MARTIN, and generated households for scale."""
 
 import datetime
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
@@ -13,7 +14,7 @@ from famille.models import ChangeRequest, ChangeRequestItem, Family, Member
 GENERATED_PREFIX = "GEN-"
 
 
-def _family(name: str, **fields: str) -> Family:
+def _family(name: str, **fields: Any) -> Family:
     family = Family.objects.filter(name=name).first()
     return family or Family.objects.create(name=name, **fields)
 

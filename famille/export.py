@@ -2,27 +2,25 @@
 
 from django.utils.translation import gettext as _
 
-from espace_famille.export import register_export_section, table
+from espace_famille.export import Section, register_export_section, table
+from espace_famille.formatting import field_label
 from famille.models import FAMILY_FIELDS, MEMBER_FIELDS, ChangeRequestItem, Family, Member
 
 
-def _label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
-def sections(family):
+def sections(family: Family) -> list[Section]:
     return [
         table(
             "foyer",
             _("Foyer"),
             Family.objects.filter(pk=family.pk),
-            {_label(Family, name): name for name in FAMILY_FIELDS},
+            {field_label(Family, name): name for name in FAMILY_FIELDS},
         ),
         table(
             "membres",
             _("Membres"),
             Member.objects.filter(family=family).order_by("pk"),
-            {_label(Member, "role"): "role"} | {_label(Member, n): n for n in MEMBER_FIELDS},
+            {field_label(Member, "role"): "role"}
+            | {field_label(Member, n): n for n in MEMBER_FIELDS},
         ),
         table(
             "demandes",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db import models
@@ -12,11 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from famille.models import Family, Member
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from famille.selectors import Policy
 from famille.values import deserialize, display, label, model_field, serialize
 
 # Sections of a record, in the order of the page.
-GROUPS: list[tuple[str, list[str]]] = [
+GROUPS: list[tuple[StrOrPromise, list[str]]] = [
     (gettext_lazy("Identité"), ["name", "first_name", "last_name", "birth_date"]),
     (
         gettext_lazy("Coordonnées"),
@@ -50,7 +55,7 @@ class RecordForm(forms.ModelForm):
             raise forms.ValidationError(_("La date de naissance ne peut pas être dans le futur."))
         return value
 
-    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def groups(self) -> list[tuple[StrOrPromise, list[forms.BoundField]]]:
         result = []
         for title, names in GROUPS:
             fields = [self[name] for name in names if name in self.fields]
@@ -74,13 +79,19 @@ def record_form(
     fields: list[str],
     policies: dict[str, Policy],
     pending: dict[str, str] | None = None,
-    data: object = None,
+    data: Mapping[str, Any] | None = None,
     force_required: tuple[str, ...] = (),
 ) -> RecordForm:
     """A form with the fields parents may edit; pending values are shown as typed."""
     editable = [name for name in fields if policies[name].editable or name in force_required]
-    widgets = {name: w for name in editable if (w := _widget(model_field(model, name)))}
-    form_class = forms.modelform_factory(model, form=RecordForm, fields=editable, widgets=widgets)
+    widgets: dict[str, type[forms.Widget] | forms.Widget] = {
+        name: w for name in editable if (w := _widget(model_field(model, name)))
+    }
+    # The factory subclasses `form`: the class it returns is a RecordForm.
+    form_class = cast(
+        "type[RecordForm]",
+        forms.modelform_factory(model, form=RecordForm, fields=editable, widgets=widgets),
+    )
     pending = pending or {}
     initial = {}
     for name, raw in pending.items():

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from espace_famille.formatting import model_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 _PHONE = re.compile(r"^(0\d{9}|\+\d{8,15}|00\d{8,15})$")
@@ -163,10 +169,11 @@ def member_fields_for_role(role: str) -> list[str]:
     return list(MEMBER_COMMON_FIELDS)
 
 
-def _field_choices() -> list[tuple[str, str]]:
-    family = [(name, Family._meta.get_field(name).verbose_name) for name in FAMILY_FIELDS]
-    member = [(name, Member._meta.get_field(name).verbose_name) for name in MEMBER_FIELDS]
-    return [(_("Foyer"), family), (_("Membre"), member)]  # type: ignore[list-item]
+def _field_choices() -> list[tuple[StrOrPromise, list[tuple[str, StrOrPromise]]]]:
+    # The labels stay lazy: translated when a page shows them.
+    family = [(name, model_field(Family, name).verbose_name) for name in FAMILY_FIELDS]
+    member = [(name, model_field(Member, name).verbose_name) for name in MEMBER_FIELDS]
+    return [(_("Foyer"), family), (_("Membre"), member)]
 
 
 class FieldPolicy(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,9 +35,9 @@ class StaleChangeRequest(Exception):
     """The record changed since the request: staff must look again, nothing is applied."""
 
 
-def _check_editable(target: str, names: object) -> None:
+def _check_editable(target: str, names: Iterable[str]) -> None:
     policies = field_policies(target)
-    for name in names:  # type: ignore[attr-defined]
+    for name in names:
         policy = policies.get(name)
         if policy is None or not policy.editable:
             # A forged POST on a read-only or hidden field: nothing is recorded.
@@ -60,11 +61,12 @@ def change_request_create(
     A field already pending in an earlier request is superseded: one value waits per field.
     Returns None when nothing differs from the record or from what is already pending.
     """
-    is_family = isinstance(target, Family)
-    if (target.pk if is_family else target.family_id) != family.pk:  # type: ignore[union-attr]
+    member = None if isinstance(target, Family) else target
+    is_family = member is None
+    if (target.pk if member is None else member.family_id) != family.pk:
         raise PermissionDenied("Not this family's record.")
     kind = ChangeRequest.Kind.FAMILY if is_family else ChangeRequest.Kind.MEMBER
-    allowed = None if is_family else member_fields_for_role(target.role)  # type: ignore[union-attr]
+    allowed = None if member is None else member_fields_for_role(member.role)
     if allowed is not None and set(values) - set(allowed):
         raise PermissionDenied("Field not on this member's record.")
     _check_editable(FieldPolicy.Target.FAMILY if is_family else FieldPolicy.Target.MEMBER, values)
@@ -73,7 +75,7 @@ def change_request_create(
     pending = ChangeRequestItem.objects.filter(
         change_request__family=family,
         change_request__kind=kind,
-        change_request__member=None if is_family else target,
+        change_request__member=member,
         change_request__status=ChangeRequest.Status.PENDING,
     ).select_related("change_request")
     pending_by_field = {item.field_name: item for item in pending}
@@ -96,7 +98,7 @@ def change_request_create(
         return None
     change_request = ChangeRequest(
         family=family,
-        member=None if is_family else target,
+        member=member,
         kind=kind,
         created_by=user,
     )
@@ -235,7 +237,10 @@ def change_request_accept(
         )
     else:
         model = Family if change_request.kind == ChangeRequest.Kind.FAMILY else Member
-        target = model.objects.select_for_update().get(pk=change_request.target().pk)  # type: ignore[union-attr]
+        current = change_request.target()
+        if current is None:
+            raise StaleChangeRequest("The record no longer exists.")
+        target = model.objects.select_for_update().get(pk=current.pk)
         stale = [i.field_name for i in items if current_value(target, i.field_name) != i.old_value]
         if stale:
             raise StaleChangeRequest(", ".join(stale))
@@ -248,7 +253,7 @@ def change_request_accept(
     target.full_clean()
     if target.pk is None:
         target.save()
-        change_request.member = target  # type: ignore[assignment]
+        change_request.member = target
     else:
         target.save(update_fields=[item.field_name for item in items])
     change_request.status = ChangeRequest.Status.ACCEPTED

@@ -7,12 +7,8 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext as _
 
-from espace_famille.formatting import long_date
+from espace_famille.formatting import long_date, model_field
 from famille.models import ChangeRequest, ChangeRequestItem, Family, Member
-
-
-def model_field(model: type[models.Model], name: str) -> models.Field:
-    return model._meta.get_field(name)  # type: ignore[return-value]
 
 
 def serialize(value: object) -> str:
@@ -49,7 +45,7 @@ def display(field: models.Field, raw: str) -> str:
     if isinstance(value, datetime.date):
         return long_date(value, "j F Y")
     if field.choices:
-        return str(dict(field.flatchoices).get(value, raw))  # type: ignore[arg-type]
+        return str(dict(field.flatchoices).get(value, raw))
     return str(value)
 
 

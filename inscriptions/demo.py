@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -23,7 +24,9 @@ def school_year(today: datetime.date | None = None) -> tuple[datetime.date, date
 
 
 # name, service, units (name, start, end, weekdays, capacity), options
-ACTIVITIES = [
+ACTIVITIES: list[
+    tuple[str, str, list[tuple[str, datetime.time, datetime.time, str, int]], dict[str, Any]]
+] = [
     (
         "Périscolaire du matin",
         Activity.Service.PERISCOLAIRE,

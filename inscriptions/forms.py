@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from inscriptions.models import Activity
@@ -23,9 +26,12 @@ class EnrolmentFilterForm(forms.Form):
         empty_label=_("Toutes"),
     )
 
-    def __init__(self, *args, activities, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, activities: QuerySet[Activity], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activite"].queryset = activities
+        field = self.fields["activite"]
+        if not isinstance(field, forms.ModelChoiceField):
+            raise TypeError("a ModelChoiceField was expected")
+        field.queryset = activities
 
 
 class EnrolmentRequestForm(forms.Form):
@@ -39,6 +45,9 @@ class EnrolmentRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, activities, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, activities: QuerySet[Activity], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activity"].queryset = activities
+        field = self.fields["activity"]
+        if not isinstance(field, forms.ModelChoiceField):
+            raise TypeError("a ModelChoiceField was expected")
+        field.queryset = activities

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from inscriptions.models import Activity, Enrolment
+
+if TYPE_CHECKING:
+    from famille.models import Family, Member
 
 LIVE = (Enrolment.Status.REQUESTED, Enrolment.Status.ACCEPTED)
 PERIODS = ("current", "coming", "past")
@@ -19,7 +22,7 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def eligibility_problem(member: Any, activity: Activity, today: datetime.date) -> str | None:
+def eligibility_problem(member: Member, activity: Activity, today: datetime.date) -> str | None:
     """Why `member` may not request `activity` today (a French message), or None."""
     if not activity.enrolment_open(today):
         return _("Les inscriptions à cette activité ne sont pas ouvertes.")
@@ -41,7 +44,7 @@ def eligibility_problem(member: Any, activity: Activity, today: datetime.date) -
     return None
 
 
-def eligible_activities(member: Any, today: datetime.date) -> list[Activity]:
+def eligible_activities(member: Member, today: datetime.date) -> list[Activity]:
     """Activities `member` may request today (two queries)."""
     taken = Enrolment.objects.filter(member=member, status__in=LIVE).values("activity_id")
     candidates = (
@@ -55,7 +58,7 @@ def eligible_activities(member: Any, today: datetime.date) -> list[Activity]:
 
 
 def member_enrolments(
-    member: Any,
+    member: Member,
     *,
     today: datetime.date,
     period: str = "",
@@ -73,7 +76,7 @@ def member_enrolments(
     return enrolments.order_by("-start_date", "activity__name")
 
 
-def pending_requests_count(family: Any) -> int:
+def pending_requests_count(family: Family) -> int:
     """Dashboard badge: enrolment requests waiting for the structure (one query)."""
     return Enrolment.objects.filter(
         member__family=family, status=Enrolment.Status.REQUESTED
@@ -93,7 +96,7 @@ def activity_document_requirements(member_ids: list[int]) -> dict[int, set[int]]
     return result
 
 
-def missing_documents(member: Any, required_types: Iterable[Any] = ()) -> list[Any]:
+def missing_documents(member: Member, required_types: Iterable[Any] = ()) -> list[Any]:
     """Mandatory documents still to provide for `member` (and the given activity types)."""
     from documents.selectors import missing_documents as documents_missing
 

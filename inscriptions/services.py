@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +18,10 @@ from inscriptions.models import Activity, Enrolment
 from inscriptions.selectors import eligibility_problem, missing_documents
 from inscriptions.signals import enrolment_cancelled
 
+if TYPE_CHECKING:
+    from espace_famille.models import User
+    from famille.models import Member
+
 
 class EnrolmentRefused(Exception):
     """A request refused on the spot; `missing` lists the documents to provide, if any."""
@@ -30,9 +34,9 @@ class EnrolmentRefused(Exception):
 
 def enrolment_request(
     *,
-    member: Any,
+    member: Member,
     activity: Activity,
-    user: Any,
+    user: User | None,
     comment: str = "",
     today: datetime.date | None = None,
     request: HttpRequest | None = None,
@@ -79,7 +83,14 @@ def enrolment_request(
 
 
 def _decide(
-    enrolment: Enrolment, *, status: str, by: Any, reason: str, kind: str, summary: str, request
+    enrolment: Enrolment,
+    *,
+    status: str,
+    by: User | None,
+    reason: str,
+    kind: str,
+    summary: str,
+    request: HttpRequest | None,
 ) -> Enrolment:
     with transaction.atomic():
         enrolment = (
@@ -116,7 +127,9 @@ def _send_decision(enrolment: Enrolment) -> None:
     )
 
 
-def enrolment_accept(*, enrolment: Enrolment, by: Any, request: HttpRequest | None = None):
+def enrolment_accept(
+    *, enrolment: Enrolment, by: User | None, request: HttpRequest | None = None
+) -> Enrolment:
     """Staff accept a request; the family is emailed."""
     return _decide(
         enrolment,
@@ -130,8 +143,8 @@ def enrolment_accept(*, enrolment: Enrolment, by: Any, request: HttpRequest | No
 
 
 def enrolment_refuse(
-    *, enrolment: Enrolment, by: Any, reason: str = "", request: HttpRequest | None = None
-):
+    *, enrolment: Enrolment, by: User | None, reason: str = "", request: HttpRequest | None = None
+) -> Enrolment:
     """Staff refuse a request (with a reason sent to the family)."""
     return _decide(
         enrolment,
@@ -144,7 +157,9 @@ def enrolment_refuse(
     )
 
 
-def enrolment_cancel(*, enrolment: Enrolment, by: Any, request: HttpRequest | None = None):
+def enrolment_cancel(
+    *, enrolment: Enrolment, by: User | None, request: HttpRequest | None = None
+) -> Enrolment:
     """Staff end an enrolment (requested or accepted)."""
     with transaction.atomic():
         enrolment = (

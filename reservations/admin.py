@@ -1,22 +1,38 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from espace_famille.admin_security import LabelledInlineMixin, StaffModelAdmin, admin_permissions
+from espace_famille.admin_security import (
+    LabelledInlineMixin,
+    StaffModelAdmin,
+    admin_permissions,
+    staff_user,
+)
 from famille.models import Member
 from inscriptions.models import Activity
 from reservations import services
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
+
+if TYPE_CHECKING:
+    from django.contrib.admin.filters import _ListFilterChoices
+    from django.contrib.admin.options import _FieldGroups
+    from django.contrib.admin.views.main import ChangeList
+    from django_stubs_ext import StrOrPromise
 
 
 @admin.register(Closure)
@@ -35,9 +51,13 @@ class ClosureAdmin(StaffModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Closure]:
         return super().get_queryset(request).prefetch_related("activities")
 
-    def save_related(self, request, form, formsets, change) -> None:  # type: ignore[no-untyped-def]
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm[Closure], formsets: Any, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
-        closed = services.closure_apply(closure=form.instance, by=request.user, request=request)
+        closed = services.closure_apply(
+            closure=form.instance, by=staff_user(request), request=request
+        )
         if closed:
             messages.info(
                 request,
@@ -55,14 +75,21 @@ class BookingInline(LabelledInlineMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = _("enfants inscrits ce jour-là")
-    fields = ["member", "status", "created_by", "created_at", "cancelled_at", "late_cancellation"]
-    readonly_fields = fields
+    readonly_fields = [
+        "member",
+        "status",
+        "created_by",
+        "created_at",
+        "cancelled_at",
+        "late_cancellation",
+    ]
+    fields = tuple(readonly_fields)
     show_change_link = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
         return super().get_queryset(request).select_related("member", "created_by")
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -71,10 +98,10 @@ class WaitingListInline(LabelledInlineMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = _("liste d'attente")
-    fields = ["member", "status", "created_at", "offered_at"]
-    readonly_fields = fields
+    readonly_fields = ["member", "status", "created_at", "offered_at"]
+    fields = tuple(readonly_fields)
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -93,8 +120,8 @@ class GenerateForm(forms.Form):
         help_text=_("Vide : les places de chaque unité."),
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("start") and data.get("end"):
             if data["end"] < data["start"]:
                 self.add_error("end", _("La fin doit suivre le début."))
@@ -119,7 +146,9 @@ class OpeningDateFilter(admin.SimpleListFilter):
     DEFAULT = "7_jours"
     field = "opening__date"
 
-    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, StrOrPromise]]:
         return [
             ("a_venir", _("À venir")),
             ("aujourdhui", _("Aujourd'hui")),
@@ -128,10 +157,10 @@ class OpeningDateFilter(admin.SimpleListFilter):
             ("toutes", _("Toutes")),
         ]
 
-    def value(self):  # type: ignore[no-untyped-def]
+    def value(self) -> str:
         return super().value() or self.DEFAULT
 
-    def choices(self, changelist):  # type: ignore[no-untyped-def]
+    def choices(self, changelist: ChangeList) -> Iterator[_ListFilterChoices]:
         for lookup, title in self.lookup_choices:
             yield {
                 "selected": self.value() == lookup,
@@ -139,7 +168,7 @@ class OpeningDateFilter(admin.SimpleListFilter):
                 "display": title,
             }
 
-    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         today = timezone.localdate()
         value = self.value()
         if value == "aujourdhui":
@@ -185,10 +214,10 @@ class OpeningAdmin(StaffModelAdmin):
             )
         )
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj: Opening | None = None) -> list[str]:
         return ["unit", "date", "booked_count"] if obj else ["booked_count"]
 
-    def get_ordering(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_ordering(self, request: HttpRequest) -> list[str] | tuple[str, ...]:
         # The past starts from yesterday, read backwards along the date index.
         if request.GET.get(DayFilter.parameter_name) == "passees":
             return ["-date", "unit__order", "unit_id"]
@@ -196,7 +225,7 @@ class OpeningAdmin(StaffModelAdmin):
 
     @admin.display(description=_("en attente"), ordering="_waiting")
     def waiting_count(self, opening: Opening) -> int:
-        return opening._waiting  # type: ignore[attr-defined]
+        return opening._waiting  # type: ignore[attr-defined]  # get_queryset annotates it
 
     @admin.action(description=_("Recompter les places prises"), permissions=["change"])
     def action_recount(self, request: HttpRequest, queryset: QuerySet[Opening]) -> None:
@@ -208,7 +237,9 @@ class OpeningAdmin(StaffModelAdmin):
             % {"n": count},
         )
 
-    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: Opening, form: forms.ModelForm[Opening], change: bool
+    ) -> None:
         if not change:
             super().save_model(request, obj, form, change)
             return
@@ -219,11 +250,11 @@ class OpeningAdmin(StaffModelAdmin):
             capacity=obj.capacity,
             is_closed=obj.is_closed,
             closed_reason=obj.closed_reason,
-            by=request.user,
+            by=staff_user(request),
             request=request,
         )
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
+    def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(self.generate_view)
         return [path("generer/", view, name="reservations_opening_generate"), *super().get_urls()]
 
@@ -257,8 +288,8 @@ class StaffBookingForm(forms.ModelForm):
         model = Booking
         fields = ["member", "opening"]
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         member, opening = data.get("member"), data.get("opening")
         if member and opening:
             problem = services.booking_problem(
@@ -300,7 +331,9 @@ class BookingAdmin(StaffModelAdmin):
         user = booking.created_by
         return (user.get_full_name() or user.email) if user else "—"
 
-    def get_search_results(self, request, queryset, search_term):  # type: ignore[no-untyped-def]
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
         # The matching members first (a few rows), then their bookings through the member's
         # index, rather than a join that reads every booking of the town (540 ms).
         if not search_term.strip():
@@ -316,7 +349,7 @@ class BookingAdmin(StaffModelAdmin):
 
     actions = ["action_confirm", "action_cancel", "action_cancel_free", "action_cancel_billed"]
 
-    def get_ordering(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_ordering(self, request: HttpRequest) -> list[str] | tuple[str, ...]:
         # The past starts from yesterday, read backwards along the same index.
         if request.GET.get(OpeningDateFilter.parameter_name) == "passees":
             return ["-opening__date", "member_id"]
@@ -326,36 +359,44 @@ class BookingAdmin(StaffModelAdmin):
     def places(self, booking: Booking) -> str:
         return f"{booking.opening.booked_count} / {booking.opening.capacity}"
 
-    def get_form(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
+    def get_form(
+        self, request: HttpRequest, obj: Booking | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Booking]]:
         if obj is None:
             kwargs["form"] = StaffBookingForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
-    def get_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+    READONLY_FIELDS = (
+        "member",
+        "opening",
+        "status",
+        "created_by",
+        "created_at",
+        "cancelled_by",
+        "cancelled_at",
+        "late_cancellation",
+    )
+
+    def get_fields(self, request: HttpRequest, obj: Booking | None = None) -> _FieldGroups:
         if obj is None:
             return ["member", "opening"]
-        return [
-            "member",
-            "opening",
-            "status",
-            "created_by",
-            "created_at",
-            "cancelled_by",
-            "cancelled_at",
-            "late_cancellation",
-        ]
+        return list(self.READONLY_FIELDS)
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
-        return self.get_fields(request, obj) if obj else []
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Booking | None = None
+    ) -> list[str] | tuple[str, ...]:
+        return list(self.READONLY_FIELDS) if obj else []
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+    def save_model(
+        self, request: HttpRequest, obj: Booking, form: forms.ModelForm[Booking], change: bool
+    ) -> None:
         booking = services.booking_create(
             member=obj.member,
             opening=obj.opening,
-            user=request.user,
+            user=staff_user(request),
             by_staff=True,
             request=request,
         )
@@ -363,7 +404,7 @@ class BookingAdmin(StaffModelAdmin):
         obj.status = booking.status
 
     @admin.display(description=_("date"), ordering="opening__date")
-    def opening_date(self, booking: Booking):  # type: ignore[no-untyped-def]
+    def opening_date(self, booking: Booking) -> datetime.date:
         return booking.opening.date
 
     @admin.display(description=_("unité"))
@@ -374,12 +415,14 @@ class BookingAdmin(StaffModelAdmin):
     def family(self, booking: Booking) -> str:
         return booking.member.family.name
 
-    def _cancel(self, request: HttpRequest, queryset: QuerySet[Booking], billable) -> None:  # type: ignore[no-untyped-def]
+    def _cancel(
+        self, request: HttpRequest, queryset: QuerySet[Booking], billable: bool | None
+    ) -> None:
         count = 0
         for booking in queryset.filter(status__in=Booking.ACTIVE):
             services.booking_cancel(
                 booking=booking,
-                user=request.user,
+                user=staff_user(request),
                 by_staff=True,
                 billable=billable,
                 request=request,
@@ -409,7 +452,7 @@ class BookingAdmin(StaffModelAdmin):
     def action_confirm(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         count = 0
         for booking in queryset.filter(status=Booking.Status.PENDING):
-            services.booking_confirm(booking=booking, by=request.user, request=request)
+            services.booking_confirm(booking=booking, by=staff_user(request), request=request)
             count += 1
         messages.success(
             request,
@@ -430,5 +473,5 @@ class WaitingListEntryAdmin(StaffModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -1,6 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from espace_famille.models import User
+    from inscriptions.models import Enrolment
 
 
 class ReservationsConfig(AppConfig):
@@ -41,7 +51,14 @@ class ReservationsConfig(AppConfig):
         )
 
 
-def _on_enrolment_cancelled(sender, *, enrolment, by, request=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _on_enrolment_cancelled(
+    sender: object,
+    *,
+    enrolment: Enrolment,
+    by: User | None,
+    request: HttpRequest | None = None,
+    **kwargs: object,
+) -> None:
     from reservations.services import bookings_cancel_for_enrolment
 
     bookings_cancel_for_enrolment(enrolment=enrolment, by=by, request=request)

@@ -1,12 +1,19 @@
 """Mes données: the bookings and waiting-list entries of the household's members."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
-from espace_famille.export import register_export_section, table
+from espace_famille.export import Section, register_export_section, table
 from reservations.models import Booking, WaitingListEntry
 
+if TYPE_CHECKING:
+    from famille.models import Family
 
-def sections(family):
+
+def sections(family: Family) -> list[Section]:
     columns = {
         _("Prénom"): "member__first_name",
         _("Date"): "opening__date",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ class IdListField(forms.Field):
 
     widget = forms.MultipleHiddenInput
 
-    def to_python(self, value):  # type: ignore[no-untyped-def]
+    def to_python(self, value: Any) -> list[int]:
         if not value:
             return []
         if not isinstance(value, list | tuple):
@@ -34,8 +35,8 @@ class PlanningChangesForm(forms.Form):
     join = IdListField(required=False)
     leave = IdListField(required=False)
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if not any(data.get(name) for name in ("book", "cancel", "join", "leave")):
             raise ValidationError(_("Cochez au moins une case avant de valider."))
         return data
@@ -83,19 +84,22 @@ class TypicalWeekForm(forms.Form):
         help_text=_("Par exemple la veille des prochaines vacances."),
     )
 
-    def __init__(self, *args, units: list[Unit], today: datetime.date, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, units: list[Unit], today: datetime.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         self.units = units
         names = dict(WEEKDAYS)
-        self.fields["cells"].choices = [
+        cells = self.fields["cells"]
+        if not isinstance(cells, forms.ChoiceField):
+            raise TypeError("a ChoiceField was expected")
+        cells.choices = [
             (f"{unit.pk}-{day}", f"{unit.activity.name} — {unit.name} : {names[day]}")
             for unit in units
             for day in sorted(unit.weekday_numbers)
         ]
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and start < self.today:
             self.add_error("start", _("Choisissez une date à venir."))

@@ -52,6 +52,13 @@ class Opening(models.Model):
     # the planning reads it instead of counting thousands of bookings per opening.
     booked_count = models.PositiveIntegerField(_("places prises"), default=0, editable=False)
 
+    # Set on the openings of a planning by `selectors.planning_openings` (not stored).
+    booked: int
+    offers: int
+    my_rank: int
+    my_booking: str | None
+    my_wait: str | None
+
     class Meta:
         verbose_name = _("ouverture")
         verbose_name_plural = _("ouvertures")

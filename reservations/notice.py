@@ -73,9 +73,13 @@ def cancel_notice(activity: Activity) -> Notice:
     )
 
 
-def booking_deadline(activity: Activity, day: datetime.date, start=None) -> datetime.datetime:
+def booking_deadline(
+    activity: Activity, day: datetime.date, start: datetime.time | None = None
+) -> datetime.datetime:
     return booking_notice(activity).deadline(day, start)
 
 
-def cancel_deadline(activity: Activity, day: datetime.date, start=None) -> datetime.datetime:
+def cancel_deadline(
+    activity: Activity, day: datetime.date, start: datetime.time | None = None
+) -> datetime.datetime:
     return cancel_notice(activity).deadline(day, start)

@@ -7,7 +7,12 @@ Every booking made by a parent runs every registered rule, after the built-in on
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from espace_famille.models import User
+    from famille.models import Member
+    from reservations.models import Opening
 
 BookingRule = Callable[..., str | None]
 
@@ -30,7 +35,7 @@ def booking_rules() -> tuple[BookingRule, ...]:
     return tuple(_rules)
 
 
-def registered_rule_problem(*, member: Any, opening: Any, user: Any) -> str | None:
+def registered_rule_problem(*, member: Member, opening: Opening, user: User | None) -> str | None:
     """The first refusal of the registered rules, or None."""
     for rule in _rules:
         message = rule(member=member, opening=opening, user=user)

@@ -4,8 +4,9 @@ covering a day, closed days and the next closure."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
@@ -24,6 +25,9 @@ from reservations.holidays import is_bank_holiday
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
 from reservations.notice import booking_deadline, cancel_deadline
 
+if TYPE_CHECKING:
+    from famille.models import Family
+
 
 def billable_bookings(*, start: datetime.date, end: datetime.date) -> QuerySet[Booking]:
     """Bookings to invoice between start and end: booked, or cancelled after the deadline."""
@@ -37,7 +41,7 @@ def billable_bookings(*, start: datetime.date, end: datetime.date) -> QuerySet[B
     )
 
 
-def offered_places_count(family: Any) -> int:
+def offered_places_count(family: Family) -> int:
     """Dashboard badge: places offered to the family from a waiting list (one query)."""
     return WaitingListEntry.objects.filter(
         member__family=family,
@@ -46,7 +50,7 @@ def offered_places_count(family: Any) -> int:
     ).count()
 
 
-def members_taking_part(family: Any, today: datetime.date) -> list[Member]:
+def members_taking_part(family: Family, today: datetime.date) -> list[Member]:
     """Members with a current or coming accepted enrolment, with those enrolments (2 queries)."""
     live = (
         Enrolment.objects.filter(status=Enrolment.Status.ACCEPTED, end_date__gte=today)
@@ -173,7 +177,9 @@ _OPENING_FIELDS = [
 ]
 
 
-def planning_openings(member: Any, unit_ids: list[int], start, end) -> list[Opening]:
+def planning_openings(
+    member: Member, unit_ids: list[int], start: datetime.date, end: datetime.date
+) -> list[Opening]:
     """Openings with their use and the member's own booking and waiting-list place (1 query).
 
     Each opening gets `booked` (its `booked_count`: active bookings, kept by the services, so
@@ -228,7 +234,9 @@ def planning_openings(member: Any, unit_ids: list[int], start, end) -> list[Open
     return openings
 
 
-def enrolled_units(member: Any, start: datetime.date, end: datetime.date):
+def enrolled_units(
+    member: Member, start: datetime.date, end: datetime.date
+) -> tuple[list[Unit], list[Enrolment], list[Enrolment]]:
     """(units, accepted enrolments, requested enrolments) over a period (2 queries)."""
     enrolments = list(
         Enrolment.objects.filter(
@@ -254,7 +262,7 @@ def enrolled_units(member: Any, start: datetime.date, end: datetime.date):
 
 
 def first_bookable_day(
-    member: Any, now: datetime.datetime, *, weeks: int = 8
+    member: Member, now: datetime.datetime, *, weeks: int = 8
 ) -> datetime.date | None:
     """The first day, from today on, that the member could still book on the portal (2 queries).
 
@@ -285,7 +293,7 @@ def first_bookable_day(
 
 
 def planning(
-    member: Any,
+    member: Member,
     *,
     start: datetime.date,
     end: datetime.date,
@@ -330,7 +338,7 @@ def planning(
     return result
 
 
-def _blocked_activities(member: Any, missing: list[DocumentType], activity_ids: set[int]) -> set:
+def _blocked_activities(member: Member, missing: list[DocumentType], activity_ids: set[int]) -> set:
     """The activities a member cannot book for want of documents (1 query when some miss).
 
     A mandatory type asked of every household, member or child blocks every activity, as
@@ -349,7 +357,14 @@ def _blocked_activities(member: Any, missing: list[DocumentType], activity_ids: 
     return set(required.values_list("activity_id", flat=True))
 
 
-def _cell(unit: Unit, day, opening: Opening | None, enrolments, now, blocked=frozenset()) -> Cell:
+def _cell(
+    unit: Unit,
+    day: datetime.date,
+    opening: Opening | None,
+    enrolments: list[Enrolment],
+    now: datetime.datetime,
+    blocked: AbstractSet[int] = frozenset(),
+) -> Cell:
     cell = _plain_cell(unit, day, opening, enrolments, now)
     if cell.action in ("book", "join") and unit.activity_id in blocked:
         # Nothing to tick: the cell says why instead.
@@ -357,7 +372,13 @@ def _cell(unit: Unit, day, opening: Opening | None, enrolments, now, blocked=fro
     return cell
 
 
-def _plain_cell(unit: Unit, day, opening: Opening | None, enrolments, now) -> Cell:
+def _plain_cell(
+    unit: Unit,
+    day: datetime.date,
+    opening: Opening | None,
+    enrolments: list[Enrolment],
+    now: datetime.datetime,
+) -> Cell:
     activity = unit.activity
     if opening is None and day.isoweekday() not in unit.weekday_numbers:
         return Cell(day, State.NONE)
@@ -431,7 +452,7 @@ def bookings_unlocked(window: UnlockWindow) -> list[Unlocked]:
     ]
 
 
-def enrolment_covering(member: Any, activity: Activity, day: datetime.date) -> Enrolment | None:
+def enrolment_covering(member: Member, activity: Activity, day: datetime.date) -> Enrolment | None:
     return Enrolment.objects.filter(
         member=member,
         activity=activity,

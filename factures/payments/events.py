@@ -37,7 +37,7 @@ def event_process(
             )
             if payment is None:
                 event.detail = "unknown payment reference"
-                status = ProviderEvent.Status.IGNORED
+                status: str = ProviderEvent.Status.IGNORED
             else:
                 try:
                     status = handler(payment)

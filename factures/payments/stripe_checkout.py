@@ -25,6 +25,7 @@ from factures.payments.events import event_process
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+    from stripe.params.checkout import SessionCreateParams
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def stripe_client() -> stripe.StripeClient:
     base = settings.STRIPE_API_BASE
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
-        base_addresses={"api": base} if base else None,  # type: ignore[arg-type]
+        base_addresses={"api": base} if base else None,
         max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
         http_client=stripe.new_default_http_client(timeout=settings.STRIPE_TIMEOUT_SECONDS),
     )
@@ -87,30 +88,32 @@ class StripeProvider(PaymentProvider):
         back = request.build_absolute_uri(
             reverse("factures:payment_return", args=[payment.reference])
         )
+        # The SDK's types (stripe 16) name the card-only filter `allowed_payment_method_types`;
+        # this code still sends `payment_method_types`, which the tests' Stripe stub expects.
+        params: SessionCreateParams = {  # type: ignore[typeddict-unknown-key]  # see above
+            "mode": "payment",
+            "client_reference_id": payment.reference,
+            "metadata": {"payment_reference": payment.reference},
+            "line_items": [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": payment.currency.lower(),
+                        "unit_amount": payment.amount_cents,
+                        "product_data": {"name": f"Factures {_invoice_numbers(payment)}"},
+                    },
+                }
+            ],
+            # Card only: `checkout.session.completed` then always means paid.
+            "payment_method_types": ["card"],
+            # The session ends with the invoices' lock, never after it (then: webhook).
+            "expires_at": int(payment.created_at.timestamp())
+            + 60 * services.payment_lock_minutes(self.name),
+            "success_url": back + "?session_id={CHECKOUT_SESSION_ID}",
+            "cancel_url": back + "?annule=1",
+        }
         session = stripe_client().v1.checkout.sessions.create(
-            params={
-                "mode": "payment",
-                "client_reference_id": payment.reference,
-                "metadata": {"payment_reference": payment.reference},
-                "line_items": [
-                    {
-                        "quantity": 1,
-                        "price_data": {
-                            "currency": payment.currency.lower(),
-                            "unit_amount": payment.amount_cents,
-                            "product_data": {"name": f"Factures {_invoice_numbers(payment)}"},
-                        },
-                    }
-                ],
-                # Card only: `checkout.session.completed` then always means paid.
-                "payment_method_types": ["card"],
-                # The session ends with the invoices' lock, never after it (then: webhook).
-                "expires_at": int(payment.created_at.timestamp())
-                + 60 * services.payment_lock_minutes(self.name),
-                "success_url": back + "?session_id={CHECKOUT_SESSION_ID}",
-                "cancel_url": back + "?annule=1",
-            },
-            options={"idempotency_key": payment.reference},
+            params=params, options={"idempotency_key": payment.reference}
         )
         services.payment_set_provider_reference(payment=payment, provider_reference=session.id)
         return str(session.url)

@@ -8,7 +8,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -32,7 +32,8 @@ from factures.money import round_cents
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from famille.models import Family
+    from espace_famille.models import User
+    from famille.models import Family, Member
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class LineSpec:
     label: str
     quantity: Decimal
     unit_price: Decimal
-    member: Any = None
+    member: Member | None = None
     member_name: str = ""
     booking_ids: tuple[int, ...] = ()
     manual_charge_id: int | None = None
@@ -91,7 +92,7 @@ def invoice_issue(
     period_start: datetime.date,
     period_end: datetime.date,
     lines: list[LineSpec],
-    user: Any = None,
+    user: User | None = None,
     issued_on: datetime.date | None = None,
     kind: str = Invoice.Kind.INVOICE,
     corrects: Invoice | None = None,
@@ -170,7 +171,7 @@ def _after_issue(invoice_pk: int, *, render_pdf: bool) -> None:
 
 
 def credit_note_issue(
-    *, invoice: Invoice, amount: Decimal, reason: str, user: Any = None
+    *, invoice: Invoice, amount: Decimal, reason: str, user: User | None = None
 ) -> Invoice:
     """Correct an issued invoice: a credit note of `amount` that lowers its balance."""
     amount = round_cents(Decimal(amount))

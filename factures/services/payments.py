@@ -6,7 +6,7 @@ import datetime
 import logging
 import secrets
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,6 +33,7 @@ from factures.services.invoices import invoice_apply_settlement
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+    from espace_famille.models import User
     from famille.models import Family
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def payment_start(
     *,
     family: Family,
     invoice_ids: list[int],
-    user: Any,
+    user: User | None,
     provider: str,
     expected_total: Decimal | None = None,
     now: datetime.datetime | None = None,
@@ -261,7 +262,7 @@ def payment_record_offline(
     invoice: Invoice,
     method: str,
     amount: Decimal,
-    user: Any,
+    user: User | None,
     reference: str = "",
     received_at: datetime.datetime | None = None,
 ) -> Payment:
@@ -308,7 +309,7 @@ def payment_record_offline(
 def payment_refund_mark(
     *,
     payment: Payment,
-    by: Any,
+    by: User | None,
     request: HttpRequest | None = None,
     now: datetime.datetime | None = None,
 ) -> bool:
@@ -343,7 +344,7 @@ def payment_begin(
     *,
     family: Family,
     invoice_ids: list[int],
-    user: Any,
+    user: User | None,
     expected_total: Decimal | None = None,
     request: HttpRequest,
 ) -> str:

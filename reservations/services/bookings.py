@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -28,12 +28,16 @@ from reservations.services.common import (
 )
 from reservations.services.waitlist import waitlist_promote
 
+if TYPE_CHECKING:
+    from espace_famille.models import User
+    from famille.models import Member
+
 
 def booking_create(
     *,
-    member: Any,
+    member: Member,
     opening: Opening,
-    user: Any,
+    user: User | None,
     now: datetime.datetime | None = None,
     by_staff: bool = False,
     request: HttpRequest | None = None,
@@ -63,7 +67,7 @@ def booking_create(
 def booking_cancel(
     *,
     booking: Booking,
-    user: Any,
+    user: User | None,
     now: datetime.datetime | None = None,
     by_staff: bool = False,
     billable: bool | None = None,
@@ -120,7 +124,9 @@ def booking_cancel(
     return booking
 
 
-def booking_confirm(*, booking: Booking, by: Any, request: HttpRequest | None = None) -> Booking:
+def booking_confirm(
+    *, booking: Booking, by: User | None, request: HttpRequest | None = None
+) -> Booking:
     """Staff confirm a booking awaiting confirmation."""
     with transaction.atomic():
         booking = (
@@ -148,7 +154,7 @@ def booking_confirm(*, booking: Booking, by: Any, request: HttpRequest | None = 
 def bookings_cancel_for_enrolment(
     *,
     enrolment: Enrolment,
-    by: Any,
+    by: User | None,
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
 ) -> int:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,6 +15,10 @@ from reservations.models import Booking, Opening, WaitingListEntry
 from reservations.services.bookings import booking_cancel, booking_create
 from reservations.services.common import BookingRefused, _describe
 from reservations.services.waitlist import waitlist_join, waitlist_leave
+
+if TYPE_CHECKING:
+    from espace_famille.models import User
+    from famille.models import Member
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class ApplyResult:
         return [o.text for o in self.in_date_order if not o.done]
 
 
-def _apply_cancel(*, member: Any, opening: Opening, **kwargs: Any) -> None:
+def _apply_cancel(*, member: Member, opening: Opening, **kwargs: Any) -> None:
     booking = Booking.objects.filter(
         member=member, opening=opening, status__in=Booking.ACTIVE
     ).first()
@@ -58,7 +62,7 @@ def _apply_cancel(*, member: Any, opening: Opening, **kwargs: Any) -> None:
     booking_cancel(booking=booking, **kwargs)
 
 
-def _apply_leave(*, member: Any, opening: Opening, **kwargs: Any) -> None:
+def _apply_leave(*, member: Member, opening: Opening, **kwargs: Any) -> None:
     entry = WaitingListEntry.objects.filter(
         member=member, opening=opening, status__in=WaitingListEntry.LIVE
     ).first()
@@ -84,13 +88,18 @@ def _done(action: str) -> str:
     }[action]
 
 
-_APPLY = {"cancel": _apply_cancel, "leave": _apply_leave, "book": _apply_book, "join": _apply_join}
+_APPLY: dict[str, Callable[..., None]] = {
+    "cancel": _apply_cancel,
+    "leave": _apply_leave,
+    "book": _apply_book,
+    "join": _apply_join,
+}
 
 
 def bookings_apply(
     *,
-    member: Any,
-    user: Any,
+    member: Member,
+    user: User | None,
     book: Iterable[int] = (),
     cancel: Iterable[int] = (),
     join: Iterable[int] = (),
@@ -112,7 +121,9 @@ def bookings_apply(
     for action, pks in ids.items():
         for pk in pks:
             opening = by_pk.get(pk)
-            where = {"day": opening.date, "unit": opening.unit.name} if opening else {}
+            where: dict[str, Any] = (
+                {"day": opening.date, "unit": opening.unit.name} if opening else {}
+            )
             try:
                 if opening is None:
                     raise BookingRefused(_("Cette case n'existe pas ou plus."))
@@ -140,8 +151,8 @@ class TypicalWeekSummary:
 
 def typical_week_apply(
     *,
-    member: Any,
-    user: Any,
+    member: Member,
+    user: User | None,
     pattern: Iterable[tuple[int, int]],
     start: datetime.date,
     end: datetime.date,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
@@ -23,6 +23,10 @@ from reservations.models import Booking, Opening, WaitingListEntry
 from reservations.notice import booking_deadline
 from reservations.rules import registered_rule_problem
 from reservations.selectors import enrolment_covering
+
+if TYPE_CHECKING:
+    from espace_famille.models import User
+    from famille.models import Member
 
 
 class BookingRefused(Exception):
@@ -50,7 +54,7 @@ def _moment(moment: datetime.datetime) -> str:
     return long_date(timezone.localtime(moment), "l j F à H:i")
 
 
-def _describe(member: Any, opening: Opening) -> dict[str, str]:
+def _describe(member: Member, opening: Opening) -> dict[str, str]:
     return {"member": str(member), "unit": opening.unit.name, "day": _day(opening.date)}
 
 
@@ -86,7 +90,7 @@ def _recount(opening: Opening) -> None:
     openings_recount(opening_ids=[opening.pk])
 
 
-def _taken(opening: Opening, *, except_member: Any = None) -> int:
+def _taken(opening: Opening, *, except_member: Member | None = None) -> int:
     """Places used: live bookings plus places held for a waiting-list offer.
 
     An exact count rather than `booked_count`: capacity stays right even for bookings
@@ -102,7 +106,12 @@ def _taken(opening: Opening, *, except_member: Any = None) -> int:
 
 
 def booking_problem(
-    *, member: Any, opening: Opening, user: Any, now: datetime.datetime, by_staff: bool = False
+    *,
+    member: Member,
+    opening: Opening,
+    user: User | None,
+    now: datetime.datetime,
+    by_staff: bool = False,
 ) -> BookingRefused | None:
     """The first rule a new booking breaks (capacity excepted), or None."""
     activity = opening.unit.activity
@@ -147,7 +156,7 @@ def booking_problem(
     return None
 
 
-def _full_message(member: Any, opening: Opening) -> BookingRefused:
+def _full_message(member: Member, opening: Opening) -> BookingRefused:
     return BookingRefused(
         _("%(unit)s du %(day)s : complet. Vous pouvez vous inscrire sur la liste d'attente.")
         % _describe(member, opening),
@@ -157,9 +166,9 @@ def _full_message(member: Any, opening: Opening) -> BookingRefused:
 
 def _book(
     *,
-    member: Any,
+    member: Member,
     opening: Opening,
-    user: Any,
+    user: User | None,
     by_staff: bool,
     request: HttpRequest | None,
     summary: str = "",
@@ -191,7 +200,7 @@ def _book(
     return booking
 
 
-def _email_on_commit(name: str, member: Any, opening: Opening, **extra: Any) -> None:
+def _email_on_commit(name: str, member: Member, opening: Opening, **extra: Any) -> None:
     family = member.family
 
     def send() -> None:

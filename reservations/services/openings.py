@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -17,6 +17,11 @@ from reservations.models import Booking, Closure, Opening, WaitingListEntry
 from reservations.selectors import closed_days
 from reservations.services.common import _describe, _locked_opening, _recount
 from reservations.services.waitlist import waitlist_promote
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from espace_famille.models import User
 
 
 def openings_generate(
@@ -61,7 +66,7 @@ def opening_update(
     capacity: int,
     is_closed: bool,
     closed_reason: str = "",
-    by: Any,
+    by: User | None,
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
 ) -> Opening:
@@ -82,7 +87,9 @@ def opening_update(
     return locked
 
 
-def _cancel_for_closure(opening: Opening, *, by: Any, now: datetime.datetime, request) -> None:
+def _cancel_for_closure(
+    opening: Opening, *, by: User | None, now: datetime.datetime, request: HttpRequest | None
+) -> None:
     bookings = Booking.objects.filter(opening=opening, status__in=Booking.ACTIVE).select_related(
         "member__family"
     )
@@ -108,7 +115,11 @@ def _cancel_for_closure(opening: Opening, *, by: Any, now: datetime.datetime, re
 
 
 def closure_apply(
-    *, closure: Closure, by: Any, now: datetime.datetime | None = None, request=None
+    *,
+    closure: Closure,
+    by: User | None,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> int:
     """Close the existing openings a closure period covers; returns how many were closed."""
     openings = Opening.objects.filter(

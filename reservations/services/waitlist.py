@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -25,12 +25,16 @@ from reservations.services.common import (
     booking_problem,
 )
 
+if TYPE_CHECKING:
+    from espace_famille.models import User
+    from famille.models import Member
+
 
 def waitlist_join(
     *,
-    member: Any,
+    member: Member,
     opening: Opening,
-    user: Any,
+    user: User | None,
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
 ) -> WaitingListEntry:
@@ -71,7 +75,7 @@ def waitlist_join(
 def waitlist_leave(
     *,
     entry: WaitingListEntry,
-    user: Any,
+    user: User | None,
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
 ) -> WaitingListEntry:

@@ -55,13 +55,14 @@ def _cell(cell: Cell, unit_name: str, words: dict[str, Any]) -> str:
         f"</span> {label}{rank}</span>\n"
     ]
     if cell.state == State.AVAILABLE:
-        places = words["places"].get(cell.remaining)
+        remaining = cell.remaining or 0
+        places = words["places"].get(remaining)
         if places is None:
-            places = words["places"][cell.remaining] = ngettext(
-                "%(n)s place", "%(n)s places", cell.remaining
-            ) % {"n": escape(formats.localize(cell.remaining))}
+            places = words["places"][remaining] = ngettext(
+                "%(n)s place", "%(n)s places", remaining
+            ) % {"n": escape(formats.localize(remaining))}
         parts.append(f'  <span class="cell__places">{places}</span>\n')
-    if cell.action:
+    if cell.action and cell.opening is not None:
         day = words["days"].get(cell.day)
         if day is None:
             day = words["days"][cell.day] = escape(long_date(cell.day, "l j F"))

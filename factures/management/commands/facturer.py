@@ -1,7 +1,9 @@
 """`manage.py facturer --month 2026-10`: the billing run of a month."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from factures.billing import billing_run, parse_month
 
@@ -9,7 +11,7 @@ from factures.billing import billing_run, parse_month
 class Command(BaseCommand):
     help = "Facture un mois : une facture par foyer pour ses réservations facturables."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--month", required=True, help="AAAA-MM, par exemple 2026-10")
         parser.add_argument(
             "--no-pdf",
@@ -17,7 +19,7 @@ class Command(BaseCommand):
             help="Ne pas produire les PDF tout de suite (ils le seront au premier téléchargement).",
         )
 
-    def handle(self, *args, month, no_pdf, **options):
+    def handle(self, *args: object, month: str, no_pdf: bool, **options: Any) -> None:
         try:
             first = parse_month(month)
         except ValueError as exc:
