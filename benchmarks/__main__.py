@@ -15,8 +15,14 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -52,7 +58,7 @@ def _prepare(families: int) -> None:
     print(f"data ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
 
-def _modules():
+def _modules() -> Iterator[ModuleType]:
     import benchmarks
 
     for info in pkgutil.iter_modules(benchmarks.__path__):
@@ -60,7 +66,7 @@ def _modules():
             yield importlib.import_module(f"benchmarks.{info.name}")
 
 
-def _time_page(client, url: str, requests: int) -> tuple[float, float, int, int]:
+def _time_page(client: Client, url: str, requests: int) -> tuple[float, float, int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -94,18 +100,21 @@ def _page_rows(requests: int) -> tuple[str, list[str]]:
         if count
         else User.objects.select_related("family").get(email="test@example.org")
     )
+    family = parent.family
+    if family is None:
+        raise SystemExit(f"{parent} has no family")
     client = Client()
     client.force_login(parent)
     rows = []
     for module in _modules():
         for label, url_for in getattr(module, "PAGES", []):
-            url = url_for(parent.family)
+            url = url_for(family)
             median, p90, queries, status = _time_page(client, url, requests)
             if status != 200:
                 raise SystemExit(f"{label} ({url}) answered {status}")
             rows.append(f"| {label} | `{url}` | {median:.1f} | {p90:.1f} | {queries} |")
             print(rows[-1], file=sys.stderr)
-    return parent.family.name, rows
+    return family.name, rows
 
 
 def _other_sections(households: int | None = None) -> list[str]:

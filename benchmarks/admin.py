@@ -13,6 +13,13 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from espace_famille.models import User
 
 REQUESTS = 10
 # docs/benchmarks.md keeps the hand-run table on the full benchmark file between these marks.
@@ -20,7 +27,7 @@ START, END = "<!-- admin: benchmarks/admin.py -->", "<!-- /admin -->"
 WARM_UP = 2
 
 
-def admin_pages():
+def admin_pages() -> list[tuple[str, str]]:
     """(label, URL) of every registered changelist and of one change page per model admin."""
     from django.contrib import admin
     from django.urls import reverse
@@ -36,7 +43,7 @@ def admin_pages():
     return pages
 
 
-def _superuser():
+def _superuser() -> User:
     from espace_famille.models import User
 
     user = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
@@ -47,7 +54,7 @@ def _superuser():
     return user
 
 
-def _client():
+def _client() -> Client:
     from django.conf import settings
     from django.test import Client
 
@@ -57,7 +64,9 @@ def _client():
     return client
 
 
-def measure(requests: int = REQUESTS):
+def measure(
+    requests: int = REQUESTS,
+) -> Iterator[tuple[str, str, float, float, int, int]]:
     """Yield (label, url, median ms, median CPU ms, queries, status) for every admin page."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -17,6 +17,11 @@ import statistics
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from factures.models import Invoice
+    from famille.models import Family
 
 COMMAND = "python -m benchmarks.billing"
 MONTH = datetime.date(2026, 10, 1)
@@ -35,7 +40,7 @@ def _ms(times: list[float]) -> str:
     return f"median {statistics.median(times):.1f} ms (min {min(times):.1f}, n={len(times)})"
 
 
-def _households(count: int):
+def _households(count: int) -> list[Family]:
     """`count` households of two children, each booked 4 Wednesdays and 2 units in October."""
     from factures.models import Tariff
     from famille.models import Family, Member
@@ -88,12 +93,14 @@ def _households(count: int):
     return families
 
 
-def _pdf_invoice():
+def _pdf_invoice() -> Invoice:
     from factures import services
     from factures.services import LineSpec
     from famille.models import Family
 
     family = Family.objects.order_by("pk").first()
+    if family is None:
+        raise RuntimeError("the benchmark's households are made first")
     lines = [
         LineSpec(
             label=f"Mercredis loisirs — unité {i}",
@@ -166,7 +173,7 @@ def _measure(households: int) -> list[dict[str, str]]:
     def serve() -> None:
         response = client.get(url)
         assert response.status_code == 200  # noqa: S101 - a failed request invalidates the figure
-        b"".join(response.streaming_content)
+        b"".join(response.streaming_content)  # type: ignore[attr-defined]  # a FileResponse
 
     rows.append(
         {

@@ -17,12 +17,17 @@ import os
 import sys
 import tempfile
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import multiprocessing
+    import threading
 
 PROCESSES = 30
 PLACES = 5
 
 
-def _setup(prefix: str):
+def _setup(prefix: str) -> tuple[int, list[int]]:
     from espace_famille.models import Structure
     from famille.models import Family, Member
     from inscriptions.models import Activity, Enrolment, Unit
@@ -69,7 +74,12 @@ def _setup(prefix: str):
     return opening.pk, children
 
 
-def _book(opening_id: int, member_id: int, barrier, results) -> None:
+def _book(
+    opening_id: int,
+    member_id: int,
+    barrier: threading.Barrier,
+    results: multiprocessing.Queue[str],
+) -> None:
     from django.db import connection
 
     from famille.models import Member
@@ -122,7 +132,7 @@ def _summary(outcomes: collections.Counter) -> str:
     return ", ".join(f"{count} {outcome}" for outcome, count in outcomes.most_common())
 
 
-def run():
+def run() -> list[dict[str, str]]:
     """Rows for `make bench`, measured in a fresh process on the benchmark's database.
 
     A fresh process: an earlier benchmark may have left this one's connection on a throw-away

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 
+if TYPE_CHECKING:
+    from famille.models import Family
 
-def _index(family) -> str:
+
+def _index(family: Family) -> str:
     return reverse("documents:index")
 
 
-def _upload(family) -> str:
+def _upload(family: Family) -> str:
     from documents.models import DocumentType
 
     document_type = DocumentType.objects.filter(scope=DocumentType.Scope.FAMILY).first()
     return reverse("documents:upload", args=[document_type.pk]) if document_type else _index(family)
 
 
-def _documentation(family) -> str:
+def _documentation(family: Family) -> str:
     return reverse("documentation:index")
 
 
-def _submission_file(family) -> str:
+def _submission_file(family: Family) -> str:
     from documents.models import Submission
 
     submission = Submission.objects.filter(family=family).order_by("-pk").first()

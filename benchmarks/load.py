@@ -21,6 +21,12 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import requests
+
+    from deploy.stack import Stack
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
@@ -28,8 +34,19 @@ REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 START, END = "<!-- load: benchmarks/load.py -->", "<!-- /load -->"
 
 
+def _found(pattern: str, text: str, flags: int = 0) -> str:
+    """The first group of `pattern` in `text`; wrk's or the page's format changed if absent."""
+    match = re.search(pattern, text, flags)
+    if match is None:
+        raise ValueError(f"{pattern!r} not found")
+    return match.group(1)
+
+
 def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    if match is None:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    number, unit = match.groups()
     return float(number) * UNITS[unit]
 
 
@@ -52,14 +69,14 @@ def wrk(url: str, *, cookie: str, duration: int, connections: int, threads: int 
     ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
     return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1)),
-        "p50": _ms(re.search(r"^\s+50%\s+(\S+)", result, re.MULTILINE).group(1)),
-        "p99": _ms(re.search(r"^\s+99%\s+(\S+)", result, re.MULTILINE).group(1)),
+        "rps": float(_found(r"Requests/sec:\s+([\d.]+)", result)),
+        "p50": _ms(_found(r"^\s+50%\s+(\S+)", result, re.MULTILINE)),
+        "p99": _ms(_found(r"^\s+99%\s+(\S+)", result, re.MULTILINE)),
         "errors": int(errors.group(1)) if errors else 0,
     }
 
 
-def pages(stack, session) -> list[tuple[str, str]]:
+def pages(stack: Stack, session: requests.Session) -> list[tuple[str, str]]:
     """The URLs to load, found as a parent finds them (links in the pages)."""
     base = stack.base_url
     planning = re.search(
@@ -109,13 +126,13 @@ def main(argv: list[str] | None = None) -> None:
         ready = time.monotonic() - started
         session = stack.session()
         url = stack.base_url + "/accounts/login/"
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', session.get(url).text)
+        token = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', session.get(url).text)
         session.post(
             url,
             data={
                 "login": "test@example.org",
                 "password": "demo-espace-famille",
-                "csrfmiddlewaretoken": token.group(1),
+                "csrfmiddlewaretoken": token,
             },
         ).raise_for_status()
         cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
@@ -169,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"wrote {REPORT}", file=sys.stderr)
 
 
-def write_section(report, text: str) -> None:
+def write_section(report: Path, text: str) -> None:
     """Put the section in docs/benchmarks.md, in place of the previous one (or at the end)."""
     old = report.read_text(encoding="utf-8") if report.exists() else "# Benchmarks\n"
     if START in old and END in old:

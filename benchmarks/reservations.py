@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 
+if TYPE_CHECKING:
+    from famille.models import Family
 
-def _child(family) -> int | None:
+
+def _child(family: Family) -> int | None:
     child = family.members.filter(role="child").order_by("pk").first()
     return child.pk if child else None
 
 
-def _planning(family, suffix: str = "") -> str:
+def _planning(family: Family, suffix: str = "") -> str:
     pk = _child(family)
     return (
         reverse("reservations:planning", args=[pk]) + suffix
@@ -19,7 +24,7 @@ def _planning(family, suffix: str = "") -> str:
     )
 
 
-def _typical_week(family) -> str:
+def _typical_week(family: Family) -> str:
     pk = _child(family)
     return reverse("reservations:typical_week", args=[pk]) if pk else reverse("reservations:index")
 

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "ruee-du-matin-2027"  # noqa: S105 — generated accounts of a throw-away database
@@ -157,6 +158,13 @@ class Timings:
             self.errors.append(message)
 
 
+def _csrf_token(page: str) -> str:
+    found = CSRF.search(page)
+    if found is None:
+        raise ValueError("no CSRF token in the page")
+    return found.group(1)
+
+
 def _parent(
     base: str,
     login: str,
@@ -173,7 +181,9 @@ def _parent(
     jar: dict[str, str] = {}
     planning = f"{base}/reservations/membre/{child}/?date={day}"
 
-    def step(name: str, method: str, url: str, expect: int, **kwargs) -> requests.Response | None:
+    def step(
+        name: str, method: str, url: str, expect: int, **kwargs: Any
+    ) -> requests.Response | None:
         started = time.perf_counter()
         session.cookies.clear()
         try:
@@ -184,7 +194,7 @@ def _parent(
             timings.error(f"{name}: {type(error).__name__}")
             return None
         timings.add(name, time.perf_counter() - started)
-        jar.update({cookie.name: cookie.value for cookie in response.cookies})
+        jar.update({cookie.name: cookie.value or "" for cookie in response.cookies})
         if response.status_code != expect:
             timings.error(f"{name}: HTTP {response.status_code}")
             return None
@@ -193,7 +203,7 @@ def _parent(
     page = step("login page", "GET", f"{base}/accounts/login/", 200)
     if page is None:
         return
-    token = CSRF.search(page.text).group(1)
+    token = _csrf_token(page.text)
     form = {"login": login, "password": PASSWORD, "csrfmiddlewaretoken": token}
     headers = {"Referer": f"{base}/accounts/login/"}
     if step("login", "POST", f"{base}/accounts/login/", 302, data=form, headers=headers) is None:
@@ -201,7 +211,7 @@ def _parent(
     page = step("planning", "GET", planning, 200)
     if page is None:
         return
-    token = CSRF.search(page.text).group(1)
+    token = _csrf_token(page.text)
     if before_booking is not None:
         before_booking()
     step(

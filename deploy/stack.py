@@ -29,6 +29,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -64,13 +68,13 @@ class Stack:
             check=check,
         )
 
-    def session(self, source_address: str = "127.0.0.1"):  # -> requests.Session
+    def session(self, source_address: str = "127.0.0.1") -> requests.Session:
         """A client of the proxy; `source_address` another loopback address (127.0.0.2…)."""
         import requests
         from requests.adapters import HTTPAdapter
 
         class SourceAdapter(HTTPAdapter):
-            def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
                 kwargs["source_address"] = (source_address, 0)
                 super().init_poolmanager(*args, **kwargs)
 
