@@ -21,10 +21,13 @@ test: sysdeps install messages
 test-deploy: sysdeps install
 	$(BIN)/python -m pytest -m deploy tests/deploy -p no:randomly $(PYTEST_ARGS)
 
+# mypy reads its configuration (the packages it checks) from pyproject.toml; the settings module
+# it loads needs a SECRET_KEY, any value will do. Its cache (.mypy_cache) makes a rerun quick.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/check_translations.py
+	SECRET_KEY=mypy-only-not-a-secret $(BIN)/mypy
 
 install: $(VENV)/.installed
 
@@ -79,4 +82,4 @@ rush-check: install
 	$(BIN)/python -m benchmarks.rush $(RUSH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles .mypy_cache
