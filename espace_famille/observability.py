@@ -6,6 +6,8 @@ and authentication headers are dropped, the user is reduced to an id, and email 
 masked wherever they appear in messages, exceptions and breadcrumbs.
 """
 
+from __future__ import annotations
+
 import re
 from typing import TYPE_CHECKING, Any, cast
 
