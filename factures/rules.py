@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from espace_famille.admin_formats import euros
 from factures.models import BillingSettings
 from factures.selectors import overdue_balance
 
@@ -23,8 +24,9 @@ def overdue_balance_rule(*, member: Member, opening: Opening, user: User | None)
     owed = overdue_balance(member.family_id)
     if owed <= threshold:
         return None
+    # Amounts in the language's figures ("20,01 €"), not Decimal's own text ("20.0100000").
     return _(
-        "Réservation impossible : vos factures échues non réglées s'élèvent à %(owed)s €, "
-        "au-delà du seuil de %(threshold)s € fixé par la structure. Réglez-les dans "
+        "Réservation impossible : vos factures échues non réglées s'élèvent à %(owed)s, "
+        "au-delà du seuil de %(threshold)s fixé par la structure. Réglez-les dans "
         "Mes factures (%(url)s)."
-    ) % {"owed": owed, "threshold": threshold, "url": reverse("factures:index")}
+    ) % {"owed": euros(owed), "threshold": euros(threshold), "url": reverse("factures:index")}
