@@ -7,13 +7,31 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
+# Rows that only the portal, the services or Django itself create: the admin offers no add page.
+WITHOUT_ADD_PAGE = {
+    "espace_famille.Structure",
+    "espace_famille.AuditEvent",
+    "espace_famille.EmailDelivery",
+    "mfa.Authenticator",
+    "django_tasks_database.DBTaskResult",
+    "famille.FieldPolicy",
+    "famille.ChangeRequest",
+    "documents.Submission",
+    "reservations.WaitingListEntry",
+    "factures.Invoice",
+    "factures.Payment",
+    "factures.ProviderEvent",
+    "contact.Thread",
+}
+
+
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
 def test_admin_changelist_and_add_pages_open(staff_client, family, parent, model):
     opts = model._meta
     changelist = staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
     assert changelist.status_code == 200
     add = staff_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
-    assert add.status_code in (200, 403)
+    assert add.status_code == (403 if opts.label in WITHOUT_ADD_PAGE else 200)
 
 
 def test_admin_is_in_french(staff_client):
@@ -29,7 +47,9 @@ def test_admin_login_goes_through_allauth(client):
 
 
 def test_a_parent_cannot_enter_the_admin(parent_client):
-    assert parent_client.get("/admin/").status_code in (302, 403)
+    response = parent_client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
 
 
 def test_family_change_page_shows_members_and_logins(staff_client, family, parent):

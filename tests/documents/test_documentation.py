@@ -121,9 +121,7 @@ def test_staff_publish_a_checked_file_through_the_admin(staff_client):
     bad = SimpleUploadedFile("menu.pdf", Path("/bin/ls").read_bytes(), "application/pdf")
     response = staff_client.post(add, {**fields, "upload": bad})
     assert response.status_code == 200
-    assert "n&#x27;est ni un PDF" in response.content.decode() or "n'est ni un PDF" in (
-        response.content.decode()
-    )
+    assert "n&#x27;est ni un PDF" in response.content.decode()
     assert not StructureDocument.objects.exists()
 
     photo = SimpleUploadedFile("menu.png", png_bytes(), "image/png")
