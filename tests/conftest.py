@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import os
 import shutil
 from pathlib import Path
@@ -11,12 +10,11 @@ import pytest
 from django.core.cache import cache
 
 from espace_famille.models import Structure, User
-from famille.models import Family, Member
+from tests.factories import PASSWORD, make_family, make_parent
 
 # Playwright's sync API runs an event loop in the test thread, beside Django's sync ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PASSWORD = "un-mot-de-passe-solide-42"
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -79,32 +77,6 @@ def structure(db):
         email="contact@example.org",
         phone="01 02 03 04 05",
         address="1 rue de la Paix\n75000 Paris",
-    )
-
-
-def make_family(name: str, email: str, children: tuple[str, ...] = ("Léa",)) -> Family:
-    family = Family.objects.create(name=name, city="Paris", email=email)
-    Member.objects.create(
-        family=family,
-        role=Member.Role.PARENT,
-        first_name="Parent",
-        last_name=name,
-        birth_date=datetime.date(1985, 1, 1),
-    )
-    for first_name in children:
-        Member.objects.create(
-            family=family,
-            role=Member.Role.CHILD,
-            first_name=first_name,
-            last_name=name,
-            birth_date=datetime.date(2017, 5, 21),
-        )
-    return family
-
-
-def make_parent(family: Family, email: str) -> User:
-    return User.objects.create_user(
-        email, PASSWORD, family=family, first_name="Parent", last_name=family.name
     )
 
 
@@ -198,11 +170,3 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
-
-
-def browser_login(page, base_url: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{base_url}/")

@@ -1,5 +1,7 @@
 """Helpers shared by test modules."""
 
+from tests.factories import PASSWORD
+
 PORTAL_URLS = [
     "/",
     "/famille/",
@@ -40,3 +42,11 @@ def in_threads(count, target):
     for thread in threads:
         thread.join()
     return errors
+
+
+def browser_login(page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{base_url}/")

@@ -16,10 +16,7 @@ from factures.models import Payment
 from famille.models import Member
 from inscriptions.models import Activity, Unit
 from reservations.models import Opening
-from tests.conftest import PASSWORD
-from tests.factures.conftest import issue
-from tests.famille.conftest import child_post
-from tests.reservations.conftest import enrol
+from tests.factories import PASSWORD, child_post, enrol, issue
 
 # Personal data planted in the household's records: none of it may reach a log line.
 ALLERGIES = "Allergie sévère aux arachides, stylo Anapen"

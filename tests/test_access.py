@@ -51,3 +51,11 @@ def test_the_family_page_shows_only_our_members(parent_client, family, other_fam
 def test_unknown_url_answers_a_french_404(parent_client):
     response = parent_client.get("/nulle-part/")
     assert response.status_code == 404
+
+
+def test_a_family_that_left_cannot_use_the_portal(parent_client, family):
+    family.is_active = False
+    family.save()
+    response = parent_client.get("/")
+    assert response.status_code == 403
+    assert "Votre Espace famille est fermé" in response.content.decode()

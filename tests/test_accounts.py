@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from espace_famille.models import AuditEvent, User
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -312,3 +312,30 @@ def test_malformed_reset_links_are_refused_not_a_500(client, parent, uid_and_key
     parent.refresh_from_db()
     assert parent.check_password(PASSWORD)
     assert "_auth_user_id" not in client.session
+
+
+def test_no_invitation_for_a_family_that_left(staff_client, parent, family):
+    family.is_active = False
+    family.save()
+    response = staff_client.post(
+        reverse("admin:espace_famille_user_changelist"),
+        {"action": "action_invite", "_selected_action": [parent.pk]},
+        follow=True,
+    )
+    assert "la famille n&#x27;est plus active" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_parents_cannot_change_their_login_email(parent_client):
+    assert parent_client.get("/accounts/email/").status_code == 404
+    assert parent_client.post("/accounts/email/", {"email": "x@evil.example"}).status_code == 404
+
+
+def test_behind_a_proxy_the_audit_keeps_the_client_address(client, parent, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client.post(
+        reverse("account_login"),
+        {"login": parent.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert AuditEvent.objects.get(kind=AuditEvent.Kind.LOGIN).ip_address == "203.0.113.7"

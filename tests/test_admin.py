@@ -1,8 +1,11 @@
 """Every admin list and form opens for staff, in French."""
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.urls import reverse
+
+from espace_famille.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +63,7 @@ def test_family_change_page_shows_members_and_logins(staff_client, family, paren
 
 
 def test_second_factor_and_task_sections_are_in_french(staff_client, staff):
-    """Issue 11, item 8: no "Authenticators" nor "Task Results" left in English."""
+    """no "Authenticators" nor "Task Results" left in English."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     secret = generate_totp_secret()
@@ -90,7 +93,6 @@ def test_second_factor_and_task_sections_are_in_french(staff_client, staff):
 
 
 def test_the_second_factor_secret_is_never_shown(staff_client, staff):
-    from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     secret = generate_totp_secret()
@@ -99,3 +101,19 @@ def test_the_second_factor_secret_is_never_shown(staff_client, staff):
     page = staff_client.get(reverse("admin:mfa_authenticator_change", args=[authenticator.pk]))
     assert page.status_code == 200
     assert secret not in page.text and "secret" not in page.text
+
+
+def test_the_login_admin_stores_emails_in_lower_case(staff_client, family):
+    response = staff_client.post(
+        reverse("admin:espace_famille_user_add"),
+        {
+            "email": "Nouveau.Parent@Example.ORG",
+            "first_name": "Nouveau",
+            "last_name": "PARENT",
+            "family": family.pk,
+            "usable_password": "false",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(email="nouveau.parent@example.org")
+    assert not user.has_usable_password()

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext_lazy
 
 from espace_famille.registry import MenuEntry, menu_entries, register_menu
-from tests.conftest import make_family, make_parent
+from tests.factories import make_family, make_parent
 from tests.helpers import PORTAL_URLS
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from espace_famille.models import Structure, User
 from famille.models import Family
@@ -54,3 +54,10 @@ def test_demo_generates_families_for_scale():
     assert User.objects.filter(family__name__startswith="GEN-").count() == 5
     call_command("demo", families=3, force=True)
     assert Family.objects.filter(name__startswith="GEN-").count() == 8
+
+
+def test_demo_refuses_a_production_database(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("demo")
+    assert not Structure.objects.exists()

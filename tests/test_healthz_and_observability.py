@@ -99,3 +99,9 @@ def test_settings_use_redis_for_the_cache_when_redis_url_is_set():
         "redis://127.0.0.1:6379/5",
         "django.contrib.sessions.backends.db",
     ]
+
+
+def test_healthz_is_exempt_from_the_https_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/accounts/login/").status_code == 301

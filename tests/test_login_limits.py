@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from espace_famille.models import User
-from tests.conftest import PASSWORD, make_parent
+from tests.factories import PASSWORD, make_parent
 
 pytestmark = pytest.mark.django_db
 

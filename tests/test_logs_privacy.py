@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.debug import get_exception_reporter_class
 
 from tests import journeys
-from tests.conftest import make_family
+from tests.factories import make_family
 
 pytestmark = pytest.mark.django_db
 IBAN_LIKE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,4})?\b")

@@ -2,6 +2,7 @@
 
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     generate_totp_secret,
@@ -10,7 +11,9 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from espace_famille import audit
+from espace_famille.models import AuditEvent
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +38,14 @@ def test_a_staff_login_with_totp_asks_for_the_code(client, staff):
     response = client.post(reverse("mfa_authenticate"), {"code": f"{code:06d}"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(staff.pk)
+
+
+def test_second_factor_changes_are_audited(staff, rf):
+    authenticator = Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={})
+    request = rf.post("/accounts/2fa/totp/activate/")
+    authenticator_added.send(
+        sender=Authenticator, request=request, user=staff, authenticator=authenticator
+    )
+    event = AuditEvent.objects.get(kind=audit.Kind.SECOND_FACTOR_CHANGED)
+    assert event.user == staff
+    assert "ajoutée" in event.summary

@@ -12,9 +12,7 @@ from django.urls import reverse
 from contact.services import thread_create
 from espace_famille.models import AuditEvent
 from factures.services import invoice_pdf_store
-from tests.contact.conftest import PDF_BYTES, upload
-from tests.documents.conftest import make_submission, make_type
-from tests.factures.conftest import issue
+from tests.factories import PDF_BYTES, issue, make_submission, make_type, upload
 
 pytestmark = pytest.mark.django_db
 URL = reverse("my_data")

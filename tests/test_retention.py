@@ -13,7 +13,7 @@ from contact.services import thread_create
 from espace_famille import audit
 from espace_famille.models import AuditEvent
 from factures.audit_kinds import BillingEvent
-from tests.contact.conftest import PDF_BYTES, upload
+from tests.factories import PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 

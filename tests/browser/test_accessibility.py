@@ -3,8 +3,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import browser_login, make_parent
-from tests.helpers import PORTAL_URLS
+from tests.factories import make_parent
+from tests.helpers import PORTAL_URLS, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from tests.conftest import browser_login, make_parent
+from tests.factories import make_parent
+from tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

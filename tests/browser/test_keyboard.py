@@ -15,9 +15,8 @@ from django.utils import timezone
 from factures.models import Payment
 from inscriptions.models import Activity, Unit
 from reservations.models import Booking, Opening
-from tests.conftest import browser_login, make_parent
-from tests.factures.conftest import issue
-from tests.reservations.conftest import enrol
+from tests.factories import enrol, issue, make_parent
+from tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,8 @@ import os
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import browser_login, make_parent
+from tests.factories import make_parent
+from tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGES = ["/donnees-personnelles/", "/accessibilite/"]

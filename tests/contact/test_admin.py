@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from contact.models import Message, Thread
-from tests.contact.conftest import PDF_BYTES, upload
+from tests.factories import PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 

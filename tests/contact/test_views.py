@@ -12,8 +12,7 @@ from contact.audit_kinds import ContactEvent
 from contact.models import Message, Thread
 from contact.services import staff_answer, thread_create
 from espace_famille.models import AuditEvent
-from tests.conftest import make_family, make_parent
-from tests.contact.conftest import PDF_BYTES, attachment_of, image_bytes, upload
+from tests.factories import PDF_BYTES, attachment_of, image_bytes, make_family, make_parent, upload
 from tests.files import active_pdf, gps_exif, jpeg_bytes, pdf_pages
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ import os
 import pytest
 
 from documents.models import DocumentType, Submission
-from tests.conftest import browser_login, make_parent
-from tests.documents.conftest import make_type, pdf_bytes
+from tests.factories import make_parent, make_type
+from tests.files import pdf_bytes
+from tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

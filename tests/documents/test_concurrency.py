@@ -14,7 +14,7 @@ from documents.audit_kinds import DocumentEvent
 from documents.models import Submission
 from documents.services import submission_accept, submission_refuse
 from espace_famille.models import AuditEvent
-from tests.documents.conftest import make_submission
+from tests.factories import make_submission
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 

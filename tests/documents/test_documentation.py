@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from documents.models import DocumentType, StructureCategory, StructureDocument
-from tests.conftest import make_family, make_parent
-from tests.documents.conftest import pdf_bytes, png_bytes
+from tests.factories import make_family, make_parent
+from tests.files import pdf_bytes, png_bytes
 
 URL = "/documentation/"
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from documents.models import Submission
-from tests.documents.conftest import pdf_bytes
+from tests.files import pdf_bytes
 
 
 @pytest.fixture

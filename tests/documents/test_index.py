@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import DocumentType, Submission
-from tests.conftest import make_family, make_parent
-from tests.documents.conftest import make_submission, make_type
+from tests.factories import make_family, make_parent, make_submission, make_type
 
 URL = "/documents/"
 

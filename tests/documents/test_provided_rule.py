@@ -19,7 +19,7 @@ from documents.selectors import (
     missing_documents,
     requested_document,
 )
-from tests.documents.conftest import make_submission, make_type
+from tests.factories import make_submission, make_type
 
 TODAY = datetime.date(2026, 11, 26)
 Status = Submission.Status

@@ -13,7 +13,8 @@ from documents.audit_kinds import DocumentEvent
 from documents.models import Submission
 from documents.services import submission_accept, submission_refuse
 from espace_famille.models import AuditEvent
-from tests.documents.conftest import make_submission, pdf_bytes
+from tests.factories import make_submission
+from tests.files import pdf_bytes
 
 TODAY = datetime.date(2026, 9, 15)
 CHANGELIST = "/admin/documents/submission/"

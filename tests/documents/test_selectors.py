@@ -15,8 +15,7 @@ from documents.selectors import (
     family_documents,
     missing_documents,
 )
-from tests.conftest import make_family
-from tests.documents.conftest import make_submission, make_type
+from tests.factories import make_family, make_submission, make_type
 
 TODAY = datetime.date(2026, 11, 26)
 ACCEPTED = Submission.Status.ACCEPTED

@@ -15,7 +15,7 @@ from PIL import Image
 from documents.audit_kinds import DocumentEvent
 from documents.models import DocumentType, Submission
 from espace_famille.models import AuditEvent
-from tests.documents.conftest import make_submission, make_type
+from tests.factories import make_submission, make_type
 from tests.files import gps_exif, huge_png, jpeg_bytes, pdf_bytes, pdf_pages, png_bytes
 
 

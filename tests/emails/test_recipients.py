@@ -7,7 +7,7 @@ from django.utils import timezone
 from contact.models import Thread
 from contact.services import staff_answer
 from espace_famille.emails import family_recipients, render
-from tests.conftest import make_parent
+from tests.factories import make_parent
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from factures.audit_kinds import BillingEvent
 from factures.models import Invoice, Payment
-from tests.factures.conftest import book, child, issue
+from tests.factories import book, child, issue
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,7 @@ def test_refund_is_recorded_once(staff, family, parent):
 
 
 def test_amounts_in_the_admin_read_in_french(staff_client, family):
-    """Issue 11, item 8: "12,50 €" and "0,00 €", never "12.50 €"."""
+    """Amounts read "12,50 €" and "0,00 €", never "12.50 €"."""
     invoice = issue(family, "12.50")
     invoices = staff_client.get(reverse("admin:factures_invoice_changelist")).text
     assert "12,50\xa0€" in invoices and "12.50" not in invoices

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from espace_famille.models import AuditEvent
 from factures.billing import billing_run, tariff_pick
 from factures.models import BilledBooking, Invoice, ManualCharge, Tariff
-from tests.factures.conftest import OCTOBER, book, child
+from tests.factories import OCTOBER, book, child
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from factures.models import Invoice, Payment
-from tests.conftest import browser_login, make_parent
-from tests.factures.conftest import issue
+from tests.factories import issue, make_parent
+from tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

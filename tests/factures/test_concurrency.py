@@ -13,8 +13,7 @@ from django.utils import timezone
 from factures import services
 from factures.billing import billing_run
 from factures.models import Invoice, InvoiceLine, Payment, PaymentAllocation
-from tests.conftest import make_family, make_parent
-from tests.factures.conftest import OCTOBER, book, child, issue
+from tests.factories import OCTOBER, book, child, issue, make_family, make_parent
 from tests.helpers import in_threads
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]

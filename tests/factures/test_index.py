@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from factures import services
 from factures.selectors import invoices_to_pay_count
-from tests.conftest import make_family, make_parent
-from tests.factures.conftest import issue
+from tests.factories import issue, make_family, make_parent
 
 pytestmark = pytest.mark.django_db
 URL = reverse("factures:index")

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from factures.models import Payment
-from tests.factures.conftest import issue
+from tests.factories import issue
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """Payment notification endpoints fed with malformed headers and bodies: 400, never a 500,
-and nothing stored or changed (issue 9, item 4)."""
+and nothing stored or changed."""
 
 import json
 import time
@@ -11,7 +11,7 @@ from django.urls import reverse
 from factures import services
 from factures.models import Payment, ProviderEvent
 from factures.payments import sandbox
-from tests.factures.conftest import issue
+from tests.factories import issue
 
 pytestmark = pytest.mark.django_db
 WEBHOOK_SECRET = "whsec_fuzz"

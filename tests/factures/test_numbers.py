@@ -9,7 +9,7 @@ from django.db import transaction
 
 from factures import services
 from factures.models import Invoice
-from tests.factures.conftest import OCTOBER, issue
+from tests.factories import OCTOBER, issue
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """The payment's states (factures/payment_states.py): the table itself, and every order in which
-the provider's news can arrive (issue 9, item 5).
+the provider's news can arrive.
 
 The events go through the Stripe provider's webhook handling (signature, event log, services);
 "late" is the invoice being settled by another payment before the news that follows it.
@@ -26,7 +26,7 @@ from factures.payment_states import (
     transition,
 )
 from factures.payments import get_provider
-from tests.factures.conftest import issue
+from tests.factories import issue
 
 pytestmark = pytest.mark.django_db
 S = Payment.Status

@@ -11,7 +11,7 @@ from espace_famille.models import AuditEvent
 from factures import services
 from factures.models import Invoice, Payment, ProviderEvent
 from factures.payments.sandbox import build_notification, sign
-from tests.factures.conftest import issue
+from tests.factories import issue
 
 pytestmark = pytest.mark.django_db
 PAY = reverse("factures:pay")
@@ -294,7 +294,7 @@ def test_sandbox_pending_payment_is_cancelled_by_post_only(parent_client, family
 def test_right_amount_after_a_wrong_one_leaves_one_consistent_state(
     client, family, parent, invoices
 ):
-    """Issue 9, item 5: the payment stayed "to refund" while it also succeeded."""
+    """the payment stayed "to refund" while it also succeeded."""
     payment = _payment(family, parent, invoices[0])
     wrong = json.dumps(
         {

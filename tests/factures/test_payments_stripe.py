@@ -15,7 +15,7 @@ from django.urls import reverse
 from espace_famille.models import AuditEvent
 from factures import services
 from factures.models import Payment, ProviderEvent
-from tests.factures.conftest import issue
+from tests.factories import issue
 
 pytestmark = pytest.mark.django_db
 WEBHOOK_SECRET = "whsec_test_secret"

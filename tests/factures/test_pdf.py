@@ -11,7 +11,7 @@ from django.urls import reverse
 from factures import services
 from factures.models import Invoice
 from factures.services import LineSpec
-from tests.factures.conftest import OCTOBER, child
+from tests.factories import OCTOBER, child
 
 pytestmark = pytest.mark.django_db
 

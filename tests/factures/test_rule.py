@@ -10,7 +10,7 @@ from factures.models import BillingSettings
 from factures.rules import overdue_balance_rule
 from factures.selectors import overdue_balance
 from reservations.rules import booking_rules
-from tests.factures.conftest import child, issue
+from tests.factories import child, issue
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,10 @@
-"""Issue 11, item 2: staff accept a change request from its own page, in a real browser."""
+"""Staff accept a change request from its own page, in a real browser."""
 
 import pytest
 
 from famille.models import ChangeRequest
 from famille.services import change_request_create
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

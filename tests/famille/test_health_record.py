@@ -11,7 +11,7 @@ from django.urls import reverse
 from espace_famille.models import AuditEvent, User
 from famille.audit_kinds import FamilyEvent
 from famille.services import change_request_create
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 ALLERGY = "Arachides (stylo Anapen dans le sac)"

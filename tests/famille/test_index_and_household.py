@@ -9,7 +9,7 @@ from django.urls import reverse
 from famille.models import ChangeRequest, FieldPolicy, Member
 from famille.selectors import unseen_decisions_count
 from famille.services import change_request_create, change_request_refuse
-from tests.conftest import make_family, make_parent
+from tests.factories import make_family, make_parent
 
 pytestmark = pytest.mark.django_db
 INDEX = reverse("famille:index")

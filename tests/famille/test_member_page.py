@@ -13,7 +13,7 @@ from famille.audit_kinds import FamilyEvent
 from famille.models import ChangeRequest, FieldPolicy, Member
 from famille.services import change_request_create
 from famille.values import stale_items
-from tests.famille.conftest import child_post
+from tests.factories import child_post
 
 pytestmark = pytest.mark.django_db
 MEMBER = FieldPolicy.Target.MEMBER

@@ -27,10 +27,7 @@ from factures.services import payment_start
 from inscriptions.models import Activity, Unit
 from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening
-from tests.factures.conftest import OCTOBER, activity, book, child, issue, tariffs, units
-from tests.reservations.conftest import WEDNESDAY, enrol
-
-__all__ = ["activity", "tariffs", "units"]  # fixtures of the billing tests
+from tests.factories import OCTOBER, WEDNESDAY, book, child, enrol, issue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,6 +1,6 @@
 """The payment provider fails: timeouts and 5xx when a payment starts and when it is looked up
 (Stripe through a local stub of its API). The parent reads a French message, nothing is paid
-twice, and the invoices are never locked longer than the provider's session (issue 10)."""
+twice, and the invoices are never locked longer than the provider's session."""
 
 import datetime
 import json
@@ -17,7 +17,7 @@ from django.urls import reverse
 from factures import selectors, services
 from factures.models import Invoice, Payment
 from factures.payments import get_provider
-from tests.factures.conftest import issue
+from tests.factories import issue
 
 pytestmark = pytest.mark.django_db
 SESSION_ID = "cs_test_faults"

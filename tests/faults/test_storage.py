@@ -29,8 +29,7 @@ from documents.audit_kinds import DocumentEvent
 from documents.models import Submission
 from espace_famille.models import AuditEvent
 from factures.models import Invoice
-from tests.documents.conftest import make_type
-from tests.factures.conftest import issue
+from tests.factories import issue, make_type
 from tests.faults.test_database import assert_clean_503, connection_lost_at
 
 pytestmark = pytest.mark.django_db

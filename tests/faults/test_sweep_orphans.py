@@ -17,9 +17,7 @@ from documents.models import DocumentType
 from documents.services import submission_create
 from espace_famille.files import file_fields
 from factures.services import invoice_pdf_store
-from tests.contact.conftest import PDF_BYTES, upload
-from tests.documents.conftest import make_type
-from tests.factures.conftest import issue
+from tests.factories import PDF_BYTES, issue, make_type, upload
 from tests.faults.test_storage import files_in, pdf_bytes, s3_endpoint  # noqa: F401
 
 pytestmark = pytest.mark.django_db

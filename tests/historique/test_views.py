@@ -12,9 +12,7 @@ from espace_famille import audit
 from factures import services
 from factures.models import Payment
 from historique.selectors import period_for
-from tests.conftest import make_family, make_parent
-from tests.factures.conftest import issue
-from tests.historique.conftest import local, login_at
+from tests.factories import issue, local, login_at, make_family, make_parent
 
 pytestmark = pytest.mark.django_db
 LOGINS = reverse("historique:index")

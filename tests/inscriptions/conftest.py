@@ -1,11 +1,9 @@
 """Fixtures for the enrolment tests: an activity open to requests now."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
-from inscriptions.models import Activity, Unit
+from tests.factories import make_open_activity
 
 
 @pytest.fixture
@@ -15,19 +13,7 @@ def today():
 
 @pytest.fixture
 def open_activity(structure, today):
-    activity = Activity.objects.create(
-        name="Accueil de loisirs du mercredi",
-        service=Activity.Service.LOISIRS,
-        start_date=today + datetime.timedelta(days=10),
-        end_date=today + datetime.timedelta(days=200),
-        enrolment_opens_on=today - datetime.timedelta(days=5),
-        enrolment_closes_on=today + datetime.timedelta(days=5),
-        min_age=3,
-        max_age=12,
-        capacity=24,
-    )
-    Unit.objects.create(activity=activity, name="Journée", weekdays="3", capacity=24)
-    return activity
+    return make_open_activity(today)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from documents.models import DocumentType
 from inscriptions.models import Activity, Enrolment
-from tests.conftest import make_family
+from tests.factories import make_family
 
 DAY = datetime.timedelta(days=1)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from espace_famille.models import AuditEvent
 from inscriptions.models import Activity, Unit
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
-from tests.reservations.conftest import enrol, insert_booking
+from tests.factories import enrol, insert_booking
 
 
 def _live(lea, capacity=1):

@@ -19,8 +19,7 @@ from reservations.services import (
     openings_recount,
     waitlist_join,
 )
-from tests.conftest import make_family
-from tests.reservations.conftest import WEDNESDAY, enrol
+from tests.factories import WEDNESDAY, enrol, make_family
 
 pytestmark = pytest.mark.django_db
 

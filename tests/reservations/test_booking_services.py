@@ -18,7 +18,7 @@ from reservations.services import (
     booking_confirm,
     booking_create,
 )
-from tests.reservations.conftest import WEDNESDAY, aware, enrol
+from tests.factories import WEDNESDAY, aware, enrol
 
 
 def refusal(**kwargs) -> BookingRefused:

@@ -6,8 +6,8 @@ import os
 import pytest
 
 from reservations.models import Booking, Opening
-from tests.conftest import browser_login, make_parent
-from tests.reservations.conftest import canteen_weeks, insert_booking
+from tests.factories import canteen_weeks, insert_booking, make_parent
+from tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

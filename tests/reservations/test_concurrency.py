@@ -7,8 +7,7 @@ from django.db import connection
 
 from reservations.models import Booking, Opening
 from reservations.services import BookingRefused, booking_create
-from tests.conftest import make_family
-from tests.reservations.conftest import enrol
+from tests.factories import enrol, make_family
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 

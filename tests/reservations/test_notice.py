@@ -8,7 +8,7 @@ from reservations.holidays import bank_holidays, easter_sunday, is_working_day
 from reservations.models import Booking
 from reservations.notice import Notice
 from reservations.services import BookingRefused, booking_cancel, booking_create
-from tests.reservations.conftest import WEDNESDAY, aware
+from tests.factories import WEDNESDAY, aware
 
 NOON = datetime.time(12, 0)
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from documents.models import DocumentType
 from inscriptions.models import Activity, Unit
 from reservations.models import Booking, Opening
-from tests.reservations.conftest import enrol, insert_booking
+from tests.factories import enrol, insert_booking
 
 
 def _monday_in(weeks: int) -> datetime.date:

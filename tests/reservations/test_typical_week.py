@@ -6,7 +6,7 @@ import pytest
 
 from reservations.models import Booking, Closure, Opening
 from reservations.services import openings_generate, typical_week_apply
-from tests.reservations.conftest import aware
+from tests.factories import aware
 
 D = datetime.date
 

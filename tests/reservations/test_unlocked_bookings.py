@@ -12,7 +12,7 @@ from django.utils import timezone
 from documents.models import DocumentType, Submission
 from reservations.models import Booking, Opening
 from reservations.services import BookingRefused, booking_create
-from tests.reservations.conftest import WEDNESDAY, aware, insert_booking
+from tests.factories import WEDNESDAY, aware, insert_booking
 
 THURSDAY = WEDNESDAY + datetime.timedelta(days=1)
 
@@ -119,7 +119,7 @@ def test_nothing_is_listed_when_the_type_waits_for_acceptance(
 def test_a_household_document_lists_every_members_bookings(
     staff_client, parent, lea, hugo, unit, opening, activity, before
 ):
-    from tests.reservations.conftest import enrol
+    from tests.factories import enrol
 
     household = DocumentType.objects.create(
         name="Attestation CAF", scope=DocumentType.Scope.FAMILY, mandatory=True

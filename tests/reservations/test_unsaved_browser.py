@@ -10,8 +10,8 @@ import os
 import pytest
 
 from reservations.models import Opening
-from tests.conftest import browser_login, make_parent
-from tests.reservations.conftest import canteen_weeks
+from tests.factories import canteen_weeks, make_parent
+from tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

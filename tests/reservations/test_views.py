@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from inscriptions.models import Activity, Enrolment, Unit
 from reservations.models import Booking, Opening, WaitingListEntry
-from tests.conftest import make_family
-from tests.reservations.conftest import enrol, insert_booking
+from tests.factories import enrol, insert_booking, make_family
 
 
 def monday_in(weeks: int) -> datetime.date:

@@ -15,8 +15,7 @@ from reservations.services import (
     waitlist_join,
     waitlist_leave,
 )
-from tests.conftest import make_family, make_parent
-from tests.reservations.conftest import aware, enrol
+from tests.factories import aware, enrol, make_family, make_parent
 
 
 @pytest.fixture

@@ -16,14 +16,7 @@ from famille.services import change_request_create
 from inscriptions.models import Activity, Enrolment, Unit
 from reservations.models import Booking, Opening
 from reservations.services import openings_recount
-from tests.conftest import PASSWORD
-
-
-def make_staff(email: str, *codenames: str) -> User:
-    user = User.objects.create_user(email, PASSWORD, is_staff=True)
-    if codenames:
-        user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    return user
+from tests.factories import PASSWORD, make_staff
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Issue 9, findings 1 and 2: admin actions and custom admin views need the right permission.
+"""Admin actions and custom admin views need the right permission.
 
 Each test runs as a staff account that may only *view* (or has no right at all) and forges the
 POST a browser would send: the answer is 403 and nothing changes.
@@ -14,7 +14,7 @@ from espace_famille.models import AuditEvent, User
 from famille.models import ChangeRequest
 from inscriptions.models import Enrolment
 from reservations.models import Booking
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_opening_generation_answers_403_without_the_add_right(view_only_client):
 @pytest.fixture
 def manager(structure):
     """A staff member who may manage logins (parents' accounts) but is not a superuser."""
-    from tests.security.conftest import make_staff
+    from tests.factories import make_staff
 
     return make_staff("gestion@example.org", "view_user", "change_user", "add_user", "view_family")
 
@@ -148,7 +148,7 @@ def test_a_non_superuser_cannot_promote_anyone(manager_client, manager, parent):
 
 
 def test_a_staff_manager_cannot_delete_a_superuser_in_bulk(client, staff, parent):
-    from tests.security.conftest import make_staff
+    from tests.factories import make_staff
 
     manager = make_staff(
         "direction@example.org", "view_user", "change_user", "delete_user", "manage_staff"

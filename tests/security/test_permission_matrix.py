@@ -1,4 +1,4 @@
-"""Issue 9, staff roles: a permission matrix built from the admin site itself.
+"""Staff roles: a permission matrix built from the admin site itself.
 
 For every model admin registered on `admin.site` (no hand-written list of models), every action
 it offers and every custom view it adds (`get_urls`), and for each staff role (Direction,
@@ -37,7 +37,7 @@ from factures.models import BillingSettings, ManualCharge, Payment, ProviderEven
 from famille.admin import field_policies_ensure
 from famille.audit_kinds import FamilyEvent
 from reservations.models import Closure, WaitingListEntry
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

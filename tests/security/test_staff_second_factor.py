@@ -1,4 +1,4 @@
-"""Issue 9, staff roles: a TOTP second factor for every staff login into the admin."""
+"""A TOTP second factor for every staff login into the admin."""
 
 import pytest
 from allauth.mfa.totp.internal.auth import (
@@ -9,7 +9,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,22 @@
+"""Fixtures of the fault tests: the billing tests' activity, units and tariffs."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_billed_activity, make_billed_units, make_tariffs
+
+
+@pytest.fixture
+def activity(db):
+    return make_billed_activity()
+
+
+@pytest.fixture
+def units(activity):
+    return make_billed_units(activity)
+
+
+@pytest.fixture
+def tariffs(units):
+    return make_tariffs(units)
