@@ -25,7 +25,7 @@ from famille.models import Family, Member
 Scope = DocumentType.Scope
 
 
-def _type_ids(required_types: Iterable[Any]) -> QuerySet | list[int]:
+def _type_ids(required_types: Iterable[DocumentType | int]) -> QuerySet | list[int]:
     if isinstance(required_types, QuerySet):
         return required_types.values("pk")  # a subquery: no extra query
     return [item.pk if isinstance(item, DocumentType) else int(item) for item in required_types]

@@ -8,7 +8,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,19 +17,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from factures.models import BilledBooking, BillingSettings, ManualCharge, Tariff
+from factures.models import BilledBooking, BillingSettings, Invoice, ManualCharge, Tariff
 from factures.services import LineSpec, invoice_issue
 
 if TYPE_CHECKING:
     from espace_famille.models import User
-    from famille.models import Family
+    from famille.models import Family, Member
+    from reservations.models import Booking
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class BillingResult:
-    invoices: list[Any] = field(default_factory=list)
+    invoices: list[Invoice] = field(default_factory=list)
     missing_tariffs: set[str] = field(default_factory=set)
     skipped_bookings: int = 0
 
@@ -90,7 +91,7 @@ def billing_run(
     if family_ids is not None:
         bookings = bookings.filter(member__family_id__in=family_ids)
         charges = charges.filter(family_id__in=family_ids)
-    by_family: dict[int, list[Any]] = defaultdict(list)
+    by_family: dict[int, list[Booking]] = defaultdict(list)
     for booking in bookings.order_by("opening__date", "pk"):
         by_family[booking.member.family_id].append(booking)
     charges_by_family: dict[int, list[ManualCharge]] = defaultdict(list)
@@ -131,7 +132,7 @@ def billing_run(
 def _bill_family(
     *,
     family: Family,
-    bookings: list[Any],
+    bookings: list[Booking],
     charges: list[ManualCharge],
     tariffs: dict[int, list[Tariff]],
     start: datetime.date,
@@ -141,7 +142,7 @@ def _bill_family(
     render_pdf: bool,
     due_days: int,
     result: BillingResult,
-) -> Any:
+) -> Invoice | None:
     from famille.models import Family
 
     with transaction.atomic():
@@ -193,15 +194,15 @@ def _bill_family(
 
 
 def _booking_lines(
-    bookings: list[Any],
+    bookings: list[Booking],
     *,
     qf: int | None,
     tariffs: dict[int, list[Tariff]],
     result: BillingResult,
 ) -> list[LineSpec]:
     """One line per member, activity, unit and unit price (quantity times unit price)."""
-    groups: dict[tuple, list[Any]] = defaultdict(list)
-    members: dict[int, Any] = {}
+    groups: dict[tuple, list[Booking]] = defaultdict(list)
+    members: dict[int, Member] = {}
     for booking in bookings:
         unit = booking.opening.unit
         tariff = tariff_pick(tariffs.get(unit.pk, []), booking.opening.date, qf)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from inscriptions.models import Activity, Enrolment
 
 if TYPE_CHECKING:
+    from documents.models import DocumentType
     from famille.models import Family, Member
 
 LIVE = (Enrolment.Status.REQUESTED, Enrolment.Status.ACCEPTED)
@@ -96,7 +97,9 @@ def activity_document_requirements(member_ids: list[int]) -> dict[int, set[int]]
     return result
 
 
-def missing_documents(member: Member, required_types: Iterable[Any] = ()) -> list[Any]:
+def missing_documents(
+    member: Member, required_types: Iterable[DocumentType | int] = ()
+) -> list[DocumentType]:
     """Mandatory documents still to provide for `member` (and the given activity types)."""
     from documents.selectors import missing_documents as documents_missing
 
