@@ -98,19 +98,19 @@ def drive(client, parent: User, lea: Member, prepared: dict[str, object]) -> lis
 
     planning = reverse("reservations:planning", args=[lea.pk])
     openings = prepared["openings"]
-    monday = openings[0].date  # type: ignore[index]
+    monday = openings[0].date
     assert get(planning, data={"date": monday.isoformat()}).status_code == 200
-    response = post(planning, {"book": [openings[0].pk]}, follow=True)  # type: ignore[index]
+    response = post(planning, {"book": [openings[0].pk]}, follow=True)
     assert response.status_code == 200
 
     invoice = prepared["invoice"]
-    response = post(reverse("factures:pay"), {"factures": [invoice.pk]})  # type: ignore[attr-defined]
+    response = post(reverse("factures:pay"), {"factures": [invoice.pk]})
     assert response.status_code == 302, response.content[:500]
     checkout = response["Location"]
     response = post(checkout, {"action": "payer"}, follow=True)
     assert response.status_code == 200
     assert Payment.objects.filter(status=Payment.Status.SUCCEEDED).exists()
-    assert get(reverse("factures:pdf", args=[invoice.pk])).status_code == 200  # type: ignore[attr-defined]
+    assert get(reverse("factures:pdf", args=[invoice.pk])).status_code == 200
 
     body = f"{lea.first_name} a une {ALLERGIES}. Mon IBAN : {IBAN}."
     response = post(reverse("contact:index"), {"subject": "Santé", "body": body}, follow=True)

@@ -153,7 +153,7 @@ def has(user: User, model: type[Model], action: str) -> bool:
     return user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
 
 
-def url_of(name: str, *args) -> str:  # type: ignore[no-untyped-def]
+def url_of(name: str, *args) -> str:
     return reverse(f"admin:{name}", args=args)
 
 
@@ -178,7 +178,7 @@ def declared_permissions(pattern: URLPattern) -> tuple[str, ...] | None:
     return None
 
 
-def user_may(user: User, model_admin: admin.ModelAdmin, permissions) -> bool:  # type: ignore[no-untyped-def]
+def user_may(user: User, model_admin: admin.ModelAdmin, permissions) -> bool:
     for permission in permissions:
         if "." in permission:
             if not user.has_perm(permission):
@@ -207,7 +207,7 @@ def test_permission_matrix_from_the_admin_site(client, staff, staff_roles, datas
     superuser_get, superuser_post = as_request(staff), as_request(staff, "post")
     problems: list[str] = []
 
-    def expect(allowed: bool, response, what: str) -> None:  # type: ignore[no-untyped-def]
+    def expect(allowed: bool, response, what: str) -> None:
         if response.status_code >= 500:
             problems.append(f"{what}: {response.status_code}")
         elif allowed and response.status_code == 403:

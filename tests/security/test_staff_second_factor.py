@@ -19,7 +19,7 @@ def required(settings):
     settings.STAFF_REQUIRE_TOTP = True
 
 
-def login_with_code(client, user, secret):  # type: ignore[no-untyped-def]
+def login_with_code(client, user, secret):
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response["Location"] == reverse("mfa_authenticate")
     code = hotp_value(secret, next(yield_hotp_counters_from_time()))
