@@ -29,8 +29,14 @@ def _mask(value: Any) -> Any:
     return value
 
 
-def scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any]:
+def scrub(event: Event, hint: Hint | None = None) -> Event:
     """Sentry's before_send (and before_send_transaction): remove what identifies a family."""
+    # Sentry's Event is a TypedDict, a plain dict at run time: edited in place as one.
+    _scrub(cast("dict[str, Any]", event))
+    return event
+
+
+def _scrub(event: dict[str, Any]) -> None:
     request = event.get("request")
     if isinstance(request, dict):
         for key in ("data", "cookies", "query_string", "env"):
@@ -48,13 +54,6 @@ def scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str
     for key in ("message", "logentry", "exception", "breadcrumbs", "extra", "contexts", "tags"):
         if key in event:
             event[key] = _mask(event[key])
-    return event
-
-
-def _before_send(event: Event, hint: Hint) -> Event:
-    # Sentry's Event is a TypedDict, a plain dict at run time: scrub() edits it in place.
-    scrub(cast("dict[str, Any]", event), hint)
-    return event
 
 
 def init_sentry(dsn: str, *, environment: str) -> None:
@@ -67,7 +66,7 @@ def init_sentry(dsn: str, *, environment: str) -> None:
         integrations=[DjangoIntegration()],
         send_default_pii=False,
         max_request_body_size="never",
-        before_send=_before_send,
-        before_send_transaction=_before_send,
+        before_send=scrub,
+        before_send_transaction=scrub,
         traces_sample_rate=0.0,
     )
