@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
@@ -431,14 +431,30 @@ def bookings_unlocked(window: UnlockWindow) -> list[Unlocked]:
     ]
 
 
-def enrolment_covering(member: Any, activity: Activity, day: datetime.date) -> Enrolment | None:
-    return Enrolment.objects.filter(
+@overload
+def enrolment_covering(
+    member: Any, activity: Activity, day: datetime.date, *, exists: Literal[False] = False
+) -> Enrolment | None: ...
+
+
+@overload
+def enrolment_covering(
+    member: Any, activity: Activity, day: datetime.date, *, exists: Literal[True]
+) -> bool: ...
+
+
+def enrolment_covering(
+    member: Any, activity: Activity, day: datetime.date, *, exists: bool = False
+) -> Enrolment | bool | None:
+    """The accepted enrolment of the member in the activity on that day (or only whether one is)."""
+    enrolments = Enrolment.objects.filter(
         member=member,
         activity=activity,
         status=Enrolment.Status.ACCEPTED,
         start_date__lte=day,
         end_date__gte=day,
-    ).first()
+    )
+    return enrolments.exists() if exists else enrolments.first()
 
 
 def closed_days(activity: Activity, start: datetime.date, end: datetime.date) -> dict:
