@@ -147,6 +147,8 @@ class Timings:
     steps: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    server_cpu: tuple[float, float] = (0.0, 0.0)  # CPU seconds spent by the app server, database
+    measured: int = 0  # the requests that CPU served (the bookings alone with --ready)
 
     def add(self, step: str, seconds: float) -> None:
         with self.lock:
@@ -221,19 +223,27 @@ def rush(
     day: str,
     spread: float,
     ready: bool = False,
+    server_cpu: Callable[[], tuple[float, float]] | None = None,
 ) -> tuple[Timings, float]:
     """Every parent in its own thread; returns the timings and the run's seconds.
 
     With `ready`, every parent first logs in and opens the planning; then the bookings alone
     arrive within `spread` seconds, and the seconds returned are those of the bookings.
+    `server_cpu` reads the CPU seconds the servers have used; the timings keep what the
+    measured part cost them (`Timings.server_cpu`).
     """
     timings = Timings()
     rng = random.Random(2027)  # noqa: S311 — start offsets, not secrets
     starts = [rng.uniform(0, spread) if spread else 0.0 for _login in logins]
     began = [time.perf_counter()]
-    barrier = threading.Barrier(
-        len(logins), action=lambda: began.__setitem__(0, time.perf_counter())
-    )
+    cpu_at_start = [server_cpu() if server_cpu else (0.0, 0.0)]
+
+    def start_bookings() -> None:
+        began[0] = time.perf_counter()
+        if server_cpu:
+            cpu_at_start[0] = server_cpu()
+
+    barrier = threading.Barrier(len(logins), action=start_bookings)
 
     def one(args: tuple[tuple[str, int], float]) -> None:
         (login, child), offset = args
@@ -260,7 +270,58 @@ def rush(
 
     with ThreadPoolExecutor(max_workers=len(logins)) as pool:
         list(pool.map(one, zip(logins, starts, strict=True)))
-    return timings, time.perf_counter() - began[0]
+    seconds = time.perf_counter() - began[0]
+    if server_cpu:
+        app, database = server_cpu()
+        timings.server_cpu = (app - cpu_at_start[0][0], database - cpu_at_start[0][1])
+    timings.measured = (
+        len(timings.steps.get("booking", []))
+        if ready
+        else sum(len(values) for values in timings.steps.values())
+    )
+    return timings, seconds
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU of one process, from /proc (0 once it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_probe(app_server: int, database: str | None) -> Callable[[], tuple[float, float]]:
+    """A function reading the CPU seconds used so far by the app server's workers and by the
+    PostgreSQL backends serving `database` (the load generator's own CPU is left out: on a
+    machine of its own, the servers' CPU per request is what sets the throughput)."""
+
+    def pids() -> tuple[list[int], list[int]]:
+        workers, backends = [], []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                parent = int(stat.rsplit(")", 1)[1].split()[1])
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except (OSError, ValueError, IndexError):
+                continue
+            if parent == app_server:
+                workers.append(int(entry.name))
+            elif database and command.startswith("postgres: ") and f" {database} " in command:
+                backends.append(int(entry.name))
+        return workers, backends
+
+    def probe() -> tuple[float, float]:
+        """(app server, database) CPU seconds so far."""
+        workers, backends = pids()
+        return (
+            sum(_cpu_seconds(pid) for pid in [app_server, *workers]),
+            sum(_cpu_seconds(pid) for pid in backends),
+        )
+
+    return probe
 
 
 def _free_port() -> int:
@@ -270,8 +331,8 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(environment: dict[str, str], workers: int = 2) -> Iterator[str]:
-    """Serve the project with gunicorn on a loopback port; yields the base URL."""
+def gunicorn(environment: dict[str, str], workers: int = 2) -> Iterator[tuple[str, int]]:
+    """Serve the project with gunicorn on a loopback port; yields the base URL and its pid."""
     port = _free_port()
     command = [
         sys.executable,
@@ -294,7 +355,7 @@ def gunicorn(environment: dict[str, str], workers: int = 2) -> Iterator[str]:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("gunicorn did not start")
             time.sleep(0.2)
-        yield base
+        yield base, server.pid
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -321,6 +382,17 @@ def report(timings: Timings, seconds: float, booked: int, capacity: int) -> list
             f"p99 {_percentile(values, 0.99):.0f} ms"
         )
     lines.append(f"errors: {len(timings.errors)} {sorted(set(timings.errors))[:5]}")
+    requests = timings.measured
+    app, database = timings.server_cpu
+    if app and requests:
+        per_request = (app + database) * 1000 / requests
+        lines.append(
+            f"servers' CPU: {app + database:.2f} s for {requests} requests "
+            f"(app {app * 1000 / requests:.1f} ms + database {database * 1000 / requests:.1f} ms) "
+            f"({per_request:.1f} ms each: at most {os.cpu_count() or 1} x 1000 / {per_request:.1f}"
+            f" = {(os.cpu_count() or 1) * 1000 / per_request:.0f} requests/s on this machine's "
+            "cores with the load generator elsewhere)"
+        )
     lines.append(f"booked: {booked} of {capacity} places; whole rush {seconds:.1f} s")
     return lines
 
@@ -355,9 +427,13 @@ def main() -> int:
 
         day = Opening.objects.get(pk=opening).date.isoformat()
         connection.close()
-        with gunicorn(environment, args.workers) as base:
+        database = connection.settings_dict["NAME"] if connection.vendor == "postgresql" else None
+        with gunicorn(environment, args.workers) as (base, pid):
             _warm_up(base, args.workers)
-            timings, seconds = rush(base, logins, opening, day, args.spread, args.ready)
+            probe = server_cpu_probe(pid, database)
+            timings, seconds = rush(
+                base, logins, opening, day, args.spread, args.ready, server_cpu=probe
+            )
         booked = Booking.objects.filter(opening_id=opening, status__in=Booking.ACTIVE).count()
     print(
         f"{args.parents} parents, {args.workers} gunicorn workers, {connection.vendor}, "
