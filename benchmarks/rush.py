@@ -4,8 +4,10 @@
 
 A fresh database (a temporary SQLite file, or the empty PostgreSQL database given) gets the demo
 structure, one activity with one opening of `--capacity` places, and `--parents` households, each
-with a parent login and an enrolled child. Two gunicorn workers serve it on loopback (or
-`--base-url` names a server already running on that database). Every parent then, in its own
+with a parent login and an enrolled child. Two gunicorn workers serve it on loopback, or with
+`--stack` (PostgreSQL only) the production stack of deploy/stack.py: nginx with TLS in front of
+two app servers of `--workers` gunicorn workers each, Redis and the task worker, on a copy of
+that database. Every parent then, in its own
 thread: opens the login page, logs in, opens the week planning and books the opening; with
 `--spread S` the parents start at random moments within S seconds, with 0 all at once.
 
@@ -39,6 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "ruee-du-matin-2027"  # noqa: S105 — generated accounts of a throw-away database
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The proxy's self-signed certificate when the rush goes through the stack (--stack).
+VERIFY: list[bool | str] = [True]
 
 
 def _environment(database_url: str, tmp: str) -> dict[str, str]:
@@ -171,6 +175,8 @@ def _parent(
     import requests
 
     session = requests.Session()
+    session.verify = VERIFY[0]
+    session.trust_env = False  # no proxy, and REQUESTS_CA_BUNDLE must not replace verify
     # Production cookies are Secure; on plain loopback HTTP the client keeps them by hand.
     jar: dict[str, str] = {}
     planning = f"{base}/reservations/membre/{child}/?date={day}"
@@ -291,7 +297,9 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_cpu_probe(app_server: int, database: str | None) -> Callable[[], tuple[float, float]]:
+def server_cpu_probe(
+    app_servers: list[int], database: str | None
+) -> Callable[[], tuple[float, float]]:
     """A function reading the CPU seconds used so far by the app server's workers and by the
     PostgreSQL backends serving `database` (the load generator's own CPU is left out: on a
     machine of its own, the servers' CPU per request is what sets the throughput)."""
@@ -307,7 +315,7 @@ def server_cpu_probe(app_server: int, database: str | None) -> Callable[[], tupl
                 command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
             except (OSError, ValueError, IndexError):
                 continue
-            if parent == app_server:
+            if parent in app_servers:
                 workers.append(int(entry.name))
             elif database and command.startswith("postgres: ") and f" {database} " in command:
                 backends.append(int(entry.name))
@@ -317,7 +325,7 @@ def server_cpu_probe(app_server: int, database: str | None) -> Callable[[], tupl
         """(app server, database) CPU seconds so far."""
         workers, backends = pids()
         return (
-            sum(_cpu_seconds(pid) for pid in [app_server, *workers]),
+            sum(_cpu_seconds(pid) for pid in [*app_servers, *workers]),
             sum(_cpu_seconds(pid) for pid in backends),
         )
 
@@ -361,12 +369,40 @@ def gunicorn(environment: dict[str, str], workers: int = 2) -> Iterator[tuple[st
         server.wait(timeout=30)
 
 
-def _warm_up(base: str, workers: int) -> None:
-    """Each worker loads the URLconf and templates on its first requests: not part of the rush."""
+def _booked(database_url: str | None, opening: int) -> int:
+    """Live bookings of the opening, in the database served (the stack's copy, or ours)."""
+    from reservations.models import Booking
+
+    if database_url is None:
+        return Booking.objects.filter(opening_id=opening, status__in=Booking.ACTIVE).count()
+    import psycopg
+
+    with psycopg.connect(database_url) as served:
+        row = served.execute(
+            "SELECT count(*) FROM reservations_booking WHERE opening_id = %s AND status = ANY(%s)",
+            [opening, [str(status) for status in Booking.ACTIVE]],
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _get(url: str) -> None:
     import requests
 
+    with requests.Session() as session:
+        session.trust_env = False
+        session.get(url, timeout=60, verify=VERIFY[0]).raise_for_status()
+
+
+def _warm_up(base: str, workers: int) -> None:
+    """Each worker loads the URLconf and templates on its first requests: not part of the rush."""
+
     with ThreadPoolExecutor(max_workers=workers * 2) as pool:
-        list(pool.map(lambda _n: requests.get(f"{base}/accounts/login/", timeout=60), range(8)))
+        list(
+            pool.map(
+                lambda _n: _get(f"{base}/accounts/login/"),
+                range(4 * workers),
+            )
+        )
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -409,6 +445,12 @@ def main() -> int:
         help="log every parent in and open the planning first; only the bookings are spread",
     )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument(
+        "--stack",
+        action="store_true",
+        help="through nginx and two app servers (deploy/stack.py), on a copy of the database",
+    )
+    parser.add_argument("--port", type=int, default=8190, help="the stack's first port")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -423,20 +465,46 @@ def main() -> int:
         print(f"data ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         from django.db import connection
 
-        from reservations.models import Booking, Opening
+        from reservations.models import Opening
 
         day = Opening.objects.get(pk=opening).date.isoformat()
         connection.close()
         database = connection.settings_dict["NAME"] if connection.vendor == "postgresql" else None
-        with gunicorn(environment, args.workers) as (base, pid):
-            _warm_up(base, args.workers)
-            probe = server_cpu_probe(pid, database)
-            timings, seconds = rush(
-                base, logins, opening, day, args.spread, args.ready, server_cpu=probe
-            )
-        booked = Booking.objects.filter(opening_id=opening, status__in=Booking.ACTIVE).count()
+        if args.stack:
+            if database is None:
+                raise SystemExit("--stack runs on PostgreSQL: give --database-url")
+            from deploy.stack import running_stack
+
+            with running_stack(
+                database="deploy_rush",
+                port=args.port,
+                app_servers=2,
+                web_concurrency=args.workers,
+                template=database,
+                redis_url="redis://127.0.0.1:6379/7",
+                extra_env={"LOG_LEVEL": "ERROR", "GUNICORN_ACCESS_LOG": "/dev/null"},
+            ) as stack:
+                VERIFY[0] = str(stack.cert)
+                base = stack.base_url
+                _warm_up(base, args.workers * 2)
+                masters = [p.pid for name, p in stack.processes.items() if name.startswith("app")]
+                probe = server_cpu_probe(masters, "deploy_rush")
+                timings, seconds = rush(
+                    base, logins, opening, day, args.spread, args.ready, server_cpu=probe
+                )
+                booked = _booked(stack.database_url, opening)
+        else:
+            with gunicorn(environment, args.workers) as (base, pid):
+                _warm_up(base, args.workers)
+                probe = server_cpu_probe([pid], database)
+                timings, seconds = rush(
+                    base, logins, opening, day, args.spread, args.ready, server_cpu=probe
+                )
+            booked = _booked(None, opening)
     print(
-        f"{args.parents} parents, {args.workers} gunicorn workers, {connection.vendor}, "
+        f"{args.parents} parents, "
+        + (f"nginx and 2 app servers of {args.workers}" if args.stack else f"{args.workers}")
+        + f" gunicorn workers, {connection.vendor}, "
         f"{'bookings' if args.ready else 'journeys'} spread over {args.spread:g} s"
     )
     for line in report(timings, seconds, booked, args.capacity):
