@@ -8,6 +8,7 @@ through `services.payment_confirm`), and may look a payment up when the parent c
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -37,6 +38,10 @@ class PaymentProvider:
     name = ""
     # The shortest lock of an invoice being paid: the life of the provider's hosted session.
     min_lock_minutes = 0
+    # The smallest amount the provider takes (PayFiP: 1 €); None: no minimum.
+    minimal_amount: Decimal | None = None
+    # One invoice per transaction (PayFiP): several invoices are paid one after the other.
+    one_invoice_per_payment = False
 
     def is_enabled(self) -> bool:
         return self.name == settings.PAYMENT_PROVIDER
@@ -94,4 +99,9 @@ def provider_names() -> list[str]:
     return list(_providers)
 
 
-from factures.payments import sandbox, stripe_checkout  # noqa: E402, F401  (register them)
+from factures.payments import (  # noqa: E402, F401  (register them)
+    payfip,
+    sandbox,
+    stripe_checkout,
+    systempay,
+)
