@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -486,6 +487,7 @@ class OnlinePaymentMethodForm(forms.ModelForm):
 @admin.register(OnlinePaymentMethod)
 class OnlinePaymentMethodAdmin(StaffModelAdmin):
     form = OnlinePaymentMethodForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["label", "backend", "enabled", "mode", "merchant_id", "keys_recorded"]
     list_filter = ["backend", "enabled", "mode"]
     search_fields = ["label", "merchant_id"]

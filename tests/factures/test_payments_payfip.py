@@ -337,3 +337,47 @@ def test_journey_summary_shows_only_the_familys_payments(client, payfip, invoice
     session.save()
     page = other.get(reverse("factures:journey_summary")).content.decode()
     assert invoices[0].number not in page
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_index_and_summary_queries_stay_few_and_flat(client, parent_client, payfip, family):
+    from tests.conftest import make_family
+
+    def journey_of(count):
+        ids = [issue(family, "4.00").pk for _ in range(count)]
+        session = parent_client.session
+        session["factures_payment_journey"] = {"invoices": ids, "payments": {}}
+        session.save()
+
+    journey_of(2)
+    few = [
+        _queries(parent_client, reverse(n)) for n in ("factures:index", "factures:journey_summary")
+    ]
+    for index in range(10):
+        issue(make_family(f"F{index}", f"f{index}@example.org"), "3.00")
+    journey_of(12)
+    many = [
+        _queries(parent_client, reverse(n)) for n in ("factures:index", "factures:journey_summary")
+    ]
+    assert few == many
+    assert max(many) <= 12
+
+
+def test_another_family_never_reaches_our_payment(started, other_parent):
+    from django.test import Client
+
+    _response, payment, _idop = started
+    other = Client()
+    other.force_login(other_parent)
+    assert (
+        other.get(reverse("factures:payment_return", args=[payment.reference])).status_code == 404
+    )
+    assert other.get(reverse("factures:gateway_form", args=[payment.reference])).status_code == 404
