@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from factures.models import ZERO, Invoice, Payment, PaymentAllocation
 from factures.money import round_cents
+from factures.payments import get_provider_class
 from factures.services.payments import PaymentUnavailable, payment_begin, payment_lock_q
 
 if TYPE_CHECKING:
@@ -94,6 +95,16 @@ def payment_journey_plan(
     if PaymentAllocation.objects.filter(payment_lock_q(now=now), invoice__in=invoices).exists():
         raise ValidationError(
             _("Un paiement est déjà en cours pour une des factures cochées. Réessayez plus tard.")
+        )
+    minimum = get_provider_class().minimal_amount
+    small = [i.number for i in invoices if minimum is not None and i.balance < minimum]
+    if small:
+        raise ValidationError(
+            _(
+                "Le service de paiement en ligne n'accepte pas moins de %(minimum)s € par "
+                "facture : réglez la facture %(numbers)s auprès de la structure."
+            )
+            % {"minimum": f"{minimum:.2f}".replace(".", ","), "numbers": ", ".join(small)}
         )
     amount = sum((invoice.balance for invoice in invoices), ZERO)
     if expected_total is not None and round_cents(expected_total) != amount:

@@ -41,8 +41,9 @@ def invoices(family):
     return issue(family, "12.00"), issue(family, "13.25")
 
 
-def _start(parent_client, invoice_ids, **extra):
-    return parent_client.post(reverse("factures:pay"), {"factures": invoice_ids, **extra})
+def _start(parent_client, invoice_ids, follow=False, **extra):
+    data = {"factures": invoice_ids, **extra}
+    return parent_client.post(reverse("factures:pay"), data, follow=follow)
 
 
 @pytest.fixture
@@ -283,6 +284,15 @@ def test_journey_pays_the_ticked_invoices_one_after_the_other(
 def test_journey_refuses_a_partial_total(parent_client, payfip, invoices):
     response = _start(parent_client, [i.pk for i in invoices], montant="12.00")
     assert response["Location"] == reverse("factures:index")
+    assert not Payment.objects.exists()
+
+
+def test_journey_refuses_an_invoice_under_one_euro_before_anything_starts(
+    parent_client, payfip, invoices, family
+):
+    small = issue(family, "0.50")
+    response = _start(parent_client, [invoices[0].pk, small.pk], follow=True)
+    assert f"réglez la facture {small.number}" in response.content.decode()
     assert not Payment.objects.exists()
 
 
