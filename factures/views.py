@@ -37,6 +37,7 @@ from factures.money import round_cents
 from factures.payments import (
     NotificationRejected,
     PaymentProvider,
+    ProviderUnreachable,
     get_provider,
     online_payment_enabled,
     provider_names,
@@ -234,6 +235,9 @@ def notification(request: HttpRequest, provider: str) -> HttpResponse:
     except NotificationRejected as exc:
         logger.warning("%s notification rejected: %s", provider, exc)
         return HttpResponseBadRequest("rejected\n", content_type="text/plain")
+    except ProviderUnreachable as exc:
+        logger.warning("%s notification not checked: %s", provider, exc)
+        return HttpResponse("unavailable\n", content_type="text/plain", status=503)
     return JsonResponse({"status": status})
 
 

@@ -23,6 +23,10 @@ class NotificationRejected(Exception):
     """A notification that is not from the provider (bad signature, unreadable body)."""
 
 
+class ProviderUnreachable(Exception):
+    """The provider could not be asked about a notification (answered 503: send it again)."""
+
+
 def check_event_fields(*, body: bytes, event_id: str, event_type: str, reference: str) -> None:
     """Refuse what the database cannot store (over-long identifiers, NUL characters, which
     PostgreSQL refuses in text and JSON) before anything is stored: 400, not 500."""

@@ -18,7 +18,7 @@ from django.conf import settings
 from eopayment import payfip_ws
 
 from factures.models import Payment, ProviderEvent
-from factures.payments import NotificationRejected, register
+from factures.payments import NotificationRejected, ProviderUnreachable, register
 from factures.payments.events import event_process
 from factures.payments.gateways import GatewayConfig, GatewayProvider, origin
 
@@ -118,7 +118,10 @@ class PayFiPProvider(GatewayProvider):
         payment = Payment.objects.filter(provider=self.name, provider_reference=idop).first()
         if payment is None:
             raise NotificationRejected("unknown idOp")  # not stored: anyone can post
-        return self.check(payment)
+        try:
+            return self.check(payment)
+        except payfip_ws.PayFiPError as exc:
+            raise ProviderUnreachable(str(exc)) from exc
 
     def refresh(self, payment: Payment) -> None:
         if payment.status == Payment.Status.PENDING and payment.provider_reference:

@@ -236,6 +236,18 @@ def test_web_service_down_on_return_keeps_the_payment_pending(
     assert payment.status == Payment.Status.PENDING
 
 
+def test_notification_while_the_web_service_is_down_is_503_and_changes_nothing(
+    client, started, payfip
+):
+    _response, payment, idop = started
+    payfip.decide(idop, "P")
+    payfip.fail_soap = True
+    assert _notify(client, idop).status_code == 503
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+    assert not ProviderEvent.objects.exists()
+
+
 def test_under_one_euro_is_refused_before_anything_starts(parent_client, payfip, family):
     small = issue(family, "0.50")
     response = _start(parent_client, [small.pk], montant="0.50")
