@@ -271,9 +271,10 @@ CONTACT_MESSAGES_PER_HOUR = env_int("CONTACT_MESSAGES_PER_HOUR", 10)
 # Payments (Mes factures). Empty: no online payment, Mes factures says how else to pay.
 # Never the sandbox by default in production: it lets a parent settle invoices without paying.
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "sandbox" if DEBUG else "")
-if PAYMENT_PROVIDER not in ("", "sandbox", "stripe"):
+if PAYMENT_PROVIDER not in ("", "sandbox", "stripe", "payfip", "systempay"):
     raise ImproperlyConfigured(
-        f"PAYMENT_PROVIDER must be stripe, sandbox or empty (no online payment), "
+        f"PAYMENT_PROVIDER must be stripe, payfip, systempay, sandbox or empty (no online "
+        f"payment), "
         f"not {PAYMENT_PROVIDER!r}"
     )
 ALLOW_SANDBOX_PAYMENTS = env_bool("ALLOW_SANDBOX_PAYMENTS", default=False)
@@ -297,6 +298,21 @@ STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 10)
 PAYMENT_LOCK_MINUTES = env_int("PAYMENT_LOCK_MINUTES", 15)
 # Signs the sandbox provider's notifications; derived from SECRET_KEY when empty.
 SANDBOX_PAYMENT_SECRET = env_str("SANDBOX_PAYMENT_SECRET")
+# PayFiP and SystemPay/PayZen through eopayment (factures/payments/gateways.py). Their options
+# come from the admin ("Moyens de paiement en ligne", enabled row) or else from these variables.
+PAYFIP_NUMCLI = env_str("PAYFIP_NUMCLI")
+PAYFIP_MODE = env_str("PAYFIP_MODE", "test")  # test, activation or production
+# Empty: the official addresses (the web service of eopayment's WSDL, PayFiP's payment page).
+PAYFIP_SOAP_URL = env_str("PAYFIP_SOAP_URL")
+PAYFIP_PAYMENT_URL = env_str("PAYFIP_PAYMENT_URL")
+SYSTEMPAY_SITE_ID = env_str("SYSTEMPAY_SITE_ID")
+SYSTEMPAY_MODE = env_str("SYSTEMPAY_MODE", "test")  # test or production
+SYSTEMPAY_KEY_TEST = env_str("SYSTEMPAY_KEY_TEST")
+SYSTEMPAY_KEY_PRODUCTION = env_str("SYSTEMPAY_KEY_PRODUCTION")
+SYSTEMPAY_SIGNATURE_ALGO = env_str("SYSTEMPAY_SIGNATURE_ALGO", "hmac_sha256")  # or sha1
+SYSTEMPAY_SERVICE_URL = env_str("SYSTEMPAY_SERVICE_URL")
+# Seconds before a call to PayFiP's web service gives up (the parent waits for it).
+EOPAYMENT_TIMEOUT_SECONDS = env_int("EOPAYMENT_TIMEOUT_SECONDS", 10)
 
 # Personal data (RGPD): how long each kind of data is kept, shown on the "Données personnelles"
 # page. French defaults: login history 1 year, conversations 2 years after their last message,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -14,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from espace_famille import audit
 from espace_famille.admin_formats import euro_field, euros
 from espace_famille.admin_security import (
     LabelledInlineMixin,
@@ -23,6 +25,7 @@ from espace_famille.admin_security import (
 )
 from espace_famille.files import serve_private_file
 from factures import services
+from factures.audit_kinds import BillingEvent
 from factures.billing import billing_run, month_is_over_check
 from factures.forms import CreditNoteForm, OfflinePaymentForm
 from factures.models import (
@@ -30,11 +33,13 @@ from factures.models import (
     Invoice,
     InvoiceLine,
     ManualCharge,
+    OnlinePaymentMethod,
     Payment,
     PaymentAllocation,
     ProviderEvent,
     Tariff,
 )
+from factures.payments.gateways import GatewayConfig, config_problems
 
 
 class ReadOnlyMixin:
@@ -404,3 +409,105 @@ class ProviderEventAdmin(ReadOnlyMixin, StaffModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_staff and super().has_view_permission(request, obj)
+
+
+KEEP_KEY = _("Jamais affichée. Laisser vide pour conserver la clé enregistrée.")
+
+
+class OnlinePaymentMethodForm(forms.ModelForm):
+    """The keys are write-only: never rendered back, kept when the field is left empty."""
+
+    key_test = forms.CharField(
+        label=_("clé de test"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=KEEP_KEY,
+    )
+    key_production = forms.CharField(
+        label=_("clé de production"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=KEEP_KEY,
+    )
+
+    service_url = forms.URLField(
+        label=_("adresse du service"),
+        required=False,
+        assume_scheme="https",
+        help_text=OnlinePaymentMethod._meta.get_field("service_url").help_text,
+    )
+    payment_page_url = forms.URLField(
+        label=_("page de paiement (PayFiP)"),
+        required=False,
+        assume_scheme="https",
+        help_text=OnlinePaymentMethod._meta.get_field("payment_page_url").help_text,
+    )
+
+    class Meta:
+        model = OnlinePaymentMethod
+        fields = [
+            "backend",
+            "label",
+            "enabled",
+            "merchant_id",
+            "mode",
+            "key_test",
+            "key_production",
+            "signature_algo",
+            "service_url",
+            "payment_page_url",
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        for name in ("key_test", "key_production"):
+            if not data.get(name) and self.instance.pk:
+                data[name] = getattr(self.instance, name)  # left empty: kept
+        backend = data.get("backend")
+        if data.get("enabled") and backend:
+            config = GatewayConfig(
+                label=data.get("label", ""),
+                merchant_id=data.get("merchant_id", ""),
+                mode=data.get("mode", ""),
+                key_test=data.get("key_test", ""),
+                key_production=data.get("key_production", ""),
+                signature_algo=data.get("signature_algo", ""),
+            )
+            problems = config_problems(backend, config)
+            if problems:
+                raise ValidationError(
+                    gettext("Options incomplètes pour activer ce moyen de paiement : %(problems)s.")
+                    % {"problems": " ; ".join(problems)}
+                )
+        return data
+
+
+@admin.register(OnlinePaymentMethod)
+class OnlinePaymentMethodAdmin(StaffModelAdmin):
+    form = OnlinePaymentMethodForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["label", "backend", "enabled", "mode", "merchant_id", "keys_recorded"]
+    list_filter = ["backend", "enabled", "mode"]
+    search_fields = ["label", "merchant_id"]
+
+    @admin.display(description=_("clés enregistrées"))
+    def keys_recorded(self, obj: OnlinePaymentMethod) -> str:
+        names = [
+            gettext(label)
+            for label, value in (("test", obj.key_test), ("production", obj.key_production))
+            if value
+        ]
+        return ", ".join(names) or "—"
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        changed = [name for name in form.changed_data if name not in ("key_test", "key_production")]
+        changed += [name for name in ("key_test", "key_production") if form.data.get(name)]
+        summary = gettext("Moyen de paiement en ligne « %(label)s » enregistré (%(fields)s)") % {
+            "label": obj.label,
+            "fields": ", ".join(changed) or "—",
+        }
+        kind = BillingEvent.PAYMENT_METHOD_CHANGED
+        audit.record(None, request.user, kind, summary, obj=obj, request=request)

@@ -477,3 +477,66 @@ class ProviderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.event_id}"
+
+
+class OnlinePaymentMethod(models.Model):
+    """The options of an eopayment gateway (PayFiP, SystemPay/PayZen), edited by staff.
+
+    Used when PAYMENT_PROVIDER names its backend and the row is enabled; otherwise the
+    environment variables (PAYFIP_*, SYSTEMPAY_*) apply. The keys are never shown back.
+    """
+
+    class Backend(models.TextChoices):
+        PAYFIP = "payfip", _("PayFiP (DGFiP)")
+        SYSTEMPAY = "systempay", _("SystemPay / PayZen (Lyra)")
+
+    class Mode(models.TextChoices):
+        TEST = "test", _("Test")
+        ACTIVATION = "activation", _("Activation (PayFiP)")
+        PRODUCTION = "production", _("Production")
+
+    class SignatureAlgo(models.TextChoices):
+        HMAC_SHA256 = "hmac_sha256", _("HMAC-SHA-256 (recommandé)")
+        SHA1 = "sha1", _("SHA-1 (ancien)")
+
+    backend = models.CharField(_("service"), max_length=20, choices=Backend.choices, unique=True)
+    label = models.CharField(_("libellé"), max_length=100)
+    enabled = models.BooleanField(_("activé"), default=False)
+    merchant_id = models.CharField(
+        _("identifiant du commerçant"),
+        max_length=20,
+        help_text=_(
+            "PayFiP : numéro client à 6 chiffres fourni par la DGFiP. "
+            "SystemPay : identifiant de la boutique à 8 chiffres."
+        ),
+    )
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices, default=Mode.TEST)
+    key_test = models.CharField(_("clé de test"), max_length=255, blank=True)
+    key_production = models.CharField(_("clé de production"), max_length=255, blank=True)
+    signature_algo = models.CharField(
+        _("algorithme de signature (SystemPay)"),
+        max_length=12,
+        choices=SignatureAlgo.choices,
+        default=SignatureAlgo.HMAC_SHA256,
+    )
+    service_url = models.URLField(
+        _("adresse du service"),
+        blank=True,
+        help_text=_(
+            "Laisser vide pour l'adresse officielle (web service PayFiP, formulaire SystemPay)."
+        ),
+    )
+    payment_page_url = models.URLField(
+        _("page de paiement (PayFiP)"),
+        blank=True,
+        help_text=_("Laisser vide pour la page officielle de PayFiP."),
+    )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("moyen de paiement en ligne")
+        verbose_name_plural = _("moyens de paiement en ligne")
+        ordering = ["backend"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -10,5 +10,13 @@ urlpatterns = [
     path("paiement/<str:reference>/sandbox/", views.sandbox_checkout, name="sandbox_checkout"),
     path("paiement/<str:reference>/retour/", views.payment_return, name="payment_return"),
     path("paiement/<str:reference>/annuler/", views.payment_cancel, name="payment_cancel"),
+    path("paiement/<str:reference>/formulaire/", views.gateway_form, name="gateway_form"),
+    path(
+        "paiement/<str:reference>/retour-prestataire/",
+        views.gateway_return,
+        name="gateway_return",
+    ),
+    path("paiement/parcours/suivante/", views.journey_next, name="journey_next"),
+    path("paiement/parcours/recapitulatif/", views.journey_summary, name="journey_summary"),
     path("notifications/<str:provider>/", views.notification, name="payment_notification"),
 ]

@@ -1,4 +1,8 @@
-"""Mes factures: the invoice list, PDF downloads and the online payment of several invoices."""
+"""Mes factures: the invoice list, PDF downloads and the online payment of several invoices.
+
+With a provider that takes one invoice per transaction (PayFiP), several ticked invoices are paid
+in a journey (factures/services/journeys.py): each return from the provider starts the next.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,11 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseRedirect,
     JsonResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -30,10 +36,14 @@ from factures.models import Invoice, Payment
 from factures.money import round_cents
 from factures.payments import (
     NotificationRejected,
+    PaymentProvider,
+    ProviderUnreachable,
     get_provider,
     online_payment_enabled,
     provider_names,
 )
+from factures.payments.gateways import GatewayProvider
+from factures.services.journeys import SESSION_KEY, Journey
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 25
@@ -52,7 +62,9 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    online = online_payment_enabled()
+    provider = get_provider() if online else PaymentProvider()
+    response = render(
         request,
         "factures/index.html",
         {
@@ -62,12 +74,22 @@ def index(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "query": query.urlencode(),
             "lock_minutes": services.payment_lock_minutes(),
-            "online_payment": online_payment_enabled(),
+            "online_payment": online,
+            "one_by_one": provider.one_invoice_per_payment,
             "offline_methods": [
                 label for value, label in Payment.Method.choices if value != Payment.Method.ONLINE
             ],
         },
     )
+    return _allow_gateway_page(response, provider)
+
+
+def _allow_gateway_page(response: HttpResponse, provider: PaymentProvider) -> HttpResponse:
+    """Let this page's forms lead to the gateway's payment page (CSP form-action), which the
+    browser also checks on the redirect that follows a form."""
+    if isinstance(provider, GatewayProvider) and provider.is_enabled():
+        response._csp_update = {"form-action": provider.page_origins()}  # type: ignore[attr-defined]
+    return response
 
 
 @require_GET
@@ -109,6 +131,8 @@ def pay(request: HttpRequest) -> HttpResponse:
     if not online_payment_enabled():
         messages.error(request, _("Le paiement en ligne n'est pas proposé par la structure."))
         return redirect("factures:index")
+    if get_provider().one_invoice_per_payment and len(set(invoice_ids)) > 1:
+        return _journey_begin(request, invoice_ids)
     try:
         url = services.payment_begin(
             family=family,
@@ -159,8 +183,14 @@ def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
     """Where the provider sends the parent back; it shows what the provider confirmed."""
     payment = get_for_family(Payment, request.family, reference=reference)  # type: ignore[attr-defined]
     lookup_failed = not services.payment_refresh(payment=payment)
+    journey = _journey(request)
+    in_journey = journey is not None and journey.holds(payment.reference)
+    settled = payment.status == Payment.Status.SUCCEEDED
+    ended = not settled or journey is None or journey.next_invoice_id() is None
+    if in_journey and payment.status != Payment.Status.PENDING and ended:
+        return redirect("factures:journey_summary")
     invoices = payment.invoices.order_by("number")
-    return render(
+    response = render(
         request,
         "factures/payment_result.html",
         {
@@ -168,8 +198,12 @@ def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
             "invoices": invoices,
             "left": bool(request.GET.get("annule")),
             "lookup_failed": lookup_failed and payment.status == Payment.Status.PENDING,
+            "journey": journey if in_journey else None,
+            "journey_position": journey.position(payment.reference) if in_journey else 0,  # type: ignore[union-attr]
+            "journey_next": in_journey and settled,
         },
     )
+    return _allow_gateway_page(response, get_provider(payment.provider)) if in_journey else response
 
 
 @require_POST
@@ -201,4 +235,133 @@ def notification(request: HttpRequest, provider: str) -> HttpResponse:
     except NotificationRejected as exc:
         logger.warning("%s notification rejected: %s", provider, exc)
         return HttpResponseBadRequest("rejected\n", content_type="text/plain")
+    except ProviderUnreachable as exc:
+        logger.warning("%s notification not checked: %s", provider, exc)
+        return HttpResponse("unavailable\n", content_type="text/plain", status=503)
     return JsonResponse({"status": status})
+
+
+# Gateways (PayFiP, SystemPay) ------------------------------------------------------------------
+
+
+def _gateway(payment: Payment) -> GatewayProvider:
+    if payment.provider not in provider_names():
+        raise Http404
+    provider = get_provider(payment.provider)
+    if not isinstance(provider, GatewayProvider) or not provider.is_enabled():
+        raise Http404
+    return provider
+
+
+@never_cache
+@require_GET
+@family_required
+def gateway_form(request: HttpRequest, reference: str) -> HttpResponse:
+    """The signed form the parent's browser posts to the gateway (SystemPay), sent by script."""
+    payment = get_for_family(Payment, request.family, reference=reference)  # type: ignore[attr-defined]
+    provider = _gateway(payment)
+    if payment.status != Payment.Status.PENDING or not hasattr(provider, "form"):
+        return redirect("factures:payment_return", reference=payment.reference)
+    form = provider.form(payment, request=request)
+    response = render(
+        request,
+        "factures/gateway_form.html",
+        {"payment": payment, "form": form, "invoices": payment.invoices.order_by("number")},
+    )
+    return _allow_gateway_page(response, provider)
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def gateway_return(request: HttpRequest, reference: str) -> HttpResponse:
+    """Where the gateway sends the parent's browser back (a GET, or a POST from its site, which
+    carries no session cookie): what it brings is checked like a notification, then the parent
+    sees the payment's page. Nothing here is trusted without the gateway's signature or its web
+    service."""
+    payment = Payment.objects.filter(reference=reference).first()
+    if payment is None:
+        raise Http404
+    provider = _gateway(payment)
+    query = request.body if request.method == "POST" else request.META.get("QUERY_STRING", "")
+    provider.handle_return(payment, query if isinstance(query, bytes) else query.encode())
+    return HttpResponseRedirect(
+        reverse("factures:payment_return", args=[payment.reference]), status=303
+    )
+
+
+# Journeys: several invoices, one per transaction ------------------------------------------------
+
+
+def _journey(request: HttpRequest) -> Journey | None:
+    data = request.session.get(SESSION_KEY)
+    return Journey.from_session(data) if data else None
+
+
+def _journey_continue(request: HttpRequest, journey: Journey) -> HttpResponse:
+    """Start the journey's next transaction, or end on its summary."""
+    family = request.family  # type: ignore[attr-defined]
+    try:
+        url = services.payment_journey_step(
+            journey=journey, family=family, user=request.user, request=request
+        )
+    except services.PaymentUnavailable:
+        messages.error(
+            request, _("Le service de paiement est indisponible. Réessayez dans un moment.")
+        )
+        url = None
+    request.session[SESSION_KEY] = journey.as_session()
+    return redirect(url) if url else redirect("factures:journey_summary")
+
+
+def _journey_begin(request: HttpRequest, invoice_ids: list[int]) -> HttpResponse:
+    try:
+        journey = services.payment_journey_plan(
+            family=request.family,  # type: ignore[attr-defined]
+            invoice_ids=invoice_ids,
+            expected_total=_posted_total(request),
+        )
+    except Invoice.DoesNotExist as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect("factures:index")
+    return _journey_continue(request, journey)
+
+
+@require_POST
+@family_required
+def journey_next(request: HttpRequest) -> HttpResponse:
+    """After a settled payment of the journey, the next invoice's transaction."""
+    journey = _journey(request)
+    if journey is None:
+        return redirect("factures:index")
+    family = request.family  # type: ignore[attr-defined]
+    started = Payment.objects.filter(family=family, reference__in=list(journey.payments.values()))
+    if started.exclude(status=Payment.Status.SUCCEEDED).exists():
+        return redirect("factures:journey_summary")  # a payment pending or not made: stop
+    return _journey_continue(request, journey)
+
+
+@never_cache
+@require_GET
+@family_required
+def journey_summary(request: HttpRequest) -> HttpResponse:
+    journey = _journey(request)
+    if journey is None:
+        return redirect("factures:index")
+    lines = services.payment_journey_lines(
+        journey=journey,
+        family=request.family,  # type: ignore[attr-defined]
+    )
+    paid = [line for line in lines if line.payment and line.payment.status == "succeeded"]
+    return render(
+        request,
+        "factures/journey_summary.html",
+        {
+            "lines": lines,
+            "paid_count": len(paid),
+            "paid_total": sum((line.payment.amount for line in paid if line.payment), Decimal(0)),
+        },
+    )

@@ -8,6 +8,7 @@ through `services.payment_confirm`), and may look a payment up when the parent c
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 
 class NotificationRejected(Exception):
     """A notification that is not from the provider (bad signature, unreadable body)."""
+
+
+class ProviderUnreachable(Exception):
+    """The provider could not be asked about a notification (answered 503: send it again)."""
 
 
 def check_event_fields(*, body: bytes, event_id: str, event_type: str, reference: str) -> None:
@@ -37,6 +42,10 @@ class PaymentProvider:
     name = ""
     # The shortest lock of an invoice being paid: the life of the provider's hosted session.
     min_lock_minutes = 0
+    # The smallest amount the provider takes (PayFiP: 1 €); None: no minimum.
+    minimal_amount: Decimal | None = None
+    # One invoice per transaction (PayFiP): several invoices are paid one after the other.
+    one_invoice_per_payment = False
 
     def is_enabled(self) -> bool:
         return self.name == settings.PAYMENT_PROVIDER
@@ -94,4 +103,9 @@ def provider_names() -> list[str]:
     return list(_providers)
 
 
-from factures.payments import sandbox, stripe_checkout  # noqa: E402, F401  (register them)
+from factures.payments import (  # noqa: E402, F401  (register them)
+    payfip,
+    sandbox,
+    stripe_checkout,
+    systempay,
+)

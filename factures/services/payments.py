@@ -26,7 +26,7 @@ from factures.models import (
 )
 from factures.money import round_cents
 from factures.payment_states import IllegalTransition, allowed, payment_lock, transition
-from factures.payments import get_provider, provider_names
+from factures.payments import get_provider, get_provider_class, provider_names
 from factures.payments.sandbox import build_notification
 from factures.services.invoices import invoice_apply_settlement
 
@@ -110,6 +110,15 @@ def payment_start(
         if expected_total is not None and round_cents(expected_total) != amount:
             raise ValidationError(
                 _("Le paiement partiel n'est pas autorisé : le montant est le solde des factures.")
+            )
+        minimum = get_provider_class(provider).minimal_amount
+        if minimum is not None and amount < minimum:
+            raise ValidationError(
+                _(
+                    "Le service de paiement en ligne n'accepte pas moins de %(minimum)s € : "
+                    "réglez cette facture auprès de la structure."
+                )
+                % {"minimum": f"{minimum:.2f}".replace(".", ",")}
             )
         payment = Payment(
             family=family,

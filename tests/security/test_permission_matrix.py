@@ -33,7 +33,14 @@ from django_tasks_db.models import DBTaskResult
 from documents.models import DocumentType, StructureCategory, StructureDocument, Submission
 from espace_famille.models import AuditEvent, EmailDelivery, User
 from factures import services as billing
-from factures.models import BillingSettings, ManualCharge, Payment, ProviderEvent, Tariff
+from factures.models import (
+    BillingSettings,
+    ManualCharge,
+    OnlinePaymentMethod,
+    Payment,
+    ProviderEvent,
+    Tariff,
+)
 from famille.admin import field_policies_ensure
 from famille.audit_kinds import FamilyEvent
 from reservations.models import Closure, WaitingListEntry
@@ -104,6 +111,9 @@ def dataset(
         family=family, date=datetime.date(2026, 10, 5), label="Sortie", unit_price=Decimal(8)
     )
     BillingSettings.objects.get_or_create()
+    OnlinePaymentMethod.objects.create(
+        backend="systempay", label="Banque", merchant_id="12345678", key_test="Key1"
+    )
     payment = billing.payment_record_offline(
         invoice=invoice, method="cheque", amount=Decimal("5.00"), user=staff, reference="CHQ 1"
     )
