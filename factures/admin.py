@@ -404,3 +404,7 @@ class ProviderEventAdmin(ReadOnlyMixin, StaffModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_staff and super().has_view_permission(request, obj)
+
+
+# Direct debit: mandates, collections, debits (factures/sepa/admin.py).
+from factures.sepa import admin as sepa_admin  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from factures import views
+from factures.sepa import views as sepa_views
 
 app_name = "factures"
 urlpatterns = [
@@ -11,4 +12,7 @@ urlpatterns = [
     path("paiement/<str:reference>/retour/", views.payment_return, name="payment_return"),
     path("paiement/<str:reference>/annuler/", views.payment_cancel, name="payment_cancel"),
     path("notifications/<str:provider>/", views.notification, name="payment_notification"),
+    path("prelevement/", sepa_views.mandate, name="sepa_mandate"),
+    path("prelevement/<int:pk>/revoquer/", sepa_views.mandate_revoke, name="sepa_revoke"),
+    path("prelevement/<int:pk>/pdf/", sepa_views.mandate_pdf, name="sepa_mandate_pdf"),
 ]

@@ -34,6 +34,8 @@ from factures.payments import (
     online_payment_enabled,
     provider_names,
 )
+from factures.sepa import selectors as sepa_selectors
+from factures.sepa.banking import direct_debit_enabled, next_debit_date
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 25
@@ -49,6 +51,12 @@ def index(request: HttpRequest) -> HttpResponse:
     invoices = selectors.invoices_for_family(
         family, settled=settled, start=data.get("du"), end=data.get("au")
     )
+    # Direct debit: a household with a mandate in force is debited instead of paying online.
+    direct_debit = direct_debit_enabled()
+    mandate = sepa_selectors.current_mandate(family) if direct_debit else None
+    debited = mandate is not None and mandate.is_active
+    if direct_debit:
+        invoices = sepa_selectors.with_scheduled_debit(invoices)
     page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -63,6 +71,11 @@ def index(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "lock_minutes": services.payment_lock_minutes(),
             "online_payment": online_payment_enabled(),
+            "pay_online": online_payment_enabled() and not debited,
+            "direct_debit": direct_debit,
+            "mandate": mandate,
+            "debited": debited,
+            "next_debit": next_debit_date(timezone.localdate()) if debited else None,
             "offline_methods": [
                 label for value, label in Payment.Method.choices if value != Payment.Method.ONLINE
             ],
