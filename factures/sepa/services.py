@@ -97,7 +97,8 @@ def _mandate_create(
             if SepaMandate.objects.filter(family=family, status=SepaMandate.Status.ACTIVE).exists():
                 raise ValidationError(
                     _(
-                        "Un mandat de prélèvement est déjà actif pour ce foyer : révoquez-le d'abord."
+                        "Un mandat de prélèvement est déjà actif pour ce foyer : "
+                        "révoquez-le d'abord."
                     )
                 )
             mandate = SepaMandate(

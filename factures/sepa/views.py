@@ -1,4 +1,4 @@
-"""Mes factures › Prélèvement automatique: subscribe, see the mandate, revoke it."""
+"""Mes factures, Prélèvement automatique: subscribe, see the mandate, revoke it."""
 
 from __future__ import annotations
 
