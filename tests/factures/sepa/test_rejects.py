@@ -77,7 +77,7 @@ def test_a_rejected_invoice_is_presented_again_in_the_next_collection(debited, s
 def test_the_mandate_is_suspended_after_the_configured_number_of_rejects(
     debited, family, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
-    invoice, debit = debited
+    _invoice, debit = debited
     services.debit_reject(debit=debit, code="AM04", by=staff)
     assert SepaMandate.objects.get(family=family).status == SepaMandate.Status.ACTIVE
     second = collect(staff, day=datetime.date(2027, 1, 10), today=datetime.date(2026, 12, 20))
@@ -107,7 +107,7 @@ PAIN002 = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_a_pain002_report_records_its_rejects_once(debited, staff):
-    invoice, debit = debited
+    _invoice, debit = debited
     content = PAIN002.format(e2e=debit.end_to_end_id).encode()
     result = services.rejects_import(content=content, by=staff)
     assert (result.rejected, result.already, result.unknown) == (1, 0, ["UNKNOWN1"])
@@ -122,5 +122,5 @@ def test_a_pain002_report_records_its_rejects_once(debited, staff):
     [b"not xml", b"<Document/>", b'<!DOCTYPE x [<!ENTITY a "b">]><Document>&a;</Document>'],
 )
 def test_a_file_that_is_no_pain002_is_refused_in_french(staff, content):
-    with pytest.raises(ValidationError, match="pas un compte rendu pain.002"):
+    with pytest.raises(ValidationError, match=r"pas un compte rendu pain\.002"):
         services.rejects_import(content=content, by=staff)
