@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -335,7 +335,7 @@ class SepaCollectionAdmin(StaffModelAdmin):
         }
         return super().changelist_view(request, extra_context)
 
-    @admin_permissions("view", "add")
+    @admin_permissions("view", "factures.add_sepacollection")  # the add page itself is off
     def create_view(self, request: HttpRequest) -> HttpResponse:
         initial = {"collection_date": next_debit_date(timezone.localdate())}
         form = CollectionForm(request.POST or None, initial=initial)
@@ -381,17 +381,19 @@ class SepaCollectionAdmin(StaffModelAdmin):
     def file_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         collection = get_object_or_404(SepaCollection, pk=pk)
         permission_required(self, request, "view", obj=collection)
+        if not collection.file:
+            raise Http404
         return serve_private_file(
             collection.file,
             content_type="application/xml",
             filename=f"prelevement-{collection.collection_date:%Y-%m-%d}.xml",
         )
 
-    @admin_permissions("view", "change")
+    @admin_permissions("view", "factures.change_sepacollection")  # its page is read-only
     def debited_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         collection = get_object_or_404(SepaCollection, pk=pk)
         permission_required(self, request, "view", obj=collection)
-        form = forms.Form(request.POST or None)
+        form = forms.Form(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 count = services.collection_mark_debited(
