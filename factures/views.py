@@ -77,7 +77,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "debited": debited,
             "next_debit": next_debit_date(timezone.localdate()) if debited else None,
             "offline_methods": [
-                label for value, label in Payment.Method.choices if value != Payment.Method.ONLINE
+                label
+                for value, label in Payment.Method.choices
+                if value not in (Payment.Method.ONLINE, Payment.Method.DIRECT_DEBIT)
             ],
         },
     )
