@@ -61,6 +61,19 @@ def form_page(
     return TemplateResponse(request, FORM_PAGE, context)
 
 
+class ReadOnlyPageMixin:
+    """Object pages only show (written through services): no save buttons that would 403."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+
 class PaperMandateAdminForm(PaperMandateForm):
     family = forms.ModelChoiceField(
         label=_("Famille"), queryset=Family.objects.order_by("name"), widget=forms.NumberInput
@@ -69,7 +82,7 @@ class PaperMandateAdminForm(PaperMandateForm):
 
 
 @admin.register(SepaMandate)
-class SepaMandateAdmin(StaffModelAdmin):
+class SepaMandateAdmin(ReadOnlyPageMixin, StaffModelAdmin):
     list_display = [
         "reference",
         "family",
@@ -241,7 +254,7 @@ class DebitInline(LabelledInlineMixin, admin.TabularInline):
 
 
 @admin.register(SepaCollection)
-class SepaCollectionAdmin(StaffModelAdmin):
+class SepaCollectionAdmin(ReadOnlyPageMixin, StaffModelAdmin):
     list_display = [
         "collection_date",
         "count",
@@ -456,7 +469,7 @@ class SepaCollectionAdmin(StaffModelAdmin):
 
 
 @admin.register(SepaDebit)
-class SepaDebitAdmin(StaffModelAdmin):
+class SepaDebitAdmin(ReadOnlyPageMixin, StaffModelAdmin):
     list_display = [
         "end_to_end_id",
         "collection",

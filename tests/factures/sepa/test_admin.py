@@ -144,3 +144,13 @@ def test_marking_debited_from_the_admin(staff_client, scheduled):
         response = staff_client.post(url, {})
     assert response.status_code == 302
     assert set(Payment.objects.values_list("status", flat=True)) == {"succeeded"}
+
+
+def test_object_pages_offer_no_save_button(staff_client, scheduled):
+    mandate = SepaMandate.objects.first()
+    for url in (
+        f"{BASE}sepacollection/{scheduled.pk}/change/",
+        f"{BASE}sepamandate/{mandate.pk}/change/",
+        f"{BASE}sepadebit/{SepaDebit.objects.first().pk}/change/",
+    ):
+        assert 'name="_save"' not in staff_client.get(url).content.decode(), url
