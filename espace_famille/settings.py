@@ -314,6 +314,21 @@ SYSTEMPAY_SERVICE_URL = env_str("SYSTEMPAY_SERVICE_URL")
 # Seconds before a call to PayFiP's web service gives up (the parent waits for it).
 EOPAYMENT_TIMEOUT_SECONDS = env_int("EOPAYMENT_TIMEOUT_SECONDS", 10)
 
+# SEPA direct debit (factures/sepa). Offered to parents once the creditor identifier (ICS) and
+# the account the debits are paid into are set; the identity is checked by `manage.py check`.
+SEPA_CREDITOR_ID = env_str("SEPA_CREDITOR_ID")
+SEPA_CREDITOR_NAME = env_str("SEPA_CREDITOR_NAME")  # empty: the structure's name
+SEPA_CREDITOR_IBAN = env_str("SEPA_CREDITOR_IBAN")
+SEPA_CREDITOR_BIC = env_str("SEPA_CREDITOR_BIC")
+# Day of the month invoices are debited on (the month's last day when shorter).
+SEPA_DEBIT_DAY = env_int("SEPA_DEBIT_DAY", 10)
+if not 1 <= SEPA_DEBIT_DAY <= 31:
+    raise ImproperlyConfigured(f"SEPA_DEBIT_DAY must be a day of the month, not {SEPA_DEBIT_DAY}")
+# Families are told of each debit at least this many days before it (the legal 14 by default).
+SEPA_PRENOTIFICATION_DAYS = env_int("SEPA_PRENOTIFICATION_DAYS", 14)
+# A mandate is suspended after this many collections rejected by the family's bank.
+SEPA_MAX_REJECTS = env_int("SEPA_MAX_REJECTS", 2)
+
 # Personal data (RGPD): how long each kind of data is kept, shown on the "Données personnelles"
 # page. French defaults: login history 1 year, conversations 2 years after their last message,
 # a departed household's records and documents 1 year after it leaves, accounts of households

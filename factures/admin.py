@@ -511,3 +511,7 @@ class OnlinePaymentMethodAdmin(StaffModelAdmin):
         }
         kind = BillingEvent.PAYMENT_METHOD_CHANGED
         audit.record(None, request.user, kind, summary, obj=obj, request=request)
+
+
+# Direct debit: mandates, collections, debits (factures/sepa/admin.py).
+from factures.sepa import admin as sepa_admin  # noqa: E402, F401

@@ -9,13 +9,15 @@ class FacturesConfig(AppConfig):
 
     def ready(self) -> None:
         from espace_famille.audit_kinds import register_kinds
-        from factures.audit_kinds import BillingEvent
+        from factures.audit_kinds import BillingEvent, DirectDebitEvent
 
         register_kinds(BillingEvent)
+        register_kinds(DirectDebitEvent)
         from espace_famille.registry import MenuEntry, register_menu
         from factures import demo  # noqa: F401  (registers the demo steps)
         from factures.rules import overdue_balance_rule
         from factures.selectors import invoices_to_pay_count
+        from factures.sepa import checks  # noqa: F401  (registers the system check)
         from reservations.rules import register_booking_rule
 
         register_menu(

@@ -29,7 +29,11 @@ class InvoiceFilterForm(forms.Form):
 class OfflinePaymentForm(forms.Form):
     method = forms.ChoiceField(
         label=_("Mode de règlement"),
-        choices=[c for c in Payment.Method.choices if c[0] != Payment.Method.ONLINE],
+        choices=[
+            c
+            for c in Payment.Method.choices
+            if c[0] not in (Payment.Method.ONLINE, Payment.Method.DIRECT_DEBIT)
+        ],
     )
     amount = forms.DecimalField(label=_("Montant (€)"), max_digits=10, decimal_places=2)
     reference = forms.CharField(

@@ -344,6 +344,7 @@ class Payment(models.Model):
         CASH = "cash", _("Espèces")
         CESU = "cesu", _("CESU")
         TRANSFER = "transfer", _("Virement")
+        DIRECT_DEBIT = "sepa_debit", _("Prélèvement")
 
     class Status(models.TextChoices):
         """The moves between them: factures/payment_states.py."""
@@ -354,6 +355,7 @@ class Payment(models.Model):
         CANCELLED = "cancelled", _("Annulé")
         TO_REFUND = "to_refund", _("À rembourser")
         REFUNDED = "refunded", _("Remboursé")
+        REJECTED = "rejected", _("Rejeté par la banque")
 
     family = models.ForeignKey(
         "famille.Family",
@@ -540,3 +542,9 @@ class OnlinePaymentMethod(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# SEPA direct debit: mandates, collections and debits (factures/sepa/models.py).
+from factures.sepa.models import SepaCollection, SepaDebit, SepaMandate  # noqa: E402
+
+__all__ = ["SepaCollection", "SepaDebit", "SepaMandate"]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from factures import views
+from factures.sepa import views as sepa_views
 
 app_name = "factures"
 urlpatterns = [
@@ -19,4 +20,7 @@ urlpatterns = [
     path("paiement/parcours/suivante/", views.journey_next, name="journey_next"),
     path("paiement/parcours/recapitulatif/", views.journey_summary, name="journey_summary"),
     path("notifications/<str:provider>/", views.notification, name="payment_notification"),
+    path("prelevement/", sepa_views.mandate, name="sepa_mandate"),
+    path("prelevement/<int:pk>/revoquer/", sepa_views.mandate_revoke, name="sepa_revoke"),
+    path("prelevement/<int:pk>/pdf/", sepa_views.mandate_pdf, name="sepa_mandate_pdf"),
 ]

@@ -43,6 +43,8 @@ from factures.payments import (
     provider_names,
 )
 from factures.payments.gateways import GatewayProvider
+from factures.sepa import selectors as sepa_selectors
+from factures.sepa.banking import direct_debit_enabled, next_debit_date
 from factures.services.journeys import SESSION_KEY, Journey
 
 logger = logging.getLogger(__name__)
@@ -59,6 +61,12 @@ def index(request: HttpRequest) -> HttpResponse:
     invoices = selectors.invoices_for_family(
         family, settled=settled, start=data.get("du"), end=data.get("au")
     )
+    # Direct debit: a household with a mandate in force is debited instead of paying online.
+    direct_debit = direct_debit_enabled()
+    mandate = sepa_selectors.current_mandate(family) if direct_debit else None
+    debited = mandate is not None and mandate.is_active
+    if direct_debit:
+        invoices = sepa_selectors.with_scheduled_debit(invoices)
     page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -76,8 +84,15 @@ def index(request: HttpRequest) -> HttpResponse:
             "lock_minutes": services.payment_lock_minutes(),
             "online_payment": online,
             "one_by_one": provider.one_invoice_per_payment,
+            "pay_online": online and not debited,
+            "direct_debit": direct_debit,
+            "mandate": mandate,
+            "debited": debited,
+            "next_debit": next_debit_date(timezone.localdate()) if debited else None,
             "offline_methods": [
-                label for value, label in Payment.Method.choices if value != Payment.Method.ONLINE
+                label
+                for value, label in Payment.Method.choices
+                if value not in (Payment.Method.ONLINE, Payment.Method.DIRECT_DEBIT)
             ],
         },
     )

@@ -39,6 +39,9 @@ from factures.models import (
     OnlinePaymentMethod,
     Payment,
     ProviderEvent,
+    SepaCollection,
+    SepaDebit,
+    SepaMandate,
     Tariff,
 )
 from famille.admin import field_policies_ensure
@@ -123,6 +126,34 @@ def dataset(
         event_type="checkout.session.completed",
         payment=payment,
         status="done",
+    )
+    mandate = SepaMandate.objects.create(
+        family=family,
+        reference="EF-MATRIX",
+        holder="Camille Test",
+        iban="FR7630006000011234567890189",
+        source="paper",
+        signed_on=datetime.date(2026, 10, 1),
+        consent_text="…",
+    )
+    collection = SepaCollection.objects.create(
+        collection_date=datetime.date(2026, 12, 10), total=Decimal(5), count=1
+    )
+    debit_payment = Payment.objects.create(
+        family=family,
+        method=Payment.Method.DIRECT_DEBIT,
+        reference="PRL-MATRIX",
+        amount=Decimal(5),
+        created_at=timezone.now(),
+    )
+    SepaDebit.objects.create(
+        collection=collection,
+        mandate=mandate,
+        invoice=invoice,
+        payment=debit_payment,
+        amount=Decimal(5),
+        end_to_end_id="E2E-MATRIX",
+        sequence="FRST",
     )
     EmailAddress.objects.create(user=parent, email=parent.email, primary=True, verified=True)
     TOTP.activate(parent, generate_totp_secret())
