@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from espace_famille.admin_security import (
     LabelledInlineMixin,
@@ -78,7 +79,15 @@ class CampaignAdmin(StaffModelAdmin):
         ),
         (
             _("Attribution"),
-            {"fields": ("keep_whole_weeks", "seed", "allocated_at", "allocated_by", "results_link")},
+            {
+                "fields": (
+                    "keep_whole_weeks",
+                    "seed",
+                    "allocated_at",
+                    "allocated_by",
+                    "results_link",
+                )
+            },
         ),
     )
 
@@ -142,7 +151,11 @@ class CampaignAdmin(StaffModelAdmin):
             return False
         messages.success(
             request,
-            _t("« %(name)s » attribuée : %(granted)d places attribuées ; familles prévenues par e-mail.")
+            ngettext(
+                "« %(name)s » attribuée : %(granted)d place attribuée ; familles prévenues.",
+                "« %(name)s » attribuée : %(granted)d places attribuées ; familles prévenues.",
+                len(result.granted()),
+            )
             % {"name": campaign.name, "granted": len(result.granted())},
         )
         return True
@@ -171,7 +184,8 @@ class CampaignAdmin(StaffModelAdmin):
             "title": _t("Lancer l'attribution de « %(name)s »") % {"name": campaign.name},
             "campaign": campaign,
             "phase": Campaign.Phase(campaign.phase()).label,
-            "closed": campaign.allocated_at is None and timezone.now() >= campaign.requests_close_at,
+            "closed": campaign.allocated_at is None
+            and timezone.now() >= campaign.requests_close_at,
             "rules": list(campaign.rules.order_by("order", "pk")),
             "requests": campaign.requests.count(),
             "opts": self.model._meta,
@@ -228,8 +242,12 @@ class CampaignRequestAdmin(StaffModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # parents ask from their planning
 
-    def has_change_permission(self, request: HttpRequest, obj: CampaignRequest | None = None) -> bool:
+    def has_change_permission(
+        self, request: HttpRequest, obj: CampaignRequest | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: CampaignRequest | None = None) -> bool:
+    def has_delete_permission(
+        self, request: HttpRequest, obj: CampaignRequest | None = None
+    ) -> bool:
         return False

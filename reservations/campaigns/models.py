@@ -31,12 +31,16 @@ class Campaign(models.Model):
         CLOSED = "closed", _("Demandes closes, attribution à venir")
         ALLOCATED = "allocated", _("Résultats publiés")
 
-    name = models.CharField(_("nom"), max_length=120, help_text=_("Par exemple « Vacances de février »."))
+    name = models.CharField(
+        _("nom"), max_length=120, help_text=_("Par exemple « Vacances de février ».")
+    )
     activities = models.ManyToManyField(
         "inscriptions.Activity",
         verbose_name=_("activités"),
         related_name="campaigns",
-        help_text=_("Les ouvertures de ces activités sur la période sont attribuées par la campagne."),
+        help_text=_(
+            "Les ouvertures de ces activités sur la période sont attribuées par la campagne."
+        ),
     )
     start_date = models.DateField(_("premier jour"))
     end_date = models.DateField(_("dernier jour (inclus)"))
@@ -44,13 +48,16 @@ class Campaign(models.Model):
     requests_close_at = models.DateTimeField(_("clôture des demandes"))
     results_at = models.DateTimeField(
         _("publication des résultats"),
-        help_text=_("L'attribution est lancée automatiquement à cette date si personne ne l'a fait avant."),
+        help_text=_(
+            "L'attribution est lancée automatiquement à cette date si personne ne l'a fait avant."
+        ),
     )
     keep_whole_weeks = models.BooleanField(
         _("garder les semaines entières"),
         default=False,
         help_text=_(
-            "Un enfant demandé sur tous les jours d'une semaine obtient toute la semaine ou aucun jour."
+            "Un enfant demandé sur tous les jours d'une semaine obtient toute la semaine "
+            "ou aucun jour."
         ),
     )
     seed = models.PositiveIntegerField(

@@ -46,9 +46,7 @@ def _moment(moment: datetime.datetime) -> str:
 
 def window_text(campaign: Campaign) -> str:
     """The campaign's dates in words, for the refusals and the planning."""
-    return _(
-        "« %(name)s » : demandes du %(open)s au %(close)s, résultats le %(results)s."
-    ) % {
+    return _("« %(name)s » : demandes du %(open)s au %(close)s, résultats le %(results)s.") % {
         "name": campaign.name,
         "open": _moment(campaign.requests_open_at),
         "close": _moment(campaign.requests_close_at),
@@ -67,12 +65,16 @@ def campaign_booking_rule(*, member: Any, opening: Any, user: Any) -> str | None
     ) % {**_describe(member, opening), "window": window_text(campaign)}
 
 
-def _request_problem(*, member: Any, opening: Opening, user: Any, now: datetime.datetime) -> None:
-    """Raise BookingRefused unless the member may ask for this opening now."""
+def _request_campaign(
+    *, member: Any, opening: Opening, user: Any, now: datetime.datetime
+) -> Campaign:
+    """The campaign the member may ask this opening in now; else BookingRefused is raised."""
     campaign = campaign_of_opening(opening)
     info = _describe(member, opening)
     if campaign is None:
-        raise BookingRefused(_("%(unit)s du %(day)s ne fait partie d'aucune campagne en cours.") % info)
+        raise BookingRefused(
+            _("%(unit)s du %(day)s ne fait partie d'aucune campagne en cours.") % info
+        )
     if campaign.phase(now) != Campaign.Phase.OPEN:
         raise BookingRefused(
             _("Les demandes ne sont pas ouvertes. %(window)s") % {"window": window_text(campaign)},
@@ -94,7 +96,7 @@ def _request_problem(*, member: Any, opening: Opening, user: Any, now: datetime.
                     break
     if problem:
         raise problem
-    return None
+    return campaign
 
 
 def _opening(pk: int) -> Opening:
@@ -116,9 +118,7 @@ def campaign_request_add(
     """
     now = now or timezone.now()
     opening = _opening(opening.pk)
-    _request_problem(member=member, opening=opening, user=user, now=now)
-    campaign = campaign_of_opening(opening)
-    assert campaign is not None  # checked by _request_problem
+    campaign = _request_campaign(member=member, opening=opening, user=user, now=now)
     try:
         with transaction.atomic():
             asked = CampaignRequest.objects.create(
@@ -254,7 +254,9 @@ def campaign_allocate(
             ).values_list("member_id", "opening_id")
         )
         to_allocate = [
-            r for r in asked if (r.member_id, r.opening_id) not in already and r.opening_id in openings
+            r
+            for r in asked
+            if (r.member_id, r.opening_id) not in already and r.opening_id in openings
         ]
         capacities = {
             pk: 0 if o.is_closed else max(o.capacity - _taken(o), 0) for pk, o in openings.items()
@@ -278,7 +280,10 @@ def campaign_allocate(
                 if not o.is_closed
             }
         result = allocation.allocate(
-            requests=[allocation.Request(r.member_id, r.member.family_id, r.opening_id) for r in to_allocate],
+            requests=[
+                allocation.Request(r.member_id, r.member.family_id, r.opening_id)
+                for r in to_allocate
+            ],
             capacities=capacities,
             rules=rules,
             meets={k: frozenset(v) for k, v in meets.items()},
@@ -294,11 +299,18 @@ def campaign_allocate(
             by,
             CampaignEvent.CAMPAIGN_ALLOCATED,
             ngettext(
-                "Attribution de « %(name)s » : %(granted)d place attribuée sur %(asked)d demandes (graine %(seed)s)",
-                "Attribution de « %(name)s » : %(granted)d places attribuées sur %(asked)d demandes (graine %(seed)s)",
+                "Attribution de « %(name)s » : %(granted)d place attribuée sur %(asked)d "
+                "demandes (graine %(seed)s)",
+                "Attribution de « %(name)s » : %(granted)d places attribuées sur %(asked)d "
+                "demandes (graine %(seed)s)",
                 len(result.granted()),
             )
-            % {"name": campaign.name, "granted": len(result.granted()), "asked": len(asked), "seed": campaign.seed},
+            % {
+                "name": campaign.name,
+                "granted": len(result.granted()),
+                "asked": len(asked),
+                "seed": campaign.seed,
+            },
             obj=campaign,
             request=request,
         )
@@ -322,7 +334,9 @@ def _apply(
     by_request = {(r.member_id, r.opening_id): r for r in asked}
     for r in asked:
         opening = openings.get(r.opening_id)
-        decision = result.decisions.get(allocation.Request(r.member_id, r.member.family_id, r.opening_id))
+        decision = result.decisions.get(
+            allocation.Request(r.member_id, r.member.family_id, r.opening_id)
+        )
         if (r.member_id, r.opening_id) in already:
             r.outcome = CampaignRequest.Outcome.GRANTED
             r.explanation = _("Déjà réservé par la structure avant l'attribution.")
@@ -373,7 +387,8 @@ def _apply(
             family,
             by,
             CampaignEvent.CAMPAIGN_ALLOCATED,
-            _("Résultat de « %(name)s » : %(members)s") % {"name": campaign.name, "members": members},
+            _("Résultat de « %(name)s » : %(members)s")
+            % {"name": campaign.name, "members": members},
             obj=campaign,
         )
 
@@ -409,7 +424,9 @@ def campaigns_allocate_due(*, now: datetime.datetime | None = None) -> list[Camp
     """The periodic task: allocate every campaign whose results date has come (once each)."""
     now = now or timezone.now()
     done = []
-    for campaign in Campaign.objects.filter(allocated_at__isnull=True, results_at__lte=now).order_by("pk"):
+    for campaign in Campaign.objects.filter(
+        allocated_at__isnull=True, results_at__lte=now
+    ).order_by("pk"):
         try:
             campaign_allocate(campaign=campaign, by=None, now=now)
         except CampaignError:

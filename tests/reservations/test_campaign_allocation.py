@@ -18,7 +18,9 @@ from reservations.campaigns.allocation import (
 
 
 def _requests(children: int, openings: list[int], per_family: int = 1) -> list[Request]:
-    return [Request(member, member // per_family, o) for member in range(children) for o in openings]
+    return [
+        Request(member, member // per_family, o) for member in range(children) for o in openings
+    ]
 
 
 def test_capacity_is_never_exceeded():
@@ -75,9 +77,12 @@ def test_the_order_of_the_requests_plays_no_part():
 def test_different_seeds_give_different_draws():
     requests = _requests(40, [1])
     granted = {
-        tuple(r.member for r in allocate(
-            requests=requests, capacities={1: 10}, rules=[], meets={}, seed=seed
-        ).granted())
+        tuple(
+            r.member
+            for r in allocate(
+                requests=requests, capacities={1: 10}, rules=[], meets={}, seed=seed
+            ).granted()
+        )
         for seed in range(5)
     }
     assert len(granted) == 5
@@ -140,7 +145,9 @@ def campaigns(draw: st.DrawFn) -> dict:
     requests = [
         Request(child, families[child], opening)
         for child in range(children)
-        for opening in draw(st.lists(st.sampled_from(openings), max_size=len(openings), unique=True))
+        for opening in draw(
+            st.lists(st.sampled_from(openings), max_size=len(openings), unique=True)
+        )
     ]
     capacities = {o: draw(st.integers(0, 6)) for o in openings}
     meets = {c: frozenset(draw(st.sets(st.sampled_from(RULES)))) for c in range(children)}
@@ -178,8 +185,10 @@ def test_random_campaigns_keep_every_promise(campaign):
             assert all(g < ranks[0] for g in granted_here)
     # The order respects the rules, rule by rule, then the draw.
     keys = [
-        (tuple(rule not in campaign["meets"].get(m, ()) for rule in campaign["rules"]),
-         result.draw[next(r.family for r in campaign["requests"] if r.member == m)])
+        (
+            tuple(rule not in campaign["meets"].get(m, ()) for rule in campaign["rules"]),
+            result.draw[next(r.family for r in campaign["requests"] if r.member == m)],
+        )
         for m in result.order
     ]
     assert keys == sorted(keys)

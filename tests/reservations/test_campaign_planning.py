@@ -54,14 +54,12 @@ def test_the_planning_shows_the_demande_state_and_the_campaigns_dates(
     assert 'name="book"' not in html
 
 
-def test_asking_from_the_planning_shows_the_days_as_asked(
-    parent_client, lea, campaign, holidays
-):
+def test_asking_from_the_planning_shows_the_days_as_asked(parent_client, lea, campaign, holidays):
     url = planning_url(lea, date=holidays[0].date.isoformat())
     parent_client.post(url, {"ask": [holidays[0].pk, holidays[1].pk]})
     assert CampaignRequest.objects.filter(member=lea).count() == 2
     html = page(parent_client, lea, holidays)
-    assert html.count("<td class=\"cell cell--requested") == 2
+    assert html.count('<td class="cell cell--requested') == 2
     assert html.count('name="unask"') == 2
 
 
@@ -79,9 +77,7 @@ def test_a_forged_booking_of_a_campaign_day_is_refused(parent_client, lea, campa
     assert "campagne d&#x27;inscription" in response.content.decode()
 
 
-def test_after_the_window_the_days_cannot_be_asked_any_more(
-    parent_client, lea, campaign, holidays
-):
+def test_after_the_window_the_days_cannot_be_asked_any_more(parent_client, lea, campaign, holidays):
     Campaign.objects.filter(pk=campaign.pk).update(
         requests_close_at=timezone.now() - datetime.timedelta(minutes=1)
     )
@@ -98,12 +94,17 @@ def test_after_the_results_the_days_are_booked_as_usual(parent_client, lea, camp
 
 
 def test_another_households_requests_are_not_shown(
-    parent_client, lea, zoe, campaign, holidays, live  # noqa: F811
+    parent_client,
+    lea,
+    zoe,
+    campaign,
+    holidays,
+    live,  # noqa: F811
 ):
     enrol(zoe, live.activity)
     CampaignRequest.objects.create(campaign=campaign, member=zoe, opening=holidays[0])
     html = page(parent_client, lea, holidays)
-    assert "<td class=\"cell cell--requested" not in html
+    assert '<td class="cell cell--requested' not in html
     assert "Zoé" not in html
 
 
@@ -121,7 +122,13 @@ def _count(client, url) -> int:
 
 @pytest.mark.parametrize("view", ["semaine", "mois"])
 def test_planning_query_count_with_campaigns_is_bounded_and_flat(
-    parent_client, lea, live, campaign, holidays, view, django_assert_max_num_queries  # noqa: F811
+    parent_client,
+    lea,
+    live,  # noqa: F811
+    campaign,
+    holidays,
+    view,
+    django_assert_max_num_queries,
 ):
     url = planning_url(lea, date=holidays[0].date.isoformat(), vue=view)
     CampaignRequest.objects.create(campaign=campaign, member=lea, opening=holidays[0])

@@ -126,9 +126,7 @@ def test_allocation_books_the_capacity_and_waitlists_the_rest_in_draw_order(
     opening = holidays[0]
     opening.refresh_from_db()
     assert opening.booked_count == 2
-    queue = list(
-        WaitingListEntry.objects.filter(opening=opening).order_by("created_at", "pk")
-    )
+    queue = list(WaitingListEntry.objects.filter(opening=opening).order_by("created_at", "pk"))
     assert [e.member_id for e in queue] == [r.member for r in result.waiting_lists[opening.pk]]
     ranks = list(
         CampaignRequest.objects.filter(outcome="waiting")
@@ -235,9 +233,7 @@ def test_the_management_command_runs(activity, campaign, holidays, capsys):
     assert "allocated" in capsys.readouterr().out
 
 
-def test_one_email_per_household(
-    activity, campaign, holidays, django_capture_on_commit_callbacks
-):
+def test_one_email_per_household(activity, campaign, holidays, django_capture_on_commit_callbacks):
     siblings = child_of("FRATRIE", activity, ("Aïcha", "Bruno"))
     other = child_of("SEUL", activity)
     for child in siblings.family.members.filter(role="child"):
@@ -250,7 +246,9 @@ def test_one_email_per_household(
     assert "Aïcha" in body and "Bruno" in body
 
 
-def test_after_the_results_the_rest_is_booked_first_come(lea, enrolled, activity, campaign, holidays):
+def test_after_the_results_the_rest_is_booked_first_come(
+    lea, enrolled, activity, campaign, holidays
+):
     ask(child_of("F", activity), holidays[:1])
     campaign_allocate(campaign=campaign, by=None, now=AFTER)
     booking = booking_create(member=lea, opening=holidays[1], user=None, now=RESULTS)
@@ -287,6 +285,7 @@ def test_staff_allocate_from_the_admin_and_read_the_explanations(
     staff_client.post(url, {"_confirm": "1"})
     assert Booking.objects.filter(member=child).count() == 1
     page = staff_client.get(
-        reverse("admin:reservations_campaignrequest_changelist") + f"?campaign__id__exact={campaign.pk}"
+        reverse("admin:reservations_campaignrequest_changelist")
+        + f"?campaign__id__exact={campaign.pk}"
     )
     assert "N° de tirage du foyer" in page.content.decode()
