@@ -154,3 +154,9 @@ def test_planning_query_count_with_campaigns_is_bounded_and_flat(
     with django_assert_max_num_queries(12):
         many = _count(parent_client, url)
     assert many == few, (few, many)
+
+
+def test_the_report_counts_the_days_asked(parent_client, lea, campaign, holidays):
+    url = planning_url(lea, date=holidays[0].date.isoformat())
+    response = parent_client.post(url, {"ask": [holidays[0].pk, holidays[1].pk]}, follow=True)
+    assert "2 demandes enregistrées" in response.content.decode()
