@@ -23,7 +23,7 @@ from espace_famille.admin_security import (
 )
 from reservations.campaigns.models import Campaign, CampaignRequest, CampaignRule
 from reservations.campaigns.priorities import priority_rule
-from reservations.campaigns.services import CampaignError, campaign_allocate
+from reservations.campaigns.services import CLOSE_GRACE, CampaignError, campaign_allocate
 
 
 class CampaignRuleInline(LabelledInlineMixin, admin.TabularInline):
@@ -185,7 +185,7 @@ class CampaignAdmin(StaffModelAdmin):
             "campaign": campaign,
             "phase": Campaign.Phase(campaign.phase()).label,
             "closed": campaign.allocated_at is None
-            and timezone.now() >= campaign.requests_close_at,
+            and timezone.now() >= campaign.requests_close_at + CLOSE_GRACE,
             "rules": list(campaign.rules.order_by("order", "pk")),
             "requests": campaign.requests.count(),
             "opts": self.model._meta,

@@ -31,6 +31,10 @@ from reservations.services.common import (
     openings_recount,
 )
 
+# A request made just before the close may commit a moment after it: the allocation waits this
+# long after the close, so that it reads every request.
+CLOSE_GRACE = datetime.timedelta(minutes=1)
+
 
 class CampaignError(Exception):
     """A campaign change refused, with a French message."""
@@ -59,10 +63,13 @@ def campaign_booking_rule(*, member: Any, opening: Any, user: Any) -> str | None
     campaign = campaign_of_opening(opening)
     if campaign is None:
         return None
+    # The same words for every day of the campaign: a typical week or a planning refused on
+    # several of its days tells it once.
     return _(
-        "%(unit)s du %(day)s fait partie d'une campagne d'inscription : faites une demande "
-        "pendant la période prévue, l'ordre des demandes ne compte pas. %(window)s"
-    ) % {**_describe(member, opening), "window": window_text(campaign)}
+        "Ces jours font partie d'une campagne d'inscription : ils se demandent (case "
+        "« Demander ») pendant la période prévue, et l'ordre des demandes ne compte pas. "
+        "%(window)s"
+    ) % {"window": window_text(campaign)}
 
 
 def _request_campaign(
@@ -235,7 +242,7 @@ def campaign_allocate(
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.allocated_at is not None:
             raise CampaignError(_("« %(name)s » a déjà été attribuée.") % {"name": campaign.name})
-        if now < campaign.requests_close_at:
+        if now < campaign.requests_close_at + CLOSE_GRACE:
             raise CampaignError(
                 _("Les demandes de « %(name)s » sont encore ouvertes jusqu'au %(close)s.")
                 % {"name": campaign.name, "close": _moment(campaign.requests_close_at)}

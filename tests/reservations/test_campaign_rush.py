@@ -50,3 +50,29 @@ def test_forty_parents_asking_at_once_lose_nothing(activity, unit):
     for opening in openings:
         assert Booking.objects.filter(opening=opening).count() == 10
     assert CampaignRequest.objects.filter(outcome="waiting").count() == 3 * 30
+
+
+def test_two_allocations_at_once_run_once(activity, unit):
+    from reservations.campaigns.services import CampaignError
+
+    opening = Opening.objects.create(unit=unit, date=aware(2030, 2, 18, 0, 0).date(), capacity=3)
+    campaign = Campaign.objects.create(
+        name="Vacances",
+        start_date=opening.date,
+        end_date=opening.date,
+        requests_open_at=aware(2030, 1, 5, 9, 0),
+        requests_close_at=aware(2030, 1, 20, 20, 0),
+        results_at=aware(2030, 1, 25, 9, 0),
+    )
+    campaign.activities.add(activity)
+    for i in range(6):
+        child = make_family(f"DOUBLE{i}", f"double{i}@example.org", ("Enfant",)).members.get(
+            first_name="Enfant"
+        )
+        enrol(child, activity)
+        campaign_request_add(member=child, opening=opening, user=None, now=DURING)
+
+    errors = in_threads(2, lambda _i: campaign_allocate(campaign=campaign, by=None, now=AFTER))
+
+    assert [type(e) for e in errors] == [CampaignError]
+    assert Booking.objects.filter(opening=opening).count() == 3

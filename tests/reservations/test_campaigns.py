@@ -289,3 +289,44 @@ def test_staff_allocate_from_the_admin_and_read_the_explanations(
         + f"?campaign__id__exact={campaign.pk}"
     )
     assert "N° de tirage du foyer" in page.content.decode()
+
+
+def test_the_allocation_waits_a_minute_after_the_close(activity, campaign, holidays):
+    with pytest.raises(CampaignError):
+        campaign_allocate(campaign=campaign, by=None, now=aware(2030, 1, 20, 20, 0, 30))
+
+
+def test_a_typical_week_over_the_campaign_tells_the_refusal_once(
+    lea, enrolled, unit, campaign, holidays
+):
+    from reservations.services import typical_week_apply
+
+    summary = typical_week_apply(
+        member=lea,
+        user=None,
+        pattern={(unit.pk, day) for day in range(1, 6)},
+        start=HOLIDAYS[0],
+        end=HOLIDAYS[-1],
+        now=DURING,
+    )
+    assert summary.booked == []
+    assert len({message for _opening, message in summary.refused}) == 1
+
+
+def test_the_roles_get_the_campaign_permissions(db):
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.contrib.auth.models import Group
+
+    roles = importlib.import_module("espace_famille.migrations.0006_staff_roles")
+    roles.assign_roles(django_apps)
+    grants = importlib.import_module("reservations.migrations.0004_grant_campaign_permissions")
+    grants.grant(django_apps, None)
+    direction = set(
+        Group.objects.get(name="Direction").permissions.values_list("codename", flat=True)
+    )
+    accueil = set(Group.objects.get(name="Accueil").permissions.values_list("codename", flat=True))
+    assert {"allocate_campaign", "change_campaign", "view_campaignrequest"} <= direction
+    assert {"view_campaign", "view_campaignrequest"} <= accueil
+    assert "allocate_campaign" not in accueil and "change_campaign" not in accueil
