@@ -84,7 +84,6 @@ class CampaignAdmin(StaffModelAdmin):
                     "keep_whole_weeks",
                     "seed",
                     "allocated_at",
-                    "allocated_by",
                     "results_link",
                 )
             },
@@ -95,7 +94,7 @@ class CampaignAdmin(StaffModelAdmin):
         return super().get_queryset(request).annotate(_requests=Count("requests"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Campaign | None = None):  # type: ignore[no-untyped-def]
-        readonly = ["allocated_at", "allocated_by", "results_link"]
+        readonly = ["allocated_at", "results_link"]
         if obj is not None and obj.allocated_at is not None:
             # The result is history: the dates, the activities and the seed that produced it.
             readonly += [

@@ -65,16 +65,8 @@ class Campaign(models.Model):
         default=new_seed,
         help_text=_("Tirée au hasard à la création : la même graine redonne le même tirage."),
     )
+    # Who ran it is in the audit log (no user key here: a campaign is not a household's row).
     allocated_at = models.DateTimeField(_("attribuée le"), null=True, blank=True, editable=False)
-    allocated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("attribuée par"),
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:

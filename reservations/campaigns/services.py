@@ -299,8 +299,7 @@ def campaign_allocate(
         )
         _apply(campaign, asked, already, result, labels, openings, by)
         campaign.allocated_at = now
-        campaign.allocated_by = by if by is not None and by.pk else None
-        campaign.save(update_fields=["allocated_at", "allocated_by"])
+        campaign.save(update_fields=["allocated_at"])
         audit.record(
             None,
             by,
