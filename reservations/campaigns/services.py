@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from espace_famille import audit
 from espace_famille.emails import send_to_family
 from espace_famille.formatting import long_date
+from inscriptions.models import Enrolment
 from reservations.audit_kinds import CampaignEvent
 from reservations.campaigns import allocation
 from reservations.campaigns.models import Campaign, CampaignRequest
@@ -196,6 +197,25 @@ def campaign_openings(campaign: Campaign) -> list[Opening]:
     )
 
 
+def _still_enrolled(asked: list[CampaignRequest], openings: dict[int, Opening]) -> set[int]:
+    """The requests whose child is still enrolled on the day (an enrolment may have ended)."""
+    spans: dict[tuple[int, int], list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
+    rows = Enrolment.objects.filter(
+        member_id__in={r.member_id for r in asked}, status=Enrolment.Status.ACCEPTED
+    ).values_list("member_id", "activity_id", "start_date", "end_date")
+    for member_id, activity_id, start, end in rows:
+        spans[(member_id, activity_id)].append((start, end))
+    found = set()
+    for r in asked:
+        opening = openings.get(r.opening_id)
+        if opening is None:
+            continue
+        for start, end in spans.get((r.member_id, opening.unit.activity_id), ()):
+            if start <= opening.date <= end:
+                found.add(r.pk)
+    return found
+
+
 def _explain(decision: allocation.Decision, labels: dict[str, str], children: int) -> str:
     met = ", ".join(labels[key] for key in decision.met) or _("aucune")
     parts = [
@@ -260,10 +280,13 @@ def campaign_allocate(
                 opening__in=list(openings), status__in=Booking.ACTIVE
             ).values_list("member_id", "opening_id")
         )
+        enrolled = _still_enrolled(asked, openings)
         to_allocate = [
             r
             for r in asked
-            if (r.member_id, r.opening_id) not in already and r.opening_id in openings
+            if (r.member_id, r.opening_id) not in already
+            and r.opening_id in openings
+            and r.pk in enrolled
         ]
         capacities = {
             pk: 0 if o.is_closed else max(o.capacity - _taken(o), 0) for pk, o in openings.items()
@@ -346,9 +369,12 @@ def _apply(
         if (r.member_id, r.opening_id) in already:
             r.outcome = CampaignRequest.Outcome.GRANTED
             r.explanation = _("Déjà réservé par la structure avant l'attribution.")
-        elif opening is None or decision is None:
+        elif opening is None:
             r.outcome = CampaignRequest.Outcome.REFUSED
             r.explanation = _("Ce jour ne fait plus partie de la campagne.")
+        elif decision is None:
+            r.outcome = CampaignRequest.Outcome.REFUSED
+            r.explanation = _("L'enfant n'est plus inscrit(e) à l'activité ce jour-là.")
         else:
             r.priority = ", ".join(labels[key] for key in decision.met)
             r.draw = decision.draw

@@ -330,3 +330,14 @@ def test_the_roles_get_the_campaign_permissions(db):
     assert {"allocate_campaign", "change_campaign", "view_campaignrequest"} <= direction
     assert {"view_campaign", "view_campaignrequest"} <= accueil
     assert "allocate_campaign" not in accueil and "change_campaign" not in accueil
+
+
+def test_a_child_no_longer_enrolled_gets_no_place(activity, campaign, holidays):
+    from inscriptions.models import Enrolment
+
+    child = child_of("PARTI", activity)
+    ask(child, holidays[:1])
+    Enrolment.objects.filter(member=child).update(status=Enrolment.Status.CANCELLED)
+    campaign_allocate(campaign=campaign, by=None, now=AFTER)
+    assert not Booking.objects.filter(member=child).exists()
+    assert CampaignRequest.objects.get(member=child).outcome == "refused"
