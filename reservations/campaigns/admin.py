@@ -94,7 +94,8 @@ class CampaignAdmin(StaffModelAdmin):
         return super().get_queryset(request).annotate(_requests=Count("requests"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Campaign | None = None):  # type: ignore[no-untyped-def]
-        readonly = ["allocated_at", "results_link"]
+        # The seed is drawn at creation and never chosen: nobody can try seeds for a result.
+        readonly = ["seed", "allocated_at", "results_link"]
         if obj is not None and obj.allocated_at is not None:
             # The result is history: the dates, the activities and the seed that produced it.
             readonly += [
@@ -106,7 +107,6 @@ class CampaignAdmin(StaffModelAdmin):
                 "requests_close_at",
                 "results_at",
                 "keep_whole_weeks",
-                "seed",
             ]
         return readonly
 

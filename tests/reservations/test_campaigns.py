@@ -341,3 +341,60 @@ def test_a_child_no_longer_enrolled_gets_no_place(activity, campaign, holidays):
     campaign_allocate(campaign=campaign, by=None, now=AFTER)
     assert not Booking.objects.filter(member=child).exists()
     assert CampaignRequest.objects.get(member=child).outcome == "refused"
+
+
+def test_staff_create_a_campaign_with_ordered_rules_and_cannot_choose_the_seed(
+    staff_client, activity
+):
+    response = staff_client.post(
+        reverse("admin:reservations_campaign_add"),
+        {
+            "name": "Vacances d'hiver",
+            "activities": [activity.pk],
+            "start_date": "2030-02-18",
+            "end_date": "2030-02-22",
+            "requests_open_at_0": "2030-01-05",
+            "requests_open_at_1": "09:00",
+            "requests_close_at_0": "2030-01-20",
+            "requests_close_at_1": "20:00",
+            "results_at_0": "2030-01-25",
+            "results_at_1": "09:00",
+            "seed": "1",
+            "rules-TOTAL_FORMS": "2",
+            "rules-INITIAL_FORMS": "0",
+            "rules-0-order": "1",
+            "rules-0-rule": "pai",
+            "rules-1-order": "2",
+            "rules-1-rule": "resident",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    campaign = Campaign.objects.get(name="Vacances d'hiver")
+    assert list(campaign.rules.values_list("rule", flat=True)) == ["pai", "resident"]
+    assert (
+        'name="seed"'
+        not in staff_client.get(
+            reverse("admin:reservations_campaign_change", args=[campaign.pk])
+        ).content.decode()
+    )
+
+
+def test_a_campaign_closing_before_it_opens_is_refused(staff_client, activity):
+    response = staff_client.post(
+        reverse("admin:reservations_campaign_add"),
+        {
+            "name": "À l'envers",
+            "activities": [activity.pk],
+            "start_date": "2030-02-18",
+            "end_date": "2030-02-22",
+            "requests_open_at_0": "2030-01-20",
+            "requests_open_at_1": "09:00",
+            "requests_close_at_0": "2030-01-05",
+            "requests_close_at_1": "20:00",
+            "results_at_0": "2030-01-25",
+            "results_at_1": "09:00",
+            "rules-TOTAL_FORMS": "0",
+            "rules-INITIAL_FORMS": "0",
+        },
+    )
+    assert "La clôture doit suivre l&#x27;ouverture des demandes." in response.content.decode()
