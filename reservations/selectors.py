@@ -144,13 +144,15 @@ class Planning:
     units: list[Unit] = field(default_factory=list)
     missing: list[DocumentType] = field(default_factory=list)
     requested: list[Enrolment] = field(default_factory=list)
-    # Registration campaigns met by the period, results not out: (campaign, its phase).
+    # Registration campaigns of the member's activities, results not out: (campaign, its
+    # phase), told above the grid; `in_period`: some of their days are shown.
     campaigns: list[tuple[Campaign, str]] = field(default_factory=list)
+    in_period: bool = False
 
     @property
     def legend(self) -> list[tuple[str, str, str]]:
         states = (*State.LEGEND, State.BLOCKED) if self.missing else State.LEGEND
-        if self.campaigns:
+        if self.in_period:
             states = (*states, State.REQUESTABLE, State.REQUESTED)
         return [(s, str(State.LABELS[s][0]), State.LABELS[s][1]) for s in states]
 
@@ -317,8 +319,11 @@ def planning(
         (o.unit_id, o.date): o
         for o in planning_openings(member, [u.pk for u in result.units], start, end)
     }
-    campaigns = planning_campaigns(member, {u.activity_id for u in result.units}, start, end)
-    result.campaigns = [(c, c.phase(now)) for c in campaigns.campaigns]
+    campaigns = planning_campaigns(
+        member, {u.activity_id for u in result.units}, start, end, timezone.localdate(now)
+    )
+    result.campaigns = [(c, c.phase(now)) for c in campaigns.coming]
+    result.in_period = bool(campaigns.campaigns)
     weekdays = set().union(*(u.weekday_numbers for u in result.units)) or {1, 2, 3, 4, 5}
     monday = start - datetime.timedelta(days=start.weekday())
     while monday <= end:

@@ -97,7 +97,7 @@ class CampaignAdmin(StaffModelAdmin):
         # The seed is drawn at creation and never chosen: nobody can try seeds for a result.
         readonly = ["seed", "allocated_at", "results_link"]
         if obj is not None and obj.allocated_at is not None:
-            # The result is history: the dates, the activities and the seed that produced it.
+            # The result is history: the dates and the activities that produced it.
             readonly += [
                 "name",
                 "activities",

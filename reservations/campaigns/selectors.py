@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from reservations.campaigns.models import Campaign, CampaignRequest
 
@@ -32,9 +33,11 @@ def campaign_of_opening(opening: Any) -> Campaign | None:
 
 @dataclass
 class PlanningCampaigns:
-    """The pending campaigns a planning period meets, and the member's requests in them."""
+    """The pending campaigns of the member's activities: those the period meets (their days
+    are asked for) and those still to come (told above the grid), with the member's requests."""
 
-    campaigns: list[Campaign] = field(default_factory=list)
+    campaigns: list[Campaign] = field(default_factory=list)  # meeting the period
+    coming: list[Campaign] = field(default_factory=list)  # every pending one not over
     requested: set[int] = field(default_factory=set)  # opening ids the member asked for
 
     def campaign_for(self, activity_id: int, day: datetime.date) -> Campaign | None:
@@ -47,17 +50,22 @@ class PlanningCampaigns:
 
 
 def planning_campaigns(
-    member: Any, activity_ids: set[int], start: datetime.date, end: datetime.date
+    member: Any,
+    activity_ids: set[int],
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date | None = None,
 ) -> PlanningCampaigns:
-    """Pending campaigns over the period for these activities (1 query, 2 when some)."""
+    """Pending campaigns of these activities, not over, and those meeting the period
+    (1 query, 2 when the period meets some)."""
     result = PlanningCampaigns()
     if not activity_ids:
         return result
+    today = today or timezone.localdate()
     links = Campaign.activities.through.objects.filter(
         activity_id__in=activity_ids,
         campaign__allocated_at__isnull=True,
-        campaign__start_date__lte=end,
-        campaign__end_date__gte=start,
+        campaign__end_date__gte=min(start, today),
     ).select_related("campaign")
     by_pk: dict[int, Campaign] = {}
     for link in links.order_by("campaign_id"):
@@ -65,7 +73,8 @@ def planning_campaigns(
         if not hasattr(campaign, "activity_ids"):
             campaign.activity_ids = set()  # type: ignore[attr-defined]
         campaign.activity_ids.add(link.activity_id)  # type: ignore[attr-defined]
-    result.campaigns = list(by_pk.values())
+    result.coming = list(by_pk.values())
+    result.campaigns = [c for c in result.coming if c.start_date <= end and c.end_date >= start]
     if result.campaigns:
         result.requested = set(
             CampaignRequest.objects.filter(

@@ -160,3 +160,12 @@ def test_the_report_counts_the_days_asked(parent_client, lea, campaign, holidays
     url = planning_url(lea, date=holidays[0].date.isoformat())
     response = parent_client.post(url, {"ask": [holidays[0].pk, holidays[1].pk]}, follow=True)
     assert "2 demandes enregistrées" in response.content.decode()
+
+
+def test_a_coming_campaign_is_told_on_the_weeks_before_it(parent_client, lea, campaign, holidays):
+    html = parent_client.get(
+        planning_url(lea, date=timezone.localdate().isoformat())
+    ).content.decode()
+    assert "Campagne d'inscription « Vacances de printemps »" in html
+    assert f"?date={holidays[0].date.isoformat()}" in html
+    assert "Sur demande (campagne)" not in html
