@@ -401,3 +401,6 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+# Registration campaigns: the postal codes of the town, for the priority rule "Habitant de la
+# commune" (reservations/campaigns/priorities.py).
+RESIDENT_POSTAL_CODES = env_list("RESIDENT_POSTAL_CODES", [])

@@ -127,7 +127,7 @@ class MemberAdmin(StaffModelAdmin):
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("family", "role", "first_name", "last_name", "birth_date")}),
-        (_("Coordonnées"), {"fields": ("phone", "email")}),
+        (_("Coordonnées"), {"fields": ("phone", "email", "works")}),
         (_("Scolarité"), {"fields": ("school", "school_class")}),
         (
             _("Santé"),

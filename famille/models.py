@@ -80,6 +80,12 @@ class Member(models.Model):
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
+    # Parents: read by the campaigns' priority rule "both parents working" (set by staff).
+    works = models.BooleanField(
+        _("exerce une activité professionnelle"),
+        default=False,
+        help_text=_("Parents : justificatif vu par la structure (priorité des campagnes)."),
+    )
     # Children's records.
     school = models.CharField(_("école"), max_length=150, blank=True)
     school_class = models.CharField(_("classe"), max_length=50, blank=True)

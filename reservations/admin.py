@@ -432,3 +432,7 @@ class WaitingListEntryAdmin(StaffModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+# Registration campaigns (reservations/campaigns/admin.py).
+from reservations.campaigns import admin as _campaigns_admin  # noqa: E402, F401

@@ -9,9 +9,10 @@ class ReservationsConfig(AppConfig):
 
     def ready(self) -> None:
         from espace_famille.audit_kinds import register_kinds
-        from reservations.audit_kinds import BookingEvent
+        from reservations.audit_kinds import BookingEvent, CampaignEvent
 
         register_kinds(BookingEvent)
+        register_kinds(CampaignEvent)
         from documents.registry import register_unlocked_source
         from espace_famille.registry import MenuEntry, register_menu
         from inscriptions.signals import enrolment_cancelled
@@ -36,6 +37,11 @@ class ReservationsConfig(AppConfig):
         )
         # The review page of a document lists the bookings it let through.
         register_unlocked_source(bookings_unlocked)
+        # The openings of a campaign are not booked first-come before its results.
+        from reservations.campaigns.services import campaign_booking_rule
+        from reservations.rules import register_booking_rule
+
+        register_booking_rule(campaign_booking_rule)
         enrolment_cancelled.connect(
             _on_enrolment_cancelled, dispatch_uid="reservations_enrolment_cancelled"
         )

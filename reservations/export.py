@@ -1,9 +1,9 @@
-"""Mes données: the bookings and waiting-list entries of the household's members."""
+"""Mes données: the bookings, waiting-list entries and campaign requests of the household."""
 
 from django.utils.translation import gettext as _
 
 from espace_famille.export import register_export_section, table
-from reservations.models import Booking, WaitingListEntry
+from reservations.models import Booking, CampaignRequest, WaitingListEntry
 
 
 def sections(family):
@@ -27,6 +27,20 @@ def sections(family):
             _("Listes d'attente"),
             WaitingListEntry.objects.filter(member__family=family).order_by("pk"),
             columns,
+        ),
+        table(
+            "campagnes",
+            _("Demandes de campagne d'inscription"),
+            CampaignRequest.objects.filter(member__family=family).order_by("pk"),
+            {
+                _("Prénom"): "member__first_name",
+                _("Campagne"): "campaign__name",
+                _("Date"): "opening__date",
+                _("Unité"): "opening__unit__name",
+                _("Résultat"): "outcome",
+                _("Explication"): "explanation",
+                _("Le"): "created_at",
+            },
         ),
     ]
 

@@ -20,6 +20,8 @@ from documents.registry import Unlocked, UnlockWindow
 from famille.models import Member
 from inscriptions.models import Activity, Enrolment, Unit
 from inscriptions.selectors import missing_documents
+from reservations.campaigns.models import Campaign
+from reservations.campaigns.selectors import PlanningCampaigns, planning_campaigns
 from reservations.holidays import is_bank_holiday
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
 from reservations.notice import booking_deadline, cancel_deadline
@@ -76,6 +78,8 @@ class State:
     WAITING = "waiting"
     OFFERED = "offered"
     BLOCKED = "blocked"  # bookable but for the mandatory documents still missing
+    REQUESTABLE = "requestable"  # a day of a registration campaign, asked for, not booked
+    REQUESTED = "requested"  # a day asked for in a campaign, before its results
     NONE = "none"  # the unit does not run on that weekday
 
     # (label, icon): every state is told by a word and a sign, never by colour alone.
@@ -90,6 +94,8 @@ class State:
         WAITING: (_("Liste d'attente"), "…"),
         OFFERED: (_("Place proposée"), "★"),
         BLOCKED: (_("Documents manquants"), "⚠"),
+        REQUESTABLE: (_("Sur demande (campagne)"), "◇"),
+        REQUESTED: (_("Demandé"), "◆"),
         NONE: (_("Pas d'activité ce jour"), ""),
     }
     LEGEND = (AVAILABLE, BOOKED, PENDING, FULL, CLOSED, LOCKED, NOT_ENROLLED, WAITING, OFFERED)
@@ -138,10 +144,16 @@ class Planning:
     units: list[Unit] = field(default_factory=list)
     missing: list[DocumentType] = field(default_factory=list)
     requested: list[Enrolment] = field(default_factory=list)
+    # Registration campaigns of the member's activities, results not out: (campaign, its
+    # phase), told above the grid; `in_period`: some of their days are shown.
+    campaigns: list[tuple[Campaign, str]] = field(default_factory=list)
+    in_period: bool = False
 
     @property
     def legend(self) -> list[tuple[str, str, str]]:
         states = (*State.LEGEND, State.BLOCKED) if self.missing else State.LEGEND
+        if self.in_period:
+            states = (*states, State.REQUESTABLE, State.REQUESTED)
         return [(s, str(State.LABELS[s][0]), State.LABELS[s][1]) for s in states]
 
     @property
@@ -307,6 +319,11 @@ def planning(
         (o.unit_id, o.date): o
         for o in planning_openings(member, [u.pk for u in result.units], start, end)
     }
+    campaigns = planning_campaigns(
+        member, {u.activity_id for u in result.units}, start, end, timezone.localdate(now)
+    )
+    result.campaigns = [(c, c.phase(now)) for c in campaigns.coming]
+    result.in_period = bool(campaigns.campaigns)
     weekdays = set().union(*(u.weekday_numbers for u in result.units)) or {1, 2, 3, 4, 5}
     monday = start - datetime.timedelta(days=start.weekday())
     while monday <= end:
@@ -319,7 +336,10 @@ def planning(
             Row(
                 unit,
                 [
-                    _cell(unit, day, openings.get((unit.pk, day)), accepted, now, blocked)
+                    _campaign_cell(
+                        unit, day, openings.get((unit.pk, day)), accepted, now, blocked, campaigns
+                    )
+                    or _cell(unit, day, openings.get((unit.pk, day)), accepted, now, blocked)
                     for day in days
                 ],
             )
@@ -355,6 +375,33 @@ def _cell(unit: Unit, day, opening: Opening | None, enrolments, now, blocked=fro
         # Nothing to tick: the cell says why instead.
         return Cell(day, State.BLOCKED, opening, deadline=cell.deadline)
     return cell
+
+
+def _campaign_cell(
+    unit: Unit,
+    day: datetime.date,
+    opening: Opening | None,
+    enrolments: list[Enrolment],
+    now: datetime.datetime,
+    blocked: set,
+    campaigns: PlanningCampaigns,
+) -> Cell | None:
+    """A day of a campaign whose results are not out: asked for, not booked (else None)."""
+    if opening is None or opening.is_closed or opening.my_booking or not campaigns.campaigns:
+        return None
+    campaign = campaigns.campaign_for(unit.activity_id, day)
+    if campaign is None:
+        return None
+    if not any(
+        e.activity_id == unit.activity_id and e.start_date <= day <= e.end_date for e in enrolments
+    ):
+        return None
+    is_open = campaign.phase(now) == Campaign.Phase.OPEN and unit.activity.portal_booking
+    if opening.pk in campaigns.requested:
+        return Cell(day, State.REQUESTED, opening, "unask" if is_open else "")
+    if is_open and unit.activity_id in blocked:
+        return Cell(day, State.BLOCKED, opening)
+    return Cell(day, State.REQUESTABLE, opening, "ask" if is_open else "")
 
 
 def _plain_cell(unit: Unit, day, opening: Opening | None, enrolments, now) -> Cell:

@@ -30,6 +30,8 @@ def _words() -> dict[str, Any]:
             "cancel": gettext("Annuler"),
             "join": gettext("Liste d'attente"),
             "leave": gettext("Quitter la liste"),
+            "ask": gettext("Demander"),
+            "unask": gettext("Retirer la demande"),
         },
         "pending": gettext("à valider"),
         "days": {},

@@ -46,7 +46,7 @@ from factures.models import (
 )
 from famille.admin import field_policies_ensure
 from famille.audit_kinds import FamilyEvent
-from reservations.models import Closure, WaitingListEntry
+from reservations.models import Campaign, CampaignRequest, CampaignRule, Closure, WaitingListEntry
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +109,16 @@ def dataset(
     WaitingListEntry.objects.create(
         member=family.members.get(first_name="Hugo"), opening=booking.opening
     )
+    campaign = Campaign.objects.create(
+        name="Vacances de février",
+        start_date=datetime.date(2031, 2, 17),
+        end_date=datetime.date(2031, 2, 21),
+        requests_open_at=timezone.now() - datetime.timedelta(days=10),
+        requests_close_at=timezone.now() - datetime.timedelta(days=1),
+        results_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    CampaignRule.objects.create(campaign=campaign, rule="pai", order=1)
+    CampaignRequest.objects.create(campaign=campaign, member=lea, opening=booking.opening)
     Tariff.objects.create(unit=unit, price=Decimal("6.25"), valid_from=datetime.date(2026, 9, 1))
     ManualCharge.objects.create(
         family=family, date=datetime.date(2026, 10, 5), label="Sortie", unit_price=Decimal(8)
