@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from espace_famille.audit_kinds import kind_choices
-from espace_famille.models import AuditEvent, EmailDelivery, User
+from espace_famille.models import AuditEvent, DataExport, EmailDelivery, User
 
 
 @dataclass
@@ -129,6 +129,21 @@ def _emails_step(family: Any, *, apply: bool) -> list[Item]:
     ]
 
 
+def _exports_step(family: Any, *, apply: bool) -> list[Item]:
+    """Mes données ZIPs prepared for the household (they hold everything): erased."""
+    exports = DataExport.objects.filter(family=family)
+    count = exports.count()
+    if apply and count:
+        delete_files_on_commit([name for name in exports.values_list("file", flat=True)])
+        exports.delete()
+    if not count:
+        return []
+    label = ngettext(
+        "%(n)d export « Mes données » effacé", "%(n)d exports « Mes données » effacés", count
+    ) % {"n": count}
+    return [Item(label, count)]
+
+
 def _logins_step(family: Any, *, apply: bool) -> list[Item]:
     """Logins: deactivated, the address and names replaced, password and second factor gone."""
     from allauth.account.models import EmailAddress
@@ -206,5 +221,6 @@ def _journal_step(family: Any, *, apply: bool) -> list[Item]:
 # Emails first (their addresses are read from the logins), the journal last (after every step
 # that writes or reads it).
 register_anonymisation_step("e-mails", 5, _emails_step)
+register_anonymisation_step("exports", 6, _exports_step)
 register_anonymisation_step("comptes", 80, _logins_step)
 register_anonymisation_step("journal", 99, _journal_step)

@@ -310,6 +310,9 @@ RETENTION_ACCOUNTING_YEARS = env_int("RETENTION_ACCOUNTING_YEARS", 10)
 # Mes données: downloads of the household's ZIP a family may make per hour (each one reads
 # every file of the household).
 MY_DATA_EXPORTS_PER_HOUR = env_int("MY_DATA_EXPORTS_PER_HOUR", 5)
+# The ZIP is prepared in the background and its emailed link works this many days; the stored
+# file is then erased by `manage.py retention`.
+MY_DATA_LINK_DAYS = env_int("MY_DATA_LINK_DAYS", 7)
 # Flash messages ride in the session: no cookie other than session, CSRF and language is set.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

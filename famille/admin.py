@@ -367,6 +367,16 @@ class ChangeRequestAdmin(StaffModelAdmin):
                 change_request_accept(
                     change_request=change_request, user=request.user, request=request
                 )  # type: ignore[arg-type]
+                if change_request.kind == ChangeRequest.Kind.DELETION:
+                    messages.success(
+                        request,
+                        _(
+                            "Demande acceptée : les comptes de la famille sont fermés et elle est "
+                            "marquée partie. Anonymisez-la depuis Familles (action réservée à la "
+                            "Direction), ou elle le sera au terme de sa durée de conservation."
+                        ),
+                    )
+                    return True
                 messages.success(
                     request,
                     _("Demande acceptée : la fiche est mise à jour et la famille prévenue."),

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from espace_famille import audit
-from espace_famille.emails import send_to_family
+from espace_famille.emails import (
+    family_language,
+    family_recipients,
+    send_templated,
+    send_to_family,
+)
 from famille.audit_kinds import FamilyEvent
 from famille.models import (
     ChangeRequest,
@@ -303,14 +308,26 @@ def change_request_refuse(
     return change_request
 
 
-def _notify_decision(change_request: ChangeRequest) -> None:
+def _notify_decision(change_request: ChangeRequest, *, to: list[str] | None = None) -> None:
+    """Email the household its decision (`to`: recipients read now rather than at commit)."""
     context = {
         "change_request": change_request,
         "accepted": change_request.status == ChangeRequest.Status.ACCEPTED,
+        "deletion": change_request.kind == ChangeRequest.Kind.DELETION,
         "rows": review_rows(change_request),
         "path": reverse("famille:request", args=[change_request.pk]),
     }
     family = change_request.family
+    if to is not None:
+        transaction.on_commit(
+            lambda: send_templated(
+                "famille_decision",
+                to=to,
+                context={"family": family, **context},
+                language=family_language(family),
+            )
+        )
+        return
     transaction.on_commit(
         lambda: send_to_family("famille_decision", family=family, context=context)
     )
@@ -383,7 +400,8 @@ def _deletion_accept(
         obj=change_request,
         request=request,
     )
-    _notify_decision(change_request)  # before the logins close: they still receive it
+    # Its logins close below: the decision goes to the addresses the household has now.
+    _notify_decision(change_request, to=family_recipients(change_request.family))
     household_close(family=change_request.family, user=user, request=request)
     return change_request
 
