@@ -10,6 +10,8 @@ PORTAL_URLS = [
     "/historique/",
     "/documentation/",
     "/contact/",
+    "/mes-donnees/",
+    "/famille/supprimer-le-compte/",
 ]
 
 
