@@ -376,3 +376,29 @@ def test_an_inactive_household_is_closed(family, parent, other_family, other_par
     assert not family.is_active and family.left_on == timezone.localdate()
     assert not parent.is_active
     assert Family.objects.get(pk=other_family.pk).is_active
+
+
+def test_documents_go_sooner_than_the_records(
+    departed, settings, family, django_capture_on_commit_callbacks
+):
+    """Identity and health documents: erased RETENTION_DOCUMENTS_AFTER_LEAVING_DAYS after the
+    household left, its other records staying until RETENTION_DEPARTED_FAMILY_YEARS."""
+    settings.RETENTION_DOCUMENTS_AFTER_LEAVING_DAYS = 90
+    active_document = Submission.objects.create(
+        family=family, document_type=make_type("Assurance"), file="documents/submissions/a.pdf"
+    )
+    stored = Submission.objects.get(family=departed).file.name
+    Family.objects.filter(pk=departed.pk).update(
+        left_on=timezone.localdate() - datetime.timedelta(days=89)
+    )
+    assert "documents: 0 erased" in run_retention("--apply")
+    Family.objects.filter(pk=departed.pk).update(
+        left_on=timezone.localdate() - datetime.timedelta(days=91)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "documents: 1 erased" in run_retention("--apply")
+    assert not Submission.objects.filter(family=departed).exists()
+    assert not default_storage.exists(stored)
+    assert Submission.objects.filter(pk=active_document.pk).exists()
+    departed.refresh_from_db()
+    assert departed.anonymised_at is None and departed.name == "Dubreuil-Saintange"
