@@ -191,17 +191,14 @@ def _journal_step(family: Any, *, apply: bool) -> list[Item]:
                 object_repr="",
                 ip_address=None,
             )
-    items = [
-        Item(
-            ngettext(
-                "%(n)d ligne du journal (connexions, demandes…) réduite à son type",
-                "%(n)d lignes du journal (connexions, demandes…) réduites à leur type",
-                count,
-            )
-            % {"n": count},
+    items = []
+    if count:
+        label = ngettext(
+            "%(n)d ligne du journal (connexions, demandes…) réduite à son type",
+            "%(n)d lignes du journal (connexions, demandes…) réduites à leur type",
             count,
         )
-    ]
+        items.append(Item(label % {"n": count}, count))
     if kept_count:
         items.append(
             Item(
