@@ -10,8 +10,6 @@ PORTAL_URLS = [
     "/historique/",
     "/documentation/",
     "/contact/",
-    "/mes-donnees/",
-    "/famille/supprimer-le-compte/",
 ]
 
 
