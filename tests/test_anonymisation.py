@@ -326,17 +326,28 @@ def test_the_action_is_for_direction_only(client, departed, staff_roles_accueil)
     assert departed.anonymised_at is None
 
 
-@pytest.fixture
-def staff_roles_accueil(db):
+def role_account(role: str) -> User:
     import importlib
 
     from django.apps import apps as django_apps
     from django.contrib.auth.models import Group
 
     importlib.import_module("espace_famille.migrations.0006_staff_roles").assign_roles(django_apps)
-    user = User.objects.create_user("accueil@example.org", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Accueil"))
-    return user
+    user = User.objects.create_user(f"{role.lower()}@example.org", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def staff_roles_accueil(db):
+    return role_account("Accueil")
+
+
+def test_direction_may_anonymise(client, departed):
+    client.force_login(role_account("Direction"))
+    assert run_action(client, departed, _confirmed="1").status_code == 302
+    departed.refresh_from_db()
+    assert departed.anonymised_at is not None
 
 
 # The retention steps: inactive households closed, departed ones anonymised after their period.
