@@ -8,6 +8,10 @@ class ContactConfig(AppConfig):
     verbose_name = _("Contact")
 
     def ready(self) -> None:
+        from contact.anonymisation import conversations_erase
+        from espace_famille.anonymisation import register_anonymisation_step
+
+        register_anonymisation_step("conversations", 30, conversations_erase)
         from contact.audit_kinds import ContactEvent
         from espace_famille.audit_kinds import register_kinds
 

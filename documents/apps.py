@@ -8,6 +8,14 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
+        from documents.anonymisation import documents_erase
+        from espace_famille.anonymisation import register_anonymisation_step
+
+        register_anonymisation_step("documents", 20, documents_erase)
+        from documents.services import departed_documents_purge
+        from espace_famille.registry import register_retention_step
+
+        register_retention_step("documents", departed_documents_purge)
         from documents.audit_kinds import DocumentEvent
         from espace_famille.audit_kinds import register_kinds
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -192,3 +193,21 @@ def structure_document_attach(*, document: StructureDocument, upload: UploadedFi
     if previous:
         name, storage = previous, document.file.storage
         transaction.on_commit(lambda: storage.delete(name))
+
+
+def departed_documents_purge(*, now: datetime.datetime, apply: bool) -> int:
+    """Retention step: the documents (identity, health, income…) of a household that left more
+    than RETENTION_DOCUMENTS_AFTER_LEAVING_DAYS ago are erased, rows and files, before the rest
+    of its records (RETENTION_DEPARTED_FAMILY_YEARS)."""
+    limit = timezone.localdate(now) - datetime.timedelta(
+        days=settings.RETENTION_DOCUMENTS_AFTER_LEAVING_DAYS
+    )
+    old = Submission.objects.filter(family__is_active=False, family__left_on__lt=limit)
+    if not apply:
+        return old.count()
+    with transaction.atomic():
+        files = [name for name in old.values_list("file", flat=True) if name]
+        count = old.count()
+        old.delete()
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    return count

@@ -129,6 +129,8 @@ class AuditEvent(models.Model):
         ACCOUNT_DEACTIVATED = "account_deactivated", _("Compte désactivé")
         SECOND_FACTOR_CHANGED = "second_factor_changed", _("Double authentification modifiée")
         DATA_EXPORTED = "data_exported", _("Données du foyer téléchargées")
+        DATA_EXPORT_REQUESTED = "data_export_requested", _("Données du foyer demandées")
+        DATA_EXPORT_READY = "data_export_ready", _("Données du foyer prêtes, lien envoyé")
         OTHER = "other", _("Autre")
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
@@ -214,3 +216,55 @@ class EmailDelivery(models.Model):
 
 
 register_kinds(AuditEvent.Kind)
+
+
+def data_export_upload_to(instance: models.Model, filename: str) -> str:
+    import secrets
+
+    return f"exports/{secrets.token_hex(16)}.zip"
+
+
+class DataExport(models.Model):
+    """Mes données prepared in the background: the household's ZIP, kept MY_DATA_LINK_DAYS.
+
+    Written by `export.export_request`, filled by the `build_household_export` task, served only
+    to a parent of the same household through a signed link (`export.download_token`), erased
+    with its file once expired (`manage.py retention`, step "exports").
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En préparation")
+        READY = "ready", _("Prêt")
+        FAILED = "failed", _("Échec")
+
+    family = models.ForeignKey(
+        "famille.Family",
+        verbose_name=_("famille"),
+        related_name="data_exports",
+        on_delete=models.PROTECT,
+    )
+    requested_by = models.ForeignKey(
+        User,
+        verbose_name=_("demandé par"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(_("fichier"), upload_to=data_export_upload_to, blank=True)
+    size = models.PositiveBigIntegerField(_("taille"), default=0)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True, db_index=True)
+    ready_at = models.DateTimeField(_("prêt le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("export « Mes données »")
+        verbose_name_plural = _("exports « Mes données »")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["family", "created_at"])]
+
+    def __str__(self) -> str:
+        return str(_("Export n° %(pk)s") % {"pk": self.pk})

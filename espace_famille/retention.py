@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from espace_famille import audit
+from espace_famille import export as _export  # noqa: F401  (registers the step "exports")
 from espace_famille.models import AuditEvent
 from espace_famille.registry import register_retention_step, retention_steps
 

@@ -336,11 +336,16 @@ SEPA_MAX_REJECTS = env_int("SEPA_MAX_REJECTS", 2)
 RETENTION_LOGIN_HISTORY_DAYS = env_int("RETENTION_LOGIN_HISTORY_DAYS", 365)
 RETENTION_MESSAGES_YEARS = env_int("RETENTION_MESSAGES_YEARS", 2)
 RETENTION_DEPARTED_FAMILY_YEARS = env_int("RETENTION_DEPARTED_FAMILY_YEARS", 1)
+# Identity, health and income documents go sooner: 3 months after the household leaves.
+RETENTION_DOCUMENTS_AFTER_LEAVING_DAYS = env_int("RETENTION_DOCUMENTS_AFTER_LEAVING_DAYS", 90)
 RETENTION_INACTIVE_ACCOUNT_YEARS = env_int("RETENTION_INACTIVE_ACCOUNT_YEARS", 3)
 RETENTION_ACCOUNTING_YEARS = env_int("RETENTION_ACCOUNTING_YEARS", 10)
 # Mes données: downloads of the household's ZIP a family may make per hour (each one reads
 # every file of the household).
 MY_DATA_EXPORTS_PER_HOUR = env_int("MY_DATA_EXPORTS_PER_HOUR", 5)
+# The ZIP is prepared in the background and its emailed link works this many days; the stored
+# file is then erased by `manage.py retention`.
+MY_DATA_LINK_DAYS = env_int("MY_DATA_LINK_DAYS", 7)
 # Flash messages ride in the session: no cookie other than session, CSRF and language is set.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -8,6 +8,12 @@ class FacturesConfig(AppConfig):
     verbose_name = _("Facturation")
 
     def ready(self) -> None:
+        from espace_famille.anonymisation import keep_audit_kinds, register_anonymisation_step
+        from factures.anonymisation import accounting_kept
+        from factures.audit_kinds import BillingEvent as _Billing
+
+        register_anonymisation_step("facturation", 60, accounting_kept)
+        keep_audit_kinds(_Billing.values)
         from espace_famille.audit_kinds import register_kinds
         from factures.audit_kinds import BillingEvent, DirectDebitEvent
 

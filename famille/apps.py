@@ -8,6 +8,14 @@ class FamilleConfig(AppConfig):
     verbose_name = _("Familles")
 
     def ready(self) -> None:
+        from espace_famille.anonymisation import register_anonymisation_step
+        from espace_famille.registry import register_retention_step
+        from famille.anonymisation import household_erase
+        from famille.services import departed_households_anonymise, inactive_households_close
+
+        register_anonymisation_step("famille", 70, household_erase)
+        register_retention_step("comptes-inactifs", inactive_households_close)
+        register_retention_step("foyers-partis", departed_households_anonymise)
         from espace_famille.audit_kinds import register_kinds
         from famille.audit_kinds import FamilyEvent
 

@@ -14,3 +14,6 @@ class FamilyEvent(models.TextChoices):
     CHANGE_REFUSED = "change_refused", _("Modification refusée")
     CHANGE_CANCELLED = "change_cancelled", _("Demande de modification retirée")
     HEALTH_RECORD_VIEWED = "health_record_viewed", _("Fiche santé consultée")
+    DELETION_REQUESTED = "deletion_requested", _("Suppression du compte demandée")
+    HOUSEHOLD_LEFT = "household_left", _("Famille partie (comptes fermés)")
+    HOUSEHOLD_ANONYMISED = "household_anonymised", _("Famille anonymisée")

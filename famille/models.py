@@ -48,14 +48,41 @@ class Family(models.Model):
         _("active"), default=True, help_text=_("Décocher quand la famille quitte la structure.")
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # Retention: a household that left is anonymised RETENTION_DEPARTED_FAMILY_YEARS after.
+    left_on = models.DateField(
+        _("partie le"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Rempli quand la famille n'est plus active ; point de départ de sa durée "
+            "de conservation."
+        ),
+    )
+    anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("famille")
         verbose_name_plural = _("familles")
         ordering = ["name", "pk"]
+        permissions = [
+            ("anonymise_family", _("Peut anonymiser une famille partie (irréversible)")),
+        ]
 
     def __str__(self) -> str:
         return str(_("Famille %(name)s") % {"name": self.name})
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # The day it left: set when "active" is unticked, cleared when it comes back.
+        if self.is_active:
+            self.left_on = None
+        elif self.left_on is None:
+            from django.utils import timezone
+
+            self.left_on = timezone.localdate()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "is_active" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "left_on"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class Member(models.Model):
@@ -158,6 +185,7 @@ OTHER_FIELDS = ["relationship", "can_pick_up", "is_emergency_contact"]
 # and every time they open it an audit row is written.
 HEALTH_FIELDS = ["doctor_name", "doctor_phone", "allergies", "dietary_needs", "has_pai"]
 HEALTH_PERMISSION = "famille.view_health_record"
+ANONYMISE_PERMISSION = "famille.anonymise_family"
 MEMBER_FIELDS = MEMBER_COMMON_FIELDS + CHILD_FIELDS + OTHER_FIELDS
 
 
@@ -222,6 +250,7 @@ class ChangeRequest(models.Model):
         FAMILY = "family", _("Foyer")
         MEMBER = "member", _("Membre")
         NEW_MEMBER = "new_member", _("Ajout d'un membre")
+        DELETION = "deletion", _("Suppression du compte")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente de validation")
@@ -287,18 +316,20 @@ class ChangeRequest(models.Model):
     def target_label(self) -> str:
         if self.kind == self.Kind.FAMILY:
             return str(_("foyer %(name)s") % {"name": self.family.name})
+        if self.kind == self.Kind.DELETION:
+            return str(_("suppression du compte du foyer %(name)s") % {"name": self.family.name})
         if self.kind == self.Kind.NEW_MEMBER and self.member_id is None:
             return str(_("nouveau membre"))
         return str(self.member)
 
     def target(self) -> Family | Member | None:
-        if self.kind == self.Kind.FAMILY:
+        if self.kind in (self.Kind.FAMILY, self.Kind.DELETION):
             return self.family
         return self.member
 
     @property
     def model(self) -> type[models.Model]:
-        return Family if self.kind == self.Kind.FAMILY else Member
+        return Family if self.kind in (self.Kind.FAMILY, self.Kind.DELETION) else Member
 
 
 class ChangeRequestItem(models.Model):

@@ -8,6 +8,10 @@ class InscriptionsConfig(AppConfig):
     verbose_name = _("Inscriptions")
 
     def ready(self) -> None:
+        from espace_famille.anonymisation import register_anonymisation_step
+        from inscriptions.anonymisation import enrolment_texts_erase
+
+        register_anonymisation_step("inscriptions", 40, enrolment_texts_erase)
         from espace_famille.audit_kinds import register_kinds
         from inscriptions.audit_kinds import EnrolmentEvent
 

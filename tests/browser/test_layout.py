@@ -114,6 +114,7 @@ def _portal_pages(family: Family) -> tuple[list[tuple[str, str]], list[str]]:
         "famille:member_add": [
             (f"famille-ajouter-{role}", {"role": role}) for role in ("parent", "enfant", "personne")
         ],
+        "famille:deletion": [("famille-suppression", {})],
         "famille:request": [
             (f"famille-demande-{change.status}", {"pk": change.pk}) for change in requests
         ],
