@@ -8,6 +8,9 @@ class ContactConfig(AppConfig):
     verbose_name = _("Contact")
 
     def ready(self) -> None:
+        from contact import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
         from contact.audit_kinds import ContactEvent
         from espace_famille.audit_kinds import register_kinds
 

@@ -8,6 +8,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
+        from documents import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
         from documents.audit_kinds import DocumentEvent
         from espace_famille.audit_kinds import register_kinds
 

@@ -91,3 +91,11 @@ def send_email(*, delivery_id: int | None = None, **queued_before: object) -> st
     delivery.last_error = ""
     delivery.save()
     return delivery.status
+
+
+@task()
+def run_staff_job(*, job_id: int) -> str:
+    """Run a long staff job (billing run, openings of a year…): see espace_famille.jobs."""
+    from espace_famille.jobs import job_run
+
+    return job_run(job_id)

@@ -8,6 +8,9 @@ class FacturesConfig(AppConfig):
     verbose_name = _("Facturation")
 
     def ready(self) -> None:
+        from factures import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
         from espace_famille.audit_kinds import register_kinds
         from factures.audit_kinds import BillingEvent
 

@@ -8,6 +8,9 @@ class FamilleConfig(AppConfig):
     verbose_name = _("Familles")
 
     def ready(self) -> None:
+        from famille import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
         from espace_famille.audit_kinds import register_kinds
         from famille.audit_kinds import FamilyEvent
 

@@ -8,6 +8,9 @@ class InscriptionsConfig(AppConfig):
     verbose_name = _("Inscriptions")
 
     def ready(self) -> None:
+        from inscriptions import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
         from espace_famille.audit_kinds import register_kinds
         from inscriptions.audit_kinds import EnrolmentEvent
 

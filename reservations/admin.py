@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from espace_famille.admin_security import LabelledInlineMixin, StaffModelAdmin, admin_permissions
+from espace_famille.admin_security import (
+    EstimatedCountPaginator,
+    LabelledInlineMixin,
+    StaffModelAdmin,
+    admin_permissions,
+)
 from famille.models import Member
 from inscriptions.models import Activity
 from reservations import services
@@ -290,6 +295,9 @@ class BookingAdmin(StaffModelAdmin):
     search_fields = ["member__first_name", "member__last_name", "member__family__name"]
     autocomplete_fields = ["member", "opening"]
     show_full_result_count = False
+    # "À venir", "Passées", "Toutes": counting their 150,000-525,000 bookings took 150-210 ms
+    # on PostgreSQL; the planner's estimate is enough for a pager.
+    paginator = EstimatedCountPaginator
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
         return super().get_queryset(request).prefetch_related("member__family", "created_by")
