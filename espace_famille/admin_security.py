@@ -171,7 +171,8 @@ class EstimatedCountPaginator(Paginator):
     """A changelist's pager that, on PostgreSQL, takes the planner's estimate of a large
     result instead of counting it (an exact count of 150,000-525,000 bookings took 150-210 ms
     on the benchmark data set); below ESTIMATE_FROM rows, and on SQLite, it counts exactly.
-    The pager then writes "environ N" (templates/admin/pagination.html)."""
+    A model admin using it writes "environ N" in its pager (see
+    reservations/templates/admin/reservations/booking/pagination.html)."""
 
     ESTIMATE_FROM = 20_000
     estimated = False

@@ -18,6 +18,7 @@ from espace_famille.admin_security import (
     StaffModelAdmin,
     admin_permissions,
 )
+from espace_famille.jobs import JobAlreadyRunning, job_start
 from famille.models import Member
 from inscriptions.models import Activity
 from reservations import services
@@ -234,20 +235,26 @@ class OpeningAdmin(StaffModelAdmin):
 
     @admin_permissions("add")
     def generate_view(self, request: HttpRequest) -> HttpResponse:
+        """Generate a period's openings (a school year: thousands) as a background job."""
         form = GenerateForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            created = services.openings_generate(
-                activity=form.cleaned_data["activity"],
-                start=form.cleaned_data["start"],
-                end=form.cleaned_data["end"],
-                capacity=form.cleaned_data["capacity"],
-            )
-            messages.success(
-                request,
-                ngettext("%(n)d ouverture créée.", "%(n)d ouvertures créées.", created)
-                % {"n": created},
-            )
-            return redirect("admin:reservations_opening_changelist")
+            data = form.cleaned_data
+            try:
+                job = job_start(
+                    kind="reservations.openings_generate",
+                    user=request.user,  # type: ignore[arg-type]
+                    params={
+                        "activity_id": data["activity"].pk,
+                        "start": data["start"].isoformat(),
+                        "end": data["end"].isoformat(),
+                        "capacity": data["capacity"],
+                    },
+                    label=f"{data['activity']}, {data['start']:%d/%m/%Y} - {data['end']:%d/%m/%Y}",
+                )
+            except JobAlreadyRunning as exc:
+                messages.warning(request, exc.messages[0])
+                job = exc.job
+            return redirect("admin:espace_famille_staffjob_progress", job.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": _t("Générer les ouvertures d'une période"),

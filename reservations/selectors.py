@@ -489,17 +489,20 @@ class WeekPlaces:
 def places_by_week(
     *, today: datetime.date, weeks: int = 4
 ) -> tuple[list[datetime.date], list[tuple[str, list[WeekPlaces]]]]:
-    """(the weeks' Mondays, [(activity, its weeks)]) for this week and the next ones.
+    """(the weeks' Mondays, [(activity, its weeks)]) for this week and the next ones (from
+    next week on a Saturday or Sunday).
 
     Two grouped queries (places, then live waiting-list entries), whatever the number of
     households: the openings' counter `booked_count` holds the places taken.
     """
     first = today - datetime.timedelta(days=today.weekday())
+    if today.weekday() >= 5:
+        first += datetime.timedelta(weeks=1)
     mondays = [first + datetime.timedelta(weeks=n) for n in range(weeks)]
     end = first + datetime.timedelta(weeks=weeks)
     rows: dict[int, tuple[str, list[WeekPlaces]]] = {}
     openings = (
-        Opening.objects.filter(date__gte=today, date__lt=end, is_closed=False)
+        Opening.objects.filter(date__gte=max(today, first), date__lt=end, is_closed=False)
         .order_by()
         .values_list("unit__activity_id", "unit__activity__name", "date")
         .annotate(taken=models.Sum("booked_count"), capacity=models.Sum("capacity"))
@@ -512,7 +515,7 @@ def places_by_week(
     waiting = (
         WaitingListEntry.objects.filter(
             status__in=WaitingListEntry.LIVE,
-            opening__date__gte=today,
+            opening__date__gte=max(today, first),
             opening__date__lt=end,
             opening__unit__activity_id__in=list(rows),
         )

@@ -1,5 +1,8 @@
-"""reservations' panel on the staff home page: the coming four weeks, places taken against
-capacity per activity, as a server-rendered SVG chart with the same numbers in a table."""
+"""reservations on the staff home page and in the background jobs.
+
+The panel: the coming four weeks, places taken against capacity per activity, as a
+server-rendered SVG chart with the same numbers in a table. The job: a period's openings.
+"""
 
 from __future__ import annotations
 
@@ -56,6 +59,19 @@ def coming_weeks(request: HttpRequest) -> dict[str, Any]:
 
 
 def register() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from espace_famille.registry import JobKind, register_job_kind
+    from reservations.services import openings_generate_job
+
+    register_job_kind(
+        JobKind(
+            key="reservations.openings_generate",
+            title=_("Générer les ouvertures d'une période"),
+            permission="reservations.add_opening",
+            run=openings_generate_job,
+        )
+    )
     register_staff_panel(
         StaffPanel(
             key="coming_weeks",

@@ -18,6 +18,7 @@ from factures.models import Payment
 from famille.models import ChangeRequest
 from inscriptions.models import Activity, Enrolment, Unit
 from reservations.models import Opening, WaitingListEntry
+from reservations.selectors import places_by_week
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,8 @@ def test_home_shows_nothing_to_do_as_zero(staff_client, structure):
 
 @pytest.fixture
 def coming_week(lea, hugo):
-    """This week: an activity with 2 openings of 10 places, 7 and 10 taken, 1 waiting."""
+    """The first week shown: an activity with 2 openings of 10 places, 7 and 10 taken, 1
+    waiting."""
     activity = Activity.objects.create(
         name="Cantine",
         service="restauration",
@@ -113,14 +115,18 @@ def coming_week(lea, hugo):
         end_date=datetime.date(2027, 7, 6),
     )
     unit = Unit.objects.create(activity=activity, name="Repas", weekdays="12345", capacity=10)
-    today = timezone.localdate()
+    mondays, _rows = places_by_week(today=timezone.localdate())
+    today = max(timezone.localdate(), mondays[0])  # next week's Monday on a weekend
     first = Opening.objects.create(unit=unit, date=today, capacity=10, booked_count=7)
     Opening.objects.create(
         unit=unit, date=today + datetime.timedelta(days=1), capacity=10, booked_count=10
     )
     # Past and far-away openings are not counted, nor closed days.
     Opening.objects.create(
-        unit=unit, date=today - datetime.timedelta(days=1), capacity=10, booked_count=9
+        unit=unit,
+        date=timezone.localdate() - datetime.timedelta(days=1),
+        capacity=10,
+        booked_count=9,
     )
     Opening.objects.create(
         unit=unit, date=today + datetime.timedelta(weeks=5), capacity=10, booked_count=9
@@ -194,3 +200,11 @@ def test_home_links_to_the_openings_list(staff_client, coming_week):
     assert (
         reverse("admin:reservations_opening_changelist") in staff_client.get(HOME).content.decode()
     )
+
+
+def test_the_coming_weeks_start_next_monday_on_a_weekend():
+    saturday = datetime.date(2026, 11, 28)
+    mondays, _rows = places_by_week(today=saturday)
+    assert mondays == [datetime.date(2026, 11, 30) + datetime.timedelta(weeks=n) for n in range(4)]
+    wednesday = datetime.date(2026, 11, 25)
+    assert places_by_week(today=wednesday)[0][0] == datetime.date(2026, 11, 23)

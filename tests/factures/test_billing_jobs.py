@@ -150,7 +150,7 @@ def test_the_home_page_lists_running_and_finished_jobs(staff_client, staff):
     StaffJob.objects.create(kind=BILLING, label="09/2026", state="succeeded", started_by=staff)
     StaffJob.objects.create(kind=BILLING, label="10/2026", state="running", done=1, total=4)
     page = staff_client.get("/admin/").content.decode()
-    assert "Facturer un mois — 10/2026" in page and "En cours — 25 %" in page
+    assert "Facturer un mois — 10/2026</a> — En cours (25 %)" in page
     assert "Facturer un mois — 09/2026" in page and "Terminée" in page
 
 
@@ -164,3 +164,8 @@ def test_jobs_are_read_only_in_the_admin(staff_client, staff):
 def test_the_refusal_of_a_second_job_is_a_validation_error(staff):
     job = StaffJob.objects.create(kind=BILLING, state="running", started_by=staff)
     assert isinstance(JobAlreadyRunning(job), ValidationError)
+
+
+def test_the_page_of_a_job_whose_author_was_deleted_still_opens(staff_client):
+    job = StaffJob.objects.create(kind=BILLING, state="succeeded", started_by=None)
+    assert staff_client.get(progress_url(job)).status_code == 200

@@ -119,6 +119,25 @@ def test_generate_openings_and_closure_from_the_admin(staff_client, lea):
     assert Opening.objects.get(date=datetime.date(2031, 3, 12)).is_closed
 
 
+def test_a_year_of_openings_is_generated_as_a_job_with_its_result(staff_client, lea):
+    from espace_famille.models import StaffJob
+
+    activity, unit, _opening = _live(lea)
+    unit.weekdays = "3"
+    unit.save()
+    response = staff_client.post(
+        reverse("admin:reservations_opening_generate"),
+        {"activity": activity.pk, "start": "2031-01-01", "end": "2031-12-31", "capacity": 8},
+    )
+    job = StaffJob.objects.get(kind="reservations.openings_generate")
+    assert response.url == reverse("admin:espace_famille_staffjob_progress", args=[job.pk])
+    assert (job.state, job.done, job.total) == ("succeeded", 12, 12)  # a month per step
+    created = Opening.objects.filter(date__year=2031).count()
+    assert created == 53  # the Wednesdays of 2031, holidays created closed
+    page = staff_client.get(response.url).content.decode()
+    assert f"{created} ouvertures créées." in page
+
+
 def test_add_pages_load(staff_client):
     for name in (
         "inscriptions_activity",
