@@ -337,9 +337,32 @@ class BookingAdmin(StaffModelAdmin):
             return ["-opening__date", "member_id"]
         return super().get_ordering(request)
 
+    def get_changelist_instance(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        # The waiting list of the page's openings, counted once (one grouped query).
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)
+        waiting = dict(
+            WaitingListEntry.objects.filter(
+                opening__in={row.opening_id for row in rows}, status__in=WaitingListEntry.LIVE
+            )
+            .order_by()
+            .values_list("opening")
+            .annotate(n=Count("pk"))
+        )
+        for row in rows:
+            row._waiting = waiting.get(row.opening_id, 0)  # type: ignore[attr-defined]
+        changelist.result_list = rows
+        return changelist
+
     @admin.display(description=_("places (prises / capacité)"))
     def places(self, booking: Booking) -> str:
-        return f"{booking.opening.booked_count} / {booking.opening.capacity}"
+        text = f"{booking.opening.booked_count} / {booking.opening.capacity}"
+        waiting = getattr(booking, "_waiting", 0)
+        if waiting:
+            text += " " + ngettext("(%(n)d en attente)", "(%(n)d en attente)", waiting) % {
+                "n": waiting
+            }
+        return text
 
     def get_form(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
         if obj is None:

@@ -149,3 +149,12 @@ def test_add_pages_load(staff_client):
     ):
         assert staff_client.get(reverse(f"admin:{name}_add")).status_code == 200, name
     assert staff_client.get(reverse("admin:reservations_opening_generate")).status_code == 200
+
+
+def test_the_booking_list_shows_places_taken_capacity_and_the_waiting_list(staff_client, lea, hugo):
+    _activity, _unit, opening = _live(lea)
+    insert_booking(lea, opening)
+    Opening.objects.filter(pk=opening.pk).update(booked_count=1)
+    WaitingListEntry.objects.create(member=hugo, opening=opening)
+    page = staff_client.get(reverse("admin:reservations_booking_changelist"), {"quand": "a_venir"})
+    assert "1 / 1 (1 en attente)" in page.text
