@@ -158,3 +158,20 @@ def test_the_booking_list_shows_places_taken_capacity_and_the_waiting_list(staff
     WaitingListEntry.objects.create(member=hugo, opening=opening)
     page = staff_client.get(reverse("admin:reservations_booking_changelist"), {"quand": "a_venir"})
     assert "1 / 1 (1 en attente)" in page.text
+
+
+def test_long_booking_lists_show_the_planner_s_estimate_on_postgresql(
+    staff_client, lea, monkeypatch
+):
+    from django.db import connection
+
+    from espace_famille.admin_security import EstimatedCountPaginator
+
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 1)  # "long" from one row
+    _activity, _unit, opening = _live(lea)
+    insert_booking(lea, opening)
+    page = staff_client.get(reverse("admin:reservations_booking_changelist"), {"quand": "toutes"})
+    # SQLite counts exactly; PostgreSQL shows its estimate, marked as such in the pager.
+    estimated = connection.vendor == "postgresql"
+    pager = page.text.split('class="paginator">', 1)[1].split("</p>", 1)[0]
+    assert ("environ" in pager) == estimated
