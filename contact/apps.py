@@ -12,6 +12,9 @@ class ContactConfig(AppConfig):
         from espace_famille.anonymisation import register_anonymisation_step
 
         register_anonymisation_step("conversations", 30, conversations_erase)
+        from contact import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
         from contact.audit_kinds import ContactEvent
         from espace_famille.audit_kinds import register_kinds
 

@@ -16,6 +16,9 @@ class DocumentsConfig(AppConfig):
         from espace_famille.registry import register_retention_step
 
         register_retention_step("documents", departed_documents_purge)
+        from documents import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
         from documents.audit_kinds import DocumentEvent
         from espace_famille.audit_kinds import register_kinds
 

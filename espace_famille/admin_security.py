@@ -14,14 +14,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -150,3 +153,42 @@ def refusal_reason_page(
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/refusal_reason.html", context)
+
+
+def exists_once(request: HttpRequest, model: type[Model]) -> bool:
+    """Whether `model` has a row, asked once per request.
+
+    A single-row model's admin (structure, billing settings) offers "add" only while the table
+    is empty; Django asks it for every page's app list, twice on the index.
+    """
+    cache = request.__dict__.setdefault("_exists_once", {})
+    if model not in cache:
+        cache[model] = model._default_manager.exists()
+    return cache[model]
+
+
+class EstimatedCountPaginator(Paginator):
+    """A changelist's pager that, on PostgreSQL, takes the planner's estimate of a large
+    result instead of counting it (an exact count of 150,000-525,000 bookings took 150-210 ms
+    on the benchmark data set); below ESTIMATE_FROM rows, and on SQLite, it counts exactly.
+    A model admin using it writes "environ N" in its pager (see
+    reservations/templates/admin/reservations/booking/pagination.html)."""
+
+    ESTIMATE_FROM = 20_000
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        queryset = self.object_list
+        if isinstance(queryset, QuerySet) and connections[queryset.db].vendor == "postgresql":
+            sql, params = queryset.order_by().values("pk").query.sql_with_params()
+            with connections[queryset.db].cursor() as cursor:
+                cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+                plan = cursor.fetchone()[0]
+            if isinstance(plan, str):
+                plan = json.loads(plan)
+            rows = int(plan[0]["Plan"]["Plan Rows"])
+            if rows >= self.ESTIMATE_FROM:
+                self.estimated = True
+                return rows
+        return super().count

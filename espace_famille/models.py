@@ -215,6 +215,76 @@ class EmailDelivery(models.Model):
         return self.subject
 
 
+class StaffJob(models.Model):
+    """Long staff work running in the background (espace_famille.jobs): its progress and result.
+
+    A kind runs once at a time: the partial unique constraint refuses a second queued or running
+    job of the same kind, on SQLite and PostgreSQL alike. Staff find their jobs on the admin's
+    home page, running or finished, even after they left the progress page.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        RUNNING = "running", _("En cours")
+        SUCCEEDED = "succeeded", _("Terminée")
+        FAILED = "failed", _("Échouée")
+
+    LIVE = (State.QUEUED, State.RUNNING)
+
+    kind = models.CharField(_("tâche"), max_length=60)
+    label = models.CharField(_("précision"), max_length=120, blank=True)
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("fait"), default=0)
+    total = models.PositiveIntegerField(_("à faire"), default=0)
+    result = models.JSONField(_("résultat"), default=dict, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    started_by = models.ForeignKey(
+        User,
+        verbose_name=_("lancée par"),
+        null=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(_("lancée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("dernière nouvelle"), auto_now=True)
+    finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche de fond")
+        verbose_name_plural = _("tâches de fond")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="staffjob_one_live_per_kind",
+            )
+        ]
+        indexes = [models.Index(fields=["-created_at"], name="staffjob_newest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_state_display()})"
+
+    @property
+    def title(self) -> str:
+        from espace_famille.registry import job_kind
+
+        kind = job_kind(self.kind)
+        label = str(kind.title) if kind else self.kind
+        return f"{label} — {self.label}" if self.label else label
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.SUCCEEDED:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_live(self) -> bool:
+        return self.state in self.LIVE
+
+
 register_kinds(AuditEvent.Kind)
 
 

@@ -96,3 +96,93 @@ def register_retention_step(name: str, run: Callable[..., int]) -> None:
 
 def retention_steps() -> list[RetentionStep]:
     return sorted(_retention_steps.values(), key=lambda step: step.name)
+
+
+@dataclass(frozen=True)
+class StaffTodo:
+    """One line of the staff home page (the admin index): what needs doing today.
+
+    `count()` runs one query; `url()` is the filtered admin list it links to; the line is
+    shown only to staff holding `permission`, the right to see that list
+    ("famille.view_changerequest").
+    """
+
+    key: str
+    order: int
+    permission: str
+    # ngettext_lazy("%(n)s demande …", "%(n)s demandes …", "n")
+    label: Any
+    count: Callable[[], int]
+    url: Callable[[], str]
+
+    def text(self, count: int) -> str:
+        return str(self.label % {"n": count})
+
+
+_staff_todos: dict[str, StaffTodo] = {}
+
+
+def register_staff_todo(todo: StaffTodo) -> None:
+    _staff_todos[todo.key] = todo
+
+
+def staff_todos() -> list[StaffTodo]:
+    return sorted(_staff_todos.values(), key=lambda todo: todo.order)
+
+
+@dataclass(frozen=True)
+class StaffPanel:
+    """A section of the staff home page below the to-do list (the coming weeks' places…).
+
+    `context(request)` returns the template's context (a few queries at most, flat as data
+    grows); `template` renders it; shown only to staff holding `permission`.
+    """
+
+    key: str
+    order: int
+    permission: str
+    template: str
+    context: Callable[[Any], dict[str, Any]]
+
+
+_staff_panels: dict[str, StaffPanel] = {}
+
+
+def register_staff_panel(panel: StaffPanel) -> None:
+    _staff_panels[panel.key] = panel
+
+
+def staff_panels() -> list[StaffPanel]:
+    return sorted(_staff_panels.values(), key=lambda panel: panel.order)
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """Long staff work run in the background (espace_famille.jobs): the billing run of a
+    month, generating a year's openings…
+
+    `run(job=, progress=, **params)` does the work, calls `progress(done, total)` as it goes and
+    returns the result shown on the job's page: {"summary": str, "url": str (optional)};
+    a ValidationError's message is shown as the failure. Only staff holding `permission`
+    start the job or see it. One job of a kind runs at a time.
+    """
+
+    key: str
+    title: Any
+    permission: str
+    run: Callable[..., dict[str, Any]]
+
+
+_job_kinds: dict[str, JobKind] = {}
+
+
+def register_job_kind(kind: JobKind) -> None:
+    _job_kinds[kind.key] = kind
+
+
+def job_kind(key: str) -> JobKind | None:
+    return _job_kinds.get(key)
+
+
+def job_kinds() -> list[JobKind]:
+    return sorted(_job_kinds.values(), key=lambda kind: kind.key)

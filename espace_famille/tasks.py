@@ -104,3 +104,11 @@ def build_household_export(*, export_id: int) -> str:
         logger.exception("Data export %s failed", export_id)
         export.export_failed(export_id=export_id)
         return "failed"
+
+
+@task()
+def run_staff_job(*, job_id: int) -> str:
+    """Run a long staff job (billing run, openings of a year…): see espace_famille.jobs."""
+    from espace_famille.jobs import job_run
+
+    return job_run(job_id)

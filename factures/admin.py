@@ -21,12 +21,14 @@ from espace_famille.admin_security import (
     LabelledInlineMixin,
     StaffModelAdmin,
     admin_permissions,
+    exists_once,
     permission_required,
 )
 from espace_famille.files import serve_private_file
+from espace_famille.jobs import JobAlreadyRunning, job_start
 from factures import services
 from factures.audit_kinds import BillingEvent
-from factures.billing import billing_run, month_is_over_check
+from factures.billing import month_is_over_check
 from factures.forms import CreditNoteForm, OfflinePaymentForm
 from factures.models import (
     BillingSettings,
@@ -59,7 +61,7 @@ class BillingSettingsAdmin(StaffModelAdmin):
     overdue_threshold_euros = euro_field(BillingSettings, "overdue_threshold")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) and not BillingSettings.objects.exists()
+        return super().has_add_permission(request) and not exists_once(request, BillingSettings)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -257,32 +259,29 @@ class InvoiceAdmin(StaffModelAdmin):
 
     @admin_permissions("view", "factures.add_invoice")
     def billing_run_view(self, request: HttpRequest) -> HttpResponse:
+        """Start the billing run of a month as a background job, then show its progress."""
         form = BillingRunForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
+            month = form.cleaned_data["month"]
             try:
-                result = billing_run(month=form.cleaned_data["month"], user=request.user)
+                month_is_over_check(month=month)
+                job = job_start(
+                    kind="factures.billing_run",
+                    user=request.user,
+                    params={"month": month.isoformat()},
+                    label=f"{month:%m/%Y}",
+                )
+            except JobAlreadyRunning as exc:
+                self.message_user(request, exc.messages[0], messages.WARNING)
+                return HttpResponseRedirect(
+                    reverse("admin:espace_famille_staffjob_progress", args=[exc.job.pk])
+                )
             except ValidationError as exc:
                 form.add_error("month", exc)
                 return self._form_page(request, gettext("Facturer un mois"), form)
-            self.message_user(
-                request,
-                gettext("%(count)s facture(s) émise(s), total %(total)s.")
-                % {"count": len(result.invoices), "total": euros(result.total)},
-                messages.SUCCESS,
+            return HttpResponseRedirect(
+                reverse("admin:espace_famille_staffjob_progress", args=[job.pk])
             )
-            if result.missing_tariffs:
-                self.message_user(
-                    request,
-                    gettext(
-                        "%(count)s réservation(s) non facturée(s), faute de tarif pour : %(units)s"
-                    )
-                    % {
-                        "count": result.skipped_bookings,
-                        "units": ", ".join(sorted(result.missing_tariffs)),
-                    },
-                    messages.WARNING,
-                )
-            return HttpResponseRedirect(reverse("admin:factures_invoice_changelist"))
         return self._form_page(request, gettext("Facturer un mois"), form)
 
     @admin_permissions("view", "factures.add_payment")  # recording one is adding a Payment
@@ -344,6 +343,25 @@ class InvoiceAdmin(StaffModelAdmin):
         )
 
 
+class ProviderFilter(admin.SimpleListFilter):
+    """The registered payment providers, plus "none" (offline payments): Django's filter on
+    the field read every payment for its distinct values (14 ms on 22,000 payments)."""
+
+    title = _("prestataire")
+    parameter_name = "provider"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        from factures.payments import provider_names
+
+        return [("-", _("aucun (hors ligne)")), *((name, name) for name in provider_names())]
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(provider="" if value == "-" else value)
+
+
 @admin.register(Payment)
 class PaymentAdmin(StaffModelAdmin):
     list_display = [
@@ -355,7 +373,7 @@ class PaymentAdmin(StaffModelAdmin):
         "amount_euros",
         "status",
     ]
-    list_filter = ["status", "method", "provider", "created_at"]
+    list_filter = ["status", "method", ProviderFilter, "created_at"]
     search_fields = ["reference", "provider_reference", "family__name"]
     list_select_related = ["family"]
     # No date_hierarchy: its DISTINCT over every row's day read the whole table (110-320 ms on

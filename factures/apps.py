@@ -14,6 +14,9 @@ class FacturesConfig(AppConfig):
 
         register_anonymisation_step("facturation", 60, accounting_kept)
         keep_audit_kinds(_Billing.values)
+        from factures import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
         from espace_famille.audit_kinds import register_kinds
         from factures.audit_kinds import BillingEvent, DirectDebitEvent
 

@@ -6,6 +6,7 @@ import calendar
 import datetime
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -70,11 +71,13 @@ def billing_run(
     render_pdf: bool = True,
     family_ids: list[int] | None = None,
     today: datetime.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BillingResult:
     """Bill a month. Each household is billed in its own transaction under a row lock, and a
     booking already linked to an invoice line is never billed again (unique BilledBooking).
 
     Only a month that is over can be billed: its bookings can no longer be cancelled in time.
+    `progress(done, total)` is told after each household (the background job's progress bar).
     """
     from famille.models import Family
     from reservations.selectors import billable_bookings
@@ -104,7 +107,9 @@ def billing_run(
     result = BillingResult()
     family_pks = sorted(set(by_family) | set(charges_by_family))
     families = Family.objects.in_bulk(family_pks)
-    for family_pk in family_pks:
+    for done, family_pk in enumerate(family_pks):
+        if progress is not None:
+            progress(done, len(family_pks))
         family = families[family_pk]
         invoice = _bill_family(
             family=family,
@@ -121,6 +126,8 @@ def billing_run(
         )
         if invoice is not None:
             result.invoices.append(invoice)
+    if progress is not None:
+        progress(len(family_pks), len(family_pks))
     return result
 
 
@@ -239,3 +246,41 @@ def parse_month(value: str) -> datetime.date:
         return datetime.date(year, month, 1)
     except ValueError as exc:
         raise ValueError(_("Mois attendu au format AAAA-MM, par exemple 2026-10.")) from exc
+
+
+def billing_run_job(
+    *, job: Any, progress: Callable[[int, int], None], month: str
+) -> dict[str, Any]:
+    """The billing run as a background job (espace_famille.jobs): its result page's text."""
+    from django.urls import reverse
+
+    from espace_famille.admin_formats import euros
+
+    day = datetime.date.fromisoformat(month)
+    result = billing_run(month=day, user=job.started_by, progress=progress)
+    details = []
+    if result.missing_tariffs:
+        details.append(
+            ngettext(
+                "%(count)s réservation non facturée, faute de tarif pour : %(units)s",
+                "%(count)s réservations non facturées, faute de tarif pour : %(units)s",
+                result.skipped_bookings,
+            )
+            % {
+                "count": result.skipped_bookings,
+                "units": ", ".join(sorted(result.missing_tariffs)),
+            }
+        )
+    start, end = month_bounds(day)
+    return {
+        "summary": ngettext(
+            "%(count)s facture émise, total %(total)s.",
+            "%(count)s factures émises, total %(total)s.",
+            len(result.invoices),
+        )
+        % {"count": len(result.invoices), "total": euros(result.total)},
+        "details": details,
+        "url": reverse("admin:factures_invoice_changelist")
+        + f"?period_start__gte={start.isoformat()}&period_end__lte={end.isoformat()}",
+        "link": _("Voir les factures du mois"),
+    }

@@ -16,6 +16,9 @@ class FamilleConfig(AppConfig):
         register_anonymisation_step("famille", 70, household_erase)
         register_retention_step("comptes-inactifs", inactive_households_close)
         register_retention_step("foyers-partis", departed_households_anonymise)
+        from famille import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
         from espace_famille.audit_kinds import register_kinds
         from famille.audit_kinds import FamilyEvent
 

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +115,45 @@ def _accepted_subquery() -> Coalesce:
     return Coalesce(Subquery(accepted, output_field=IntegerField()), Value(0))
 
 
+class DecisionFilter(admin.SimpleListFilter):
+    """The enrolments open on the requests still to decide: where a staff member's day starts.
+
+    "Toutes" lists every enrolment, newest request first, along its index.
+    """
+
+    title = _("statut")
+    parameter_name = "decision"
+    DEFAULT = "a_decider"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return [
+            ("a_decider", _("À décider")),
+            ("accepted", _("Acceptées")),
+            ("refused", _("Refusées")),
+            ("cancelled", _("Annulées")),
+            ("toutes", _("Toutes")),
+        ]
+
+    def value(self):  # type: ignore[no-untyped-def]
+        return super().value() or self.DEFAULT
+
+    def choices(self, changelist):  # type: ignore[no-untyped-def]
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        value = self.value()
+        if value == "toutes":
+            return queryset
+        if value in ("accepted", "refused", "cancelled"):
+            return queryset.filter(status=value)
+        return queryset.filter(status=Enrolment.Status.REQUESTED)
+
+
 @admin.register(Enrolment)
 class EnrolmentAdmin(StaffModelAdmin):
     list_display = [
@@ -127,10 +166,11 @@ class EnrolmentAdmin(StaffModelAdmin):
         "places",
         "requested_at",
     ]
-    # The requests still to decide come first. A `date_hierarchy` on requested_at was dropped:
-    # its DISTINCT over every enrolment's day cost 113 ms on the benchmark data set.
-    ordering = [Case(When(status="requested", then=Value(0)), default=Value(1)), "-requested_at"]
-    list_filter = ["status", "activity__service", "activity", "requested_at"]
+    # The list opens on the requests still to decide (DecisionFilter), newest first along the
+    # index on requested_at. Sorting "pending first" over every enrolment joined to its member
+    # and household cost 42-64 ms on PostgreSQL; a `date_hierarchy` on requested_at, 113 ms.
+    ordering = ["-requested_at", "-pk"]
+    list_filter = [DecisionFilter, "activity__service", "activity", "requested_at"]
     list_select_related = ["member__family", "activity"]
     search_fields = ["member__first_name", "member__last_name", "member__family__name"]
     autocomplete_fields = ["member"]

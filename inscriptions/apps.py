@@ -12,6 +12,9 @@ class InscriptionsConfig(AppConfig):
         from inscriptions.anonymisation import enrolment_texts_erase
 
         register_anonymisation_step("inscriptions", 40, enrolment_texts_erase)
+        from inscriptions import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
         from espace_famille.audit_kinds import register_kinds
         from inscriptions.audit_kinds import EnrolmentEvent
 

@@ -272,6 +272,8 @@ class Enrolment(models.Model):
         indexes = [
             models.Index(fields=["member", "status"]),
             models.Index(fields=["activity", "status"]),
+            # The staff list, newest request first (inscriptions/admin.py).
+            models.Index(fields=["-requested_at", "-id"], name="inscriptions_enrol_newest_idx"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,9 @@ class ReservationsConfig(AppConfig):
     verbose_name = _("Réservations")
 
     def ready(self) -> None:
+        from reservations import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
         from espace_famille.audit_kinds import register_kinds
         from reservations.audit_kinds import BookingEvent, CampaignEvent
 

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -533,3 +533,59 @@ def next_closure_eve(units: list, start: datetime.date) -> datetime.date:
     if closure:
         end = min(end, closure.start_date - datetime.timedelta(days=1))
     return max(end, start)
+
+
+@dataclass
+class WeekPlaces:
+    """Places taken against capacity of one activity over one week (the staff home's chart)."""
+
+    monday: datetime.date
+    taken: int = 0
+    capacity: int = 0
+    waiting: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.taken / self.capacity) if self.capacity else 0
+
+
+def places_by_week(
+    *, today: datetime.date, weeks: int = 4
+) -> tuple[list[datetime.date], list[tuple[str, list[WeekPlaces]]]]:
+    """(the weeks' Mondays, [(activity, its weeks)]) for this week and the next ones (from
+    next week on a Saturday or Sunday).
+
+    Two grouped queries (places, then live waiting-list entries), whatever the number of
+    households: the openings' counter `booked_count` holds the places taken.
+    """
+    first = today - datetime.timedelta(days=today.weekday())
+    if today.weekday() >= 5:
+        first += datetime.timedelta(weeks=1)
+    mondays = [first + datetime.timedelta(weeks=n) for n in range(weeks)]
+    end = first + datetime.timedelta(weeks=weeks)
+    rows: dict[int, tuple[str, list[WeekPlaces]]] = {}
+    openings = (
+        Opening.objects.filter(date__gte=max(today, first), date__lt=end, is_closed=False)
+        .order_by()
+        .values_list("unit__activity_id", "unit__activity__name", "date")
+        .annotate(taken=models.Sum("booked_count"), capacity=models.Sum("capacity"))
+    )
+    for activity_id, name, day, taken, capacity in openings:
+        week = rows.setdefault(activity_id, (name, [WeekPlaces(m) for m in mondays]))[1]
+        cell = week[(day - first).days // 7]
+        cell.taken += taken or 0
+        cell.capacity += capacity or 0
+    waiting = (
+        WaitingListEntry.objects.filter(
+            status__in=WaitingListEntry.LIVE,
+            opening__date__gte=max(today, first),
+            opening__date__lt=end,
+            opening__unit__activity_id__in=list(rows),
+        )
+        .order_by()
+        .values_list("opening__unit__activity_id", "opening__date")
+        .annotate(n=models.Count("pk"))
+    )
+    for activity_id, day, count in waiting:
+        rows[activity_id][1][(day - first).days // 7].waiting += count
+    return mondays, sorted(rows.values(), key=lambda row: row[0])

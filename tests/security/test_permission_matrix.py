@@ -31,7 +31,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from documents.models import DocumentType, StructureCategory, StructureDocument, Submission
-from espace_famille.models import AuditEvent, EmailDelivery, User
+from espace_famille.models import AuditEvent, EmailDelivery, StaffJob, User
 from factures import services as billing
 from factures.models import (
     BillingSettings,
@@ -181,6 +181,9 @@ def dataset(
         subject="Invitation",
         text="Bonjour",
         html="<p>Bonjour</p>",
+    )
+    StaffJob.objects.create(
+        kind="factures.billing_run", label="10/2026", state="succeeded", started_by=staff
     )
     field_policies_ensure()
     return {User: parent, Payment: payment}
