@@ -139,8 +139,8 @@ class AttestationForm(forms.Form):
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["famille"]
-        field.queryset = Family.objects.all()  # type: ignore[attr-defined]
         field.widget = AutocompleteSelect(ManualCharge._meta.get_field("family"), admin.site)
+        field.queryset = Family.objects.all()  # type: ignore[attr-defined]  # sets the choices
         self.fields["annee"].choices = [(year, year) for year in attestation_years(first=1)]  # type: ignore[attr-defined]
 
 
