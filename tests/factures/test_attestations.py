@@ -353,3 +353,20 @@ def test_staff_with_invoice_view_right_opens_the_attestations(client, november_i
     url = reverse("admin:factures_invoice_attestations")
     response = client.get(url, {"famille": november_invoice.family_id, "annee": YEAR})
     assert response.status_code == 200
+
+
+ATTESTATION_URLS = [
+    reverse("factures:attestations"),
+    reverse("factures:attestation_fiscale", args=[YEAR]),
+]
+
+
+@pytest.mark.parametrize("url", ATTESTATION_URLS)
+def test_anonymous_visitors_are_sent_to_login(client, url):
+    response = client.get(url)
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("url", ATTESTATION_URLS)
+def test_staff_without_family_get_403(staff_client, url):
+    assert staff_client.get(url).status_code == 403
