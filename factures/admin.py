@@ -226,7 +226,7 @@ class InvoiceAdmin(StaffModelAdmin):
         else:
             head = gettext("Soldée le %(date)s par %(methods)s")
         head %= {
-            "date": long_date(obj.settled_at),
+            "date": long_date(selectors.settled_on(obj, settlements)),
             "methods": selectors.settlement_methods(settlements),
         }
         return format_html(

@@ -16,7 +16,7 @@ def invoice_pdf_render(invoice: Invoice) -> tuple[str, str, bytes]:
     """Return (filename, mimetype, content) of the invoice's PDF."""
     from weasyprint import HTML
 
-    from factures.selectors import invoice_settlements, settlement_methods
+    from factures.selectors import invoice_settlements, settled_on, settlement_methods
 
     lines = list(invoice.lines.order_by("position", "pk"))
     settled = invoice.kind == Invoice.Kind.INVOICE and invoice.is_settled
@@ -36,6 +36,7 @@ def invoice_pdf_render(invoice: Invoice) -> tuple[str, str, bytes]:
                 "settled": settled,
                 "settlements": settlements,
                 "settled_by": settlement_methods(settlements),
+                "settled_on": settled_on(invoice, settlements) if settled else None,
                 "paid": any(settlement.is_payment for settlement in settlements),
             },
         )

@@ -129,6 +129,14 @@ def settlement_methods(settlements: list[Settlement]) -> str:
     return _("%(first)s et %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
 
 
+def settled_on(invoice: Invoice, settlements: list[Settlement]) -> datetime.date | None:
+    """The day the invoice was paid: that of the last payment or credit note that settled it
+    (a cheque received on 15 December and recorded later says 15 December)."""
+    if settlements:
+        return max(settlement.date for settlement in settlements)
+    return timezone.localtime(invoice.settled_at).date() if invoice.settled_at else None
+
+
 def settled_invoices_prefetch() -> list[Prefetch]:
     """The prefetches `invoice_settlements` reads, for a page of invoices (two queries)."""
     return [

@@ -32,7 +32,7 @@ from factures.attestations import (
     presence_attestation_pdf,
     year_is_past,
 )
-from factures.forms import InvoiceFilterForm
+from factures.forms import AttestationYearForm, InvoiceFilterForm
 from factures.models import Invoice, Payment
 from factures.money import round_cents
 from factures.payments import (
@@ -64,6 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
             settlements = selectors.invoice_settlements(invoice)
             invoice.paid_by_money = any(item.is_payment for item in settlements)
             invoice.settled_by = selectors.settlement_methods(settlements)
+            invoice.settled_on = selectors.settled_on(invoice, settlements)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -91,17 +92,16 @@ def attestations(request: HttpRequest) -> HttpResponse:
     """The yearly attestations of the family: the rule, the year's numbers, the PDFs."""
     family = request.family  # type: ignore[attr-defined]
     years = attestation_years()
-    try:
-        year = int(request.GET.get("annee") or years[0])
-    except ValueError:
-        year = years[0]
-    if year not in years:
-        year = years[0]
+    form = AttestationYearForm(request.GET or None, years=years)
+    # A year not offered (or no choice yet): the last one, without an error to show.
+    year = form.cleaned_data["annee"] if form.is_bound and form.is_valid() else years[0]
+    if not form.is_valid():
+        form = AttestationYearForm(initial={"annee": year}, years=years)
     return render(
         request,
         "factures/attestations.html",
         {
-            "years": years,
+            "form": form,
             "year": year,
             "statement": family_year_statement(family, year),
         },

@@ -4,10 +4,12 @@ the year) and the attestation de paiement et de présence, for parents and staff
 from __future__ import annotations
 
 import datetime
+import os
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,6 +22,7 @@ from factures.attestations import family_year_statement, under_six_born_from
 from factures.billing import billing_run
 from factures.models import Invoice, InvoiceLine, Payment, Tariff
 from inscriptions.models import Activity, Unit
+from tests.conftest import browser_login, make_parent
 from tests.factures.conftest import book
 from tests.security.conftest import make_staff
 
@@ -370,3 +373,26 @@ def test_anonymous_visitors_are_sent_to_login(client, url):
 @pytest.mark.parametrize("url", ATTESTATION_URLS)
 def test_staff_without_family_get_403(staff_client, url):
     assert staff_client.get(url).status_code == 403
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [360, 768, 1280])
+def test_paid_invoices_and_attestations_fit_and_are_accessible(
+    page, live_server, family, november_invoice, staff, output_path, width
+):
+    """Screenshots in the test's output folder (pytest --output)."""
+    pay(november_invoice, "53.00", at(YEAR, 12, 15), staff)
+    parent = make_parent(family, "navigateur@example.org")
+    browser_login(page, live_server.url, parent.email)
+    page.set_viewport_size({"width": width, "height": 900})
+    for name, path in (
+        ("soldees", "/factures/?etat=soldees"),
+        ("attestations", f"/factures/attestations/?annee={YEAR}"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page.screenshot(path=os.path.join(output_path, f"{name}-{width}px.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert Axe().run(page).violations_count == 0
+    text = page.locator("main").inner_text()
+    assert "20,00 €" in text and "Léa TEST" in text

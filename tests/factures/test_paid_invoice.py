@@ -3,6 +3,7 @@ settled (in the background, after the commit), the list and the admin say it too
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from decimal import Decimal
 from io import BytesIO
@@ -12,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from factures import services
@@ -203,3 +205,21 @@ def test_admin_invoice_page_says_paid_on_and_how(staff_client, invoice, staff):
         reverse("admin:factures_invoice_change", args=[invoice.pk])
     ).content.decode()
     assert "Acquittée le" in content and "chèque" in content
+
+
+def test_paid_on_is_the_day_the_money_was_received(
+    parent_client, invoice, staff, django_capture_on_commit_callbacks
+):
+    """A cheque received on 15 October and recorded today: "Acquittée le 15 octobre"."""
+    received = datetime.datetime(2026, 10, 15, 9, 0, tzinfo=timezone.get_current_timezone())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payment_record_offline(
+            invoice=invoice,
+            method="cheque",
+            amount=Decimal("20.30"),
+            user=staff,
+            received_at=received,
+        )
+    assert "Acquittée le 15 octobre 2026 par chèque" in stored_text(invoice)
+    content = parent_client.get(reverse("factures:index"), {"etat": "soldees"}).content.decode()
+    assert "Acquittée le 15/10/2026" in content
