@@ -6,7 +6,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -292,6 +298,11 @@ class InvoiceAdmin(StaffModelAdmin):
                 name="factures_invoice_attestations",
             ),
             path(
+                "attestations/frais-de-garde/",
+                self.admin_site.admin_view(self.childcare_sync_view),
+                name="factures_invoice_childcare_sync",
+            ),
+            path(
                 "attestations/<int:family_pk>/<int:year>/fiscale/",
                 self.admin_site.admin_view(self.attestation_fiscale_view),
                 name="factures_invoice_attestation_fiscale",
@@ -415,8 +426,32 @@ class InvoiceAdmin(StaffModelAdmin):
             "form": form,
             "statement": statement,
             "opts": self.model._meta,
+            "years": attestation_years(first=1),
+            "may_sync": request.user.has_perm("factures.add_invoice"),
         }
         return TemplateResponse(request, "admin/factures/attestations.html", context)
+
+    @admin_permissions("view", "factures.add_invoice")
+    def childcare_sync_view(self, request: HttpRequest) -> HttpResponse:
+        """POST: the childcare flags of the year's lines from the activities as they are now."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            year = int(request.POST.get("annee", ""))
+        except ValueError:
+            year = 0
+        if not year_is_past(year):
+            self.message_user(request, gettext("Choisissez une année passée."), messages.ERROR)
+        else:
+            count = services.invoice_lines_childcare_sync(
+                year=year, user=request.user, request=request
+            )
+            self.message_user(
+                request,
+                gettext("%(count)s ligne(s) mise(s) à jour.") % {"count": count},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:factures_invoice_attestations"))
 
     def _statement(self, family_pk: int, year: int):  # type: ignore[no-untyped-def]
         from famille.models import Family

@@ -15,3 +15,4 @@ class BillingEvent(models.TextChoices):
     PAYMENT_FAILED = "payment_failed", _("Paiement échoué")
     PAYMENT_CANCELLED = "payment_cancelled", _("Paiement annulé")
     PAYMENT_REFUNDED = "payment_refunded", _("Paiement remboursé")
+    CHILDCARE_LINES_UPDATED = "childcare_lines_updated", _("Frais de garde des lignes recalculés")

@@ -269,3 +269,47 @@ def _delete_replaced(storage: Any, name: str) -> None:
         storage.delete(name)
     except Exception:  # `manage.py sweep_orphans` removes it later
         logger.exception("Replaced PDF %s not deleted", name)
+
+
+def invoice_lines_childcare_sync(
+    *, year: int, user: Any, request: HttpRequest | None = None
+) -> int:
+    """Set the childcare flag of the booking lines of invoices issued in `year` and the year
+    before from their activity and unit as they are now; return how many lines changed.
+
+    For a structure that ticks "frais de garde" on its activities after billing (in January,
+    before the attestations): a line's flag says which attestation counts it and is printed
+    nowhere, so the invoices themselves do not change. Manual lines keep theirs.
+    """
+    from factures.models import BilledBooking
+
+    start = datetime.date(year - 1, 1, 1)
+    end = datetime.date(year, 12, 31)
+    with transaction.atomic():
+        rows = (
+            BilledBooking.objects.filter(line__invoice__issued_on__range=(start, end))
+            .values_list(
+                "line_id",
+                "line__childcare",
+                "booking__opening__unit__activity__childcare_tax_credit",
+                "booking__opening__unit__tax_credit_excluded",
+            )
+            .distinct()
+        )
+        wanted: dict[int, bool] = {}
+        current: dict[int, bool] = {}
+        for line_id, flag, activity_childcare, unit_excluded in rows:
+            current[line_id] = flag
+            wanted[line_id] = wanted.get(line_id, True) and activity_childcare and not unit_excluded
+        changed = [line_id for line_id, flag in wanted.items() if flag != current[line_id]]
+        for flag in (True, False):
+            ids = [line_id for line_id in changed if wanted[line_id] is flag]
+            if ids:
+                # Not through save(): the line's printed values never change, only this flag.
+                InvoiceLine.objects.filter(pk__in=ids).update(childcare=flag)
+        summary = _(
+            "Frais de garde recalculés sur les lignes des factures de %(first)s et %(last)s : "
+            "%(count)s ligne(s) modifiée(s)"
+        ) % {"first": year - 1, "last": year, "count": len(changed)}
+        audit.record(None, user, BillingEvent.CHILDCARE_LINES_UPDATED, summary, request=request)
+    return len(changed)

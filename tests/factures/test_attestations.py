@@ -396,3 +396,26 @@ def test_paid_invoices_and_attestations_fit_and_are_accessible(
         assert Axe().run(page).violations_count == 0
     text = page.locator("main").inner_text()
     assert "20,00 €" in text and "Léa TEST" in text
+
+
+def test_staff_report_childcare_flags_set_after_billing(
+    staff_client, november_invoice, staff, childcare, kids
+):
+    lea, _hugo = kids
+    peri = childcare["matin"].activity
+    # Billed before the structure ticked "frais de garde": nothing on the attestation.
+    Activity.objects.filter(pk=peri.pk).update(childcare_tax_credit=False)
+    InvoiceLine.objects.filter(invoice=november_invoice).update(childcare=False)
+    pay(november_invoice, "53.00", at(YEAR, 12, 15), staff)
+    assert family_year_statement(november_invoice.family, YEAR).fiscal_total == Decimal("0.00")
+    Activity.objects.filter(pk=peri.pk).update(childcare_tax_credit=True)
+    response = staff_client.post(reverse("admin:factures_invoice_childcare_sync"), {"annee": YEAR})
+    assert response.status_code == 302
+    statement = family_year_statement(november_invoice.family, YEAR)
+    assert statement.child(lea.pk).childcare_paid == Decimal("20.00")  # meals still excluded
+
+
+def test_reporting_childcare_flags_needs_the_billing_right(client, november_invoice):
+    client.force_login(make_staff("lecture-seule@example.org", "view_invoice"))
+    response = client.post(reverse("admin:factures_invoice_childcare_sync"), {"annee": YEAR})
+    assert response.status_code == 403
