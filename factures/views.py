@@ -62,9 +62,9 @@ def index(request: HttpRequest) -> HttpResponse:
     for invoice in page.object_list:
         if invoice.kind == Invoice.Kind.INVOICE and invoice.is_settled and settled:
             settlements = selectors.invoice_settlements(invoice)
-            invoice.paid_by_money = any(item.is_payment for item in settlements)
-            invoice.settled_by = selectors.settlement_methods(settlements)
-            invoice.settled_on = selectors.settled_on(invoice, settlements)
+            invoice.paid_by_money = any(item.is_payment for item in settlements)  # type: ignore[attr-defined]
+            invoice.settled_by = selectors.settlement_methods(settlements)  # type: ignore[attr-defined]
+            invoice.settled_on = selectors.settled_on(invoice, settlements)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
