@@ -24,6 +24,7 @@ def _structure_and_staff() -> None:
             address="12 rue des Écoles\n69000 Lyon",
             phone="04 72 00 00 00",
             email="contact@example.org",
+            siret="12345678900012",
             opening_hours=_("Du lundi au vendredi, de 8 h 30 à 12 h et de 13 h 30 à 17 h 30"),
             legal_mentions=_(
                 "Association loi 1901 — SIRET 123 456 789 00012 — "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +83,13 @@ class Structure(models.Model):
     opening_hours = models.TextField(_("horaires d'accueil"), blank=True)
     website = models.URLField(_("site internet"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="structure/", blank=True)
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{14}$", _("Le SIRET compte 14 chiffres."))],
+        help_text=_("Imprimé sur les attestations fiscales et de paiement."),
+    )
     legal_mentions = models.TextField(
         _("mentions légales"),
         blank=True,

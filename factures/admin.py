@@ -7,11 +7,18 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +32,16 @@ from espace_famille.admin_security import (
     permission_required,
 )
 from espace_famille.files import serve_private_file
+from espace_famille.formatting import long_date
 from espace_famille.jobs import JobAlreadyRunning, job_start
-from factures import services
+from factures import selectors, services
+from factures.attestations import (
+    attestation_years,
+    family_year_statement,
+    fiscal_attestation_pdf,
+    presence_attestation_pdf,
+    year_is_past,
+)
 from factures.audit_kinds import BillingEvent
 from factures.billing import month_is_over_check
 from factures.forms import CreditNoteForm, OfflinePaymentForm
@@ -103,7 +118,7 @@ class ManualChargeAdmin(StaffModelAdmin):
 
 class InvoiceLineInline(LabelledInlineMixin, ReadOnlyMixin, admin.TabularInline):
     model = InvoiceLine
-    fields = ["member_name", "label", "quantity", "unit_price_euros", "amount_euros"]
+    fields = ["member_name", "label", "quantity", "unit_price_euros", "amount_euros", "childcare"]
     readonly_fields = fields
     unit_price_euros = euro_field(InvoiceLine, "unit_price")
     amount_euros = euro_field(InvoiceLine, "amount")
@@ -118,6 +133,28 @@ class AllocationInline(LabelledInlineMixin, ReadOnlyMixin, admin.TabularInline):
     amount_euros = euro_field(PaymentAllocation, "amount")
     extra = 0
     can_delete = False
+
+
+class AttestationForm(forms.Form):
+    """A family and a past year, for the yearly attestations (staff)."""
+
+    famille = forms.ModelChoiceField(
+        label=_("Famille"),
+        queryset=None,  # type: ignore[arg-type]  # set in __init__ (famille is a lower app)
+        widget=forms.Select,
+    )
+    annee = forms.TypedChoiceField(label=_("Année"), coerce=int)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from django.contrib.admin.widgets import AutocompleteSelect
+
+        from famille.models import Family
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["famille"]
+        field.widget = AutocompleteSelect(ManualCharge._meta.get_field("family"), admin.site)
+        field.queryset = Family.objects.all()  # type: ignore[attr-defined]  # sets the choices
+        self.fields["annee"].choices = [(year, year) for year in attestation_years(first=1)]  # type: ignore[attr-defined]
 
 
 class BillingRunForm(forms.Form):
@@ -168,6 +205,7 @@ class InvoiceAdmin(StaffModelAdmin):
         "total_euros",
         "amount_settled_euros",
         "settled_at",
+        "settlement_display",
         "pdf_fingerprint",
         "issued_by",
         "staff_actions",
@@ -189,6 +227,30 @@ class InvoiceAdmin(StaffModelAdmin):
 
     total_euros = euro_field(Invoice, "total")
     amount_settled_euros = euro_field(Invoice, "amount_settled")
+
+    @admin.display(description=_("acquittement"))
+    def settlement_display(self, obj: Invoice) -> str:
+        """ "Acquittée le … par …" and what settled it, as on the PDF."""
+        if obj.kind != Invoice.Kind.INVOICE or not obj.is_settled or obj.settled_at is None:
+            return "—"
+        settlements = selectors.invoice_settlements(obj)
+        if any(item.is_payment for item in settlements):
+            head = gettext("Acquittée le %(date)s par %(methods)s")
+        else:
+            head = gettext("Soldée le %(date)s par %(methods)s")
+        head %= {
+            "date": long_date(selectors.settled_on(obj, settlements)),
+            "methods": selectors.settlement_methods(settlements),
+        }
+        return format_html(
+            "<strong>{}</strong><br>{}",
+            head,
+            format_html_join(
+                mark_safe("<br>"),
+                "{} — {} — {}",
+                ((long_date(s.date), s.label, euros(s.amount)) for s in settlements),
+            ),
+        )
 
     @admin.display(description=_("empreinte SHA-256"))
     def pdf_fingerprint(self, obj: Invoice) -> str:
@@ -237,6 +299,26 @@ class InvoiceAdmin(StaffModelAdmin):
                 self.admin_site.admin_view(self.pdf_view),
                 name="factures_invoice_pdf",
             ),
+            path(
+                "attestations/",
+                self.admin_site.admin_view(self.attestations_view),
+                name="factures_invoice_attestations",
+            ),
+            path(
+                "attestations/frais-de-garde/",
+                self.admin_site.admin_view(self.childcare_sync_view),
+                name="factures_invoice_childcare_sync",
+            ),
+            path(
+                "attestations/<int:family_pk>/<int:year>/fiscale/",
+                self.admin_site.admin_view(self.attestation_fiscale_view),
+                name="factures_invoice_attestation_fiscale",
+            ),
+            path(
+                "attestations/<int:family_pk>/<int:year>/presence/<int:member_pk>/",
+                self.admin_site.admin_view(self.attestation_presence_view),
+                name="factures_invoice_attestation_presence",
+            ),
         ]
         return extra + super().get_urls()
 
@@ -244,6 +326,7 @@ class InvoiceAdmin(StaffModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "billing_run_url": reverse("admin:factures_invoice_billing_run"),
+            "attestations_url": reverse("admin:factures_invoice_attestations"),
         }
         return super().changelist_view(request, extra_context)
 
@@ -333,11 +416,78 @@ class InvoiceAdmin(StaffModelAdmin):
         )
 
     @admin_permissions("view")
+    def attestations_view(self, request: HttpRequest) -> HttpResponse:
+        """A family's yearly numbers, as on its attestations, with the PDFs."""
+        form = AttestationForm(request.GET or None)
+        statement = None
+        if form.is_bound and form.is_valid():
+            statement = family_year_statement(
+                form.cleaned_data["famille"], form.cleaned_data["annee"]
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Attestations annuelles"),
+            "form": form,
+            "statement": statement,
+            "opts": self.model._meta,
+            "years": attestation_years(first=1),
+            "may_sync": request.user.has_perm("factures.add_invoice"),
+        }
+        return TemplateResponse(request, "admin/factures/attestations.html", context)
+
+    @admin_permissions("view", "factures.add_invoice")
+    def childcare_sync_view(self, request: HttpRequest) -> HttpResponse:
+        """POST: the childcare flags of the year's lines from the activities as they are now."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            year = int(request.POST.get("annee", ""))
+        except ValueError:
+            year = 0
+        if not year_is_past(year):
+            self.message_user(request, gettext("Choisissez une année passée."), messages.ERROR)
+        else:
+            count = services.invoice_lines_childcare_sync(
+                year=year, user=request.user, request=request
+            )
+            self.message_user(
+                request,
+                gettext("%(count)s ligne(s) mise(s) à jour.") % {"count": count},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:factures_invoice_attestations"))
+
+    def _statement(self, family_pk: int, year: int):  # type: ignore[no-untyped-def]
+        from famille.models import Family
+
+        if not year_is_past(year):
+            raise Http404
+        return family_year_statement(get_object_or_404(Family, pk=family_pk), year)
+
+    @admin_permissions("view")
+    def attestation_fiscale_view(
+        self, request: HttpRequest, family_pk: int, year: int
+    ) -> HttpResponse:
+        filename, content = fiscal_attestation_pdf(self._statement(family_pk, year))
+        return _pdf_attachment(filename, content)
+
+    @admin_permissions("view")
+    def attestation_presence_view(
+        self, request: HttpRequest, family_pk: int, year: int, member_pk: int
+    ) -> HttpResponse:
+        statement = self._statement(family_pk, year)
+        child = statement.child(member_pk)
+        if child is None:
+            raise Http404
+        filename, content = presence_attestation_pdf(statement, child)
+        return _pdf_attachment(filename, content)
+
+    @admin_permissions("view")
     def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         invoice = get_object_or_404(Invoice, pk=pk)
         permission_required(self, request, "view", obj=invoice)
-        if not invoice.pdf:
-            invoice = services.invoice_pdf_store(invoice_id=invoice.pk)
+        if not invoice.pdf or invoice.pdf_is_stale:  # settled since: "Acquittée le …"
+            invoice = services.invoice_pdf_store(invoice_id=invoice.pk, refresh=True)
         return serve_private_file(
             invoice.pdf, content_type="application/pdf", filename=f"{invoice.number}.pdf"
         )
@@ -360,6 +510,14 @@ class ProviderFilter(admin.SimpleListFilter):
         if value is None:
             return queryset
         return queryset.filter(provider="" if value == "-" else value)
+
+
+def _pdf_attachment(filename: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @admin.register(Payment)

@@ -16,6 +16,7 @@ class BillingEvent(models.TextChoices):
     PAYMENT_CANCELLED = "payment_cancelled", _("Paiement annulé")
     PAYMENT_REFUNDED = "payment_refunded", _("Paiement remboursé")
     PAYMENT_METHOD_CHANGED = "payment_method_changed", _("Moyen de paiement en ligne modifié")
+    CHILDCARE_LINES_UPDATED = "childcare_lines_updated", _("Frais de garde des lignes recalculés")
 
 
 class DirectDebitEvent(models.TextChoices):

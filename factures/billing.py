@@ -63,6 +63,11 @@ def tariff_pick(tariffs: list[Tariff], day: datetime.date, qf: int | None) -> Ta
     )
 
 
+def unit_is_childcare(unit: Any) -> bool:
+    """Whether a unit's price is childcare for the tax credit (not a meal or other expense)."""
+    return bool(unit.activity.childcare_tax_credit and not unit.tax_credit_excluded)
+
+
 def billing_run(
     *,
     month: datetime.date,
@@ -204,6 +209,7 @@ def _booking_lines(
 ) -> list[LineSpec]:
     """One line per member, activity, unit and unit price (quantity times unit price)."""
     groups: dict[tuple, list[Any]] = defaultdict(list)
+    childcare: dict[tuple, bool] = {}
     members: dict[int, Any] = {}
     for booking in bookings:
         unit = booking.opening.unit
@@ -215,6 +221,8 @@ def _booking_lines(
         members[booking.member_id] = booking.member
         key = (booking.member_id, unit.activity.name, unit.order, unit.name, tariff.price)
         groups[key].append(booking)
+        # Childcare for the tax credit: the activity is childcare and the unit not a meal.
+        childcare[key] = childcare.get(key, True) and unit_is_childcare(unit)
     lines = []
     for key in sorted(groups, key=lambda k: (str(members[k[0]]), k[1], k[2], k[3], k[4])):
         member_id, activity_name, _order, unit_name, price = key
@@ -234,6 +242,7 @@ def _booking_lines(
                 unit_price=price,
                 member=members[member_id],
                 booking_ids=tuple(b.pk for b in group),
+                childcare=childcare[key],
             )
         )
     return lines

@@ -44,3 +44,11 @@ class OfflinePaymentForm(forms.Form):
 class CreditNoteForm(forms.Form):
     amount = forms.DecimalField(label=_("Montant de l'avoir (€)"), max_digits=10, decimal_places=2)
     reason = forms.CharField(label=_("Motif"), max_length=150)
+
+
+class AttestationYearForm(forms.Form):
+    annee = forms.TypedChoiceField(label=_("Année"), coerce=int)
+
+    def __init__(self, *args: object, years: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["annee"].choices = [(year, year) for year in years]  # type: ignore[attr-defined]

@@ -147,7 +147,9 @@ class Invoice(models.Model):
         CREDIT_NOTE = "credit_note", _("Avoir")
 
     # Fields that may change after issue: what has been settled, and the stored PDF.
-    MUTABLE_FIELDS = frozenset({"amount_settled", "settled_at", "pdf", "pdf_sha256"})
+    MUTABLE_FIELDS = frozenset(
+        {"amount_settled", "settled_at", "pdf", "pdf_sha256", "pdf_rendered_at"}
+    )
 
     number = models.CharField(_("numéro"), max_length=20, unique=True, editable=False)
     kind = models.CharField(
@@ -181,6 +183,8 @@ class Invoice(models.Model):
     settled_at = models.DateTimeField(_("soldée le"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="factures/", blank=True, editable=False)
     pdf_sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    # When the stored PDF was rendered: older than settled_at, it still asks to be paid.
+    pdf_rendered_at = models.DateTimeField(_("PDF produit le"), null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("émise par"),
@@ -232,6 +236,13 @@ class Invoice(models.Model):
     def is_settled(self) -> bool:
         return self.balance == ZERO
 
+    @property
+    def pdf_is_stale(self) -> bool:
+        """A stored PDF rendered before the invoice was settled (it still says "to pay")."""
+        if not self.pdf or self.settled_at is None:
+            return False
+        return self.pdf_rendered_at is None or self.pdf_rendered_at < self.settled_at
+
 
 class InvoiceLine(models.Model):
     """One line: a member's units of one activity at one unit price, or a manual amount."""
@@ -253,6 +264,11 @@ class InvoiceLine(models.Model):
     quantity = models.DecimalField(_("quantité"), max_digits=8, decimal_places=2)
     unit_price = models.DecimalField(_("prix unitaire"), max_digits=8, decimal_places=2)
     amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    childcare = models.BooleanField(
+        _("frais de garde (crédit d'impôt)"),
+        default=False,
+        help_text=_("Repris de l'activité et de l'unité à la facturation ; jamais modifié."),
+    )
 
     class Meta:
         verbose_name = _("ligne de facture")
@@ -415,6 +431,17 @@ class Payment(models.Model):
     @property
     def amount_cents(self) -> int:
         return int((self.amount * 100).to_integral_value())
+
+    @property
+    def method_label(self) -> str:
+        """How the family paid, in words for "Acquittée le … par …": "carte bancaire en ligne",
+        "chèque", "espèces", "virement"…; a method added later shows its own label."""
+        if self.method == self.Method.ONLINE:
+            if self.provider == "payfip":
+                return str(_("paiement en ligne PayFiP"))
+            return str(_("carte bancaire en ligne"))
+        label = str(self.get_method_display())
+        return label if label.isupper() else label[:1].lower() + label[1:]
 
     def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
         raise PermissionError("Payments are never deleted.")

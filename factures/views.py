@@ -31,7 +31,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from espace_famille.access import family_required, get_for_family
 from espace_famille.files import serve_private_file
 from factures import selectors, services
-from factures.forms import InvoiceFilterForm
+from factures.attestations import (
+    attestation_years,
+    family_year_statement,
+    fiscal_attestation_pdf,
+    presence_attestation_pdf,
+    year_is_past,
+)
+from factures.forms import AttestationYearForm, InvoiceFilterForm
 from factures.models import Invoice, Payment
 from factures.money import round_cents
 from factures.payments import (
@@ -67,7 +74,15 @@ def index(request: HttpRequest) -> HttpResponse:
     debited = mandate is not None and mandate.is_active
     if direct_debit:
         invoices = sepa_selectors.with_scheduled_debit(invoices)
+    if settled:
+        invoices = invoices.prefetch_related(*selectors.settled_invoices_prefetch())
     page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
+    for invoice in page.object_list:
+        if invoice.kind == Invoice.Kind.INVOICE and invoice.is_settled and settled:
+            settlements = selectors.invoice_settlements(invoice)
+            invoice.paid_by_money = any(item.is_payment for item in settlements)  # type: ignore[attr-defined]
+            invoice.settled_by = selectors.settlement_methods(settlements)  # type: ignore[attr-defined]
+            invoice.settled_on = selectors.settled_on(invoice, settlements)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     online = online_payment_enabled()
@@ -94,6 +109,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 for value, label in Payment.Method.choices
                 if value not in (Payment.Method.ONLINE, Payment.Method.DIRECT_DEBIT)
             ],
+            "last_year": timezone.localdate().year - 1,
         },
     )
     return _allow_gateway_page(response, provider)
@@ -109,10 +125,63 @@ def _allow_gateway_page(response: HttpResponse, provider: PaymentProvider) -> Ht
 
 @require_GET
 @family_required
+def attestations(request: HttpRequest) -> HttpResponse:
+    """The yearly attestations of the family: the rule, the year's numbers, the PDFs."""
+    family = request.family  # type: ignore[attr-defined]
+    years = attestation_years()
+    form = AttestationYearForm(request.GET or None, years=years)
+    # A year not offered (or no choice yet): the last one, without an error to show.
+    year = form.cleaned_data["annee"] if form.is_bound and form.is_valid() else years[0]
+    if not form.is_valid():
+        form = AttestationYearForm(initial={"annee": year}, years=years)
+    return render(
+        request,
+        "factures/attestations.html",
+        {
+            "form": form,
+            "year": year,
+            "statement": family_year_statement(family, year),
+        },
+    )
+
+
+def _attestation_year(year: int) -> int:
+    if not year_is_past(year):
+        raise Http404
+    return year
+
+
+def _pdf_response(filename: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@family_required
+def attestation_fiscale(request: HttpRequest, year: int) -> HttpResponse:
+    statement = family_year_statement(request.family, _attestation_year(year))  # type: ignore[attr-defined]
+    return _pdf_response(*fiscal_attestation_pdf(statement))
+
+
+@require_GET
+@family_required
+def attestation_presence(request: HttpRequest, year: int, member_pk: int) -> HttpResponse:
+    statement = family_year_statement(request.family, _attestation_year(year))  # type: ignore[attr-defined]
+    child = statement.child(member_pk)
+    if child is None:  # not a child of this family
+        raise Http404
+    return _pdf_response(*presence_attestation_pdf(statement, child))
+
+
+@require_GET
+@family_required
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = get_for_family(Invoice, request.family, pk=pk)  # type: ignore[attr-defined]
-    if not invoice.pdf:
-        invoice = services.invoice_pdf_store(invoice_id=invoice.pk)
+    if not invoice.pdf or invoice.pdf_is_stale:  # settled since: "Acquittée le …"
+        invoice = services.invoice_pdf_store(invoice_id=invoice.pk, refresh=True)
     return serve_private_file(
         invoice.pdf, content_type="application/pdf", filename=f"{invoice.number}.pdf"
     )

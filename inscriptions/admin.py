@@ -18,7 +18,15 @@ from inscriptions.services import (
 class UnitInline(LabelledInlineMixin, admin.TabularInline):
     model = Unit
     extra = 0
-    fields = ["name", "start_time", "end_time", "weekdays", "capacity", "order"]
+    fields = [
+        "name",
+        "start_time",
+        "end_time",
+        "weekdays",
+        "capacity",
+        "order",
+        "tax_credit_excluded",
+    ]
 
 
 NOTICE_FIELDS = [
@@ -43,13 +51,30 @@ class ActivityAdmin(StaffModelAdmin):
         "requested_count",
         "portal_enrolment",
     ]
-    list_filter = ["service", "portal_enrolment", "booking_needs_confirmation", "start_date"]
+    list_filter = [
+        "service",
+        "portal_enrolment",
+        "booking_needs_confirmation",
+        "childcare_tax_credit",
+        "start_date",
+    ]
     search_fields = ["name", "description"]
     date_hierarchy = "start_date"
     filter_horizontal = ["required_documents"]
     inlines = [UnitInline]
     fieldsets = (
-        (None, {"fields": ("name", "service", "description", ("start_date", "end_date"))}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "service",
+                    "description",
+                    ("start_date", "end_date"),
+                    "childcare_tax_credit",
+                )
+            },
+        ),
         (
             _("Inscriptions"),
             {
@@ -98,8 +123,16 @@ class ActivityAdmin(StaffModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(StaffModelAdmin):
-    list_display = ["name", "activity", "start_time", "end_time", "weekdays", "capacity"]
-    list_filter = ["activity__service", "activity"]
+    list_display = [
+        "name",
+        "activity",
+        "start_time",
+        "end_time",
+        "weekdays",
+        "capacity",
+        "tax_credit_excluded",
+    ]
+    list_filter = ["activity__service", "tax_credit_excluded", "activity"]
     list_select_related = ["activity"]
     search_fields = ["name", "activity__name"]
 

@@ -28,13 +28,13 @@ ACTIVITIES = [
         "Périscolaire du matin",
         Activity.Service.PERISCOLAIRE,
         [("Matin", T(7, 30), T(8, 30), "1245", 30)],
-        {"min_age": 3, "max_age": 11, "booking_notice_days": 2},
+        {"min_age": 3, "max_age": 11, "booking_notice_days": 2, "childcare_tax_credit": True},
     ),
     (
         "Périscolaire du soir",
         Activity.Service.PERISCOLAIRE,
         [("Soir", T(16, 30), T(18, 30), "1245", 30)],
-        {"min_age": 3, "max_age": 11, "booking_notice_days": 1},
+        {"min_age": 3, "max_age": 11, "booking_notice_days": 1, "childcare_tax_credit": True},
     ),
     (
         "Restauration scolaire",
@@ -55,7 +55,13 @@ ACTIVITIES = [
             ("Repas", T(12, 0), T(13, 30), "3", 12),
             ("Après-midi", T(13, 30), T(17, 30), "3", 12),
         ],
-        {"min_age": 3, "max_age": 12, "booking_notice_days": 7, "waiting_list": "auto"},
+        {
+            "min_age": 3,
+            "max_age": 12,
+            "booking_notice_days": 7,
+            "waiting_list": "auto",
+            "childcare_tax_credit": True,
+        },
     ),
 ]
 
@@ -85,6 +91,8 @@ def demo_activities() -> dict[str, Activity]:
                     "weekdays": weekdays,
                     "capacity": capacity,
                     "order": order,
+                    # Meals are never childcare for the tax credit.
+                    "tax_credit_excluded": unit_name == "Repas",
                 },
             )
         activities[name] = activity

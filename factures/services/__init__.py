@@ -13,6 +13,7 @@ from factures.services.invoices import (
     credit_note_issue,
     invoice_apply_settlement,
     invoice_issue,
+    invoice_lines_childcare_sync,
     invoice_number_allocate,
     invoice_pdf_store,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "credit_note_issue",
     "invoice_apply_settlement",
     "invoice_issue",
+    "invoice_lines_childcare_sync",
     "invoice_number_allocate",
     "invoice_pdf_store",
     "new_payment_reference",

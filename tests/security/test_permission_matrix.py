@@ -192,7 +192,10 @@ def dataset(
 def snapshot(obj: Model) -> dict:
     """The object's values, but its stored files: viewing an invoice's PDF stores the PDF,
     which is rendered from values nobody can change."""
-    files = {f.name for f in obj._meta.fields if isinstance(f, FileField)} | {"pdf_sha256"}
+    files = {f.name for f in obj._meta.fields if isinstance(f, FileField)} | {
+        "pdf_sha256",
+        "pdf_rendered_at",
+    }
     return {k: v for k, v in model_to_dict(obj).items() if k not in files}
 
 
