@@ -209,11 +209,13 @@ def running_stack(
     demo_families: int = 0,
     extra_env: dict[str, str] | None = None,
     template: str | None = None,
+    media_from: Path | None = None,
 ) -> Iterator[Stack]:
     """nginx on https://127.0.0.1:`port`, app servers on the next `app_servers` ports.
 
     `template`: a PostgreSQL database already filled (say by `manage.py demo --families 2000`)
-    that the stack's database copies instead of generating the demo data again.
+    that the stack's database copies instead of generating the demo data again;
+    `media_from`: the media directory its stored files are in (copied).
     """
     if not re.fullmatch(r"deploy_\w+", database):
         raise ValueError("the stack's database name starts with deploy_ (it is dropped after)")
@@ -264,6 +266,8 @@ def running_stack(
         base_url = f"https://127.0.0.1:{port}"
         mail_dir, media_root = root / "mail", root / "media"
         mail_dir.mkdir()
+        if media_from is not None:
+            shutil.copytree(media_from, media_root)
         env = {
             key: value
             for key, value in os.environ.items()
