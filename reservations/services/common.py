@@ -14,10 +14,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.selectors import missing_documents
 from espace_famille import audit
 from espace_famille.emails import send_to_family
 from espace_famille.formatting import long_date
-from inscriptions.selectors import missing_documents
 from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening, WaitingListEntry
 from reservations.notice import booking_deadline
@@ -133,7 +133,7 @@ def booking_problem(
         return BookingRefused(
             _("%(member)s est déjà inscrit(e) : %(unit)s du %(day)s.") % info, BookingRefused.TWICE
         )
-    missing = missing_documents(member, activity.required_documents.all())
+    missing = missing_documents(member=member, activity_types=activity.required_documents.all())
     if missing:
         return BookingRefused(
             _("Documents obligatoires manquants pour %(member)s : %(documents)s.")
