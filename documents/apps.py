@@ -9,14 +9,14 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from documents.audit_kinds import DocumentEvent
-        from espace_famille.audit_kinds import register_kinds
+        from espace_famille.audit_kinds import audit_kinds
 
-        register_kinds(DocumentEvent)
+        audit_kinds.register(DocumentEvent)
         from documents import demo  # noqa: F401  (registers the demo steps)
         from documents.selectors import documents_to_provide_count
-        from espace_famille.registry import MenuEntry, register_menu
+        from espace_famille.registry import MenuEntry, menu
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="documents",
                 title=_("Mes documents"),
@@ -31,7 +31,7 @@ class DocumentsConfig(AppConfig):
             )
         )
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="documentation",
                 title=_("Documentation"),

@@ -109,7 +109,7 @@ def documents_to_provide_count(family: Family, *, today: datetime.date | None = 
         every_member + (every_child if role == Member.Role.CHILD else 0)
         for _pk, role, every_member, every_child, _household in rows
     )
-    if requirement_sources():
+    if requirement_sources:
         total += _activity_documents_to_provide(family, {row[0]: row[1] for row in rows}, today)
     return total
 

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from espace_famille.audit_kinds import kind_choices, register_kinds
+from espace_famille.audit_kinds import audit_kinds, kind_choices
 
 
 class UserManager(BaseUserManager["User"]):
@@ -213,4 +213,4 @@ class EmailDelivery(models.Model):
         return self.subject
 
 
-register_kinds(AuditEvent.Kind)
+audit_kinds.register(AuditEvent.Kind)

@@ -8,17 +8,17 @@ class FacturesConfig(AppConfig):
     verbose_name = _("Facturation")
 
     def ready(self) -> None:
-        from espace_famille.audit_kinds import register_kinds
+        from espace_famille.audit_kinds import audit_kinds
         from factures.audit_kinds import BillingEvent
 
-        register_kinds(BillingEvent)
-        from espace_famille.registry import MenuEntry, register_menu
+        audit_kinds.register(BillingEvent)
+        from espace_famille.registry import MenuEntry, menu
         from factures import demo  # noqa: F401  (registers the demo steps)
         from factures.rules import overdue_balance_rule
         from factures.selectors import invoices_to_pay_count
-        from reservations.rules import register_booking_rule
+        from reservations.registry import booking_rules
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="factures",
                 title=_("Mes factures"),
@@ -30,4 +30,4 @@ class FacturesConfig(AppConfig):
                 badge_label=ngettext_lazy("%(n)s facture à payer", "%(n)s factures à payer", "n"),
             )
         )
-        register_booking_rule(overdue_balance_rule)
+        booking_rules.register(overdue_balance_rule)

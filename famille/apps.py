@@ -8,15 +8,15 @@ class FamilleConfig(AppConfig):
     verbose_name = _("Familles")
 
     def ready(self) -> None:
-        from espace_famille.audit_kinds import register_kinds
+        from espace_famille.audit_kinds import audit_kinds
         from famille.audit_kinds import FamilyEvent
 
-        register_kinds(FamilyEvent)
-        from espace_famille.registry import MenuEntry, register_menu
+        audit_kinds.register(FamilyEvent)
+        from espace_famille.registry import MenuEntry, menu
         from famille import demo  # noqa: F401  (registers the demo steps)
         from famille.selectors import unseen_decisions_count
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="famille",
                 title=_("Ma famille"),

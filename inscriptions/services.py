@@ -16,8 +16,8 @@ from espace_famille import audit
 from espace_famille.emails import send_to_family
 from inscriptions.audit_kinds import EnrolmentEvent
 from inscriptions.models import Activity, Enrolment
+from inscriptions.registry import enrolment_cancelled
 from inscriptions.selectors import eligibility_problem
-from inscriptions.signals import enrolment_cancelled
 
 
 class EnrolmentRefused(Exception):
@@ -168,5 +168,6 @@ def enrolment_cancel(*, enrolment: Enrolment, by: Any, request: HttpRequest | No
             obj=enrolment,
             request=request,
         )
-        enrolment_cancelled.send(Enrolment, enrolment=enrolment, by=by, request=request)
+        for handler in enrolment_cancelled:
+            handler(enrolment=enrolment, by=by, request=request)
     return enrolment

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -8,17 +11,17 @@ class ReservationsConfig(AppConfig):
     verbose_name = _("Réservations")
 
     def ready(self) -> None:
-        from espace_famille.audit_kinds import register_kinds
+        from espace_famille.audit_kinds import audit_kinds
         from reservations.audit_kinds import BookingEvent
 
-        register_kinds(BookingEvent)
-        from documents.registry import register_unlocked_source
-        from espace_famille.registry import MenuEntry, register_menu
-        from inscriptions.signals import enrolment_cancelled
+        audit_kinds.register(BookingEvent)
+        from documents.registry import unlocked_sources
+        from espace_famille.registry import MenuEntry, menu
+        from inscriptions.registry import enrolment_cancelled
         from reservations import demo  # noqa: F401  (registers the demo steps)
         from reservations.selectors import bookings_unlocked, offered_places_count
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="reservations",
                 title=_("Mes réservations"),
@@ -35,13 +38,13 @@ class ReservationsConfig(AppConfig):
             )
         )
         # The review page of a document lists the bookings it let through.
-        register_unlocked_source(bookings_unlocked)
-        enrolment_cancelled.connect(
-            _on_enrolment_cancelled, dispatch_uid="reservations_enrolment_cancelled"
-        )
+        unlocked_sources.register(bookings_unlocked)
+        enrolment_cancelled.register(_cancel_bookings_of_enrolment)
 
 
-def _on_enrolment_cancelled(sender, *, enrolment, by, request=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _cancel_bookings_of_enrolment(
+    *, enrolment: Any, by: Any, request: HttpRequest | None = None
+) -> None:
     from reservations.services import bookings_cancel_for_enrolment
 
     bookings_cancel_for_enrolment(enrolment=enrolment, by=by, request=request)

@@ -399,7 +399,7 @@ def _plain_cell(unit: Unit, day, opening: Opening | None, enrolments, now) -> Ce
 def bookings_unlocked(window: UnlockWindow) -> list[Unlocked]:
     """The live bookings made in `window` that needed its document (documents' review page).
 
-    Registered with `documents.registry.register_unlocked_source`; one query.
+    Registered in `documents.registry.unlocked_sources`; one query.
     """
     bookings = Booking.objects.filter(
         member_id__in=window.member_ids,

@@ -21,7 +21,7 @@ from espace_famille.formatting import long_date
 from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening, WaitingListEntry
 from reservations.notice import booking_deadline
-from reservations.rules import registered_rule_problem
+from reservations.registry import registered_rule_problem
 from reservations.selectors import enrolment_covering
 
 

@@ -6,9 +6,8 @@ import datetime
 
 import pytest
 
-from documents import registry
 from documents.models import DocumentType, Submission
-from documents.registry import register_requirement_source, unregister_requirement_source
+from documents.registry import requirement_sources
 from documents.selectors import (
     State,
     documents_to_provide_count,
@@ -24,9 +23,10 @@ ACCEPTED = Submission.Status.ACCEPTED
 
 
 @pytest.fixture
-def no_sources(monkeypatch):
+def no_sources():
     """Only the sources a test registers (inscriptions registers its own in ready())."""
-    monkeypatch.setattr(registry, "_sources", [])
+    with requirement_sources.overridden():
+        yield
 
 
 @pytest.fixture
@@ -37,11 +37,8 @@ def activity_source(no_sources):
     def source(member_ids: list[int]) -> dict[int, set[int]]:
         return {pk: ids for pk, ids in required.items() if pk in member_ids}
 
-    register_requirement_source(source)
-    register_requirement_source(source)  # registering twice keeps one
-    assert registry.requirement_sources() == (source,)
-    yield required
-    unregister_requirement_source(source)
+    with requirement_sources.added(source):
+        yield required
 
 
 def names(types) -> set[str]:
