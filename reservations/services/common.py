@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from documents.selectors import missing_documents
 from espace_famille import audit
 from espace_famille.emails import send_to_family
 from espace_famille.formatting import long_date
+from espace_famille.queries import count_of
 from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening, WaitingListEntry
 from reservations.notice import booking_deadline
@@ -68,17 +68,11 @@ def openings_recount(*, opening_ids: Iterable[int] | QuerySet | None = None) -> 
     bookings imported outside the services. `opening_ids` may be a list or a values("pk")
     queryset; None recounts every opening.
     """
-    active = (
-        Booking.objects.filter(opening=OuterRef("pk"), status__in=Booking.ACTIVE)
-        .order_by()
-        .values("opening")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    active = Booking.objects.filter(opening=OuterRef("pk"), status__in=Booking.ACTIVE)
     openings = Opening.objects.all()
     if opening_ids is not None:
         openings = openings.filter(pk__in=opening_ids)
-    return openings.update(booked_count=Coalesce(Subquery(active), Value(0)))
+    return openings.update(booked_count=count_of(active))
 
 
 def _recount(opening: Opening) -> None:
