@@ -69,22 +69,20 @@ def prepare(parents: int, capacity: int) -> tuple[list[tuple[str, int]], int]:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from benchmarks._bookings import bookable_opening, enrolled_household
     from documents.models import DocumentType, Submission
     from espace_famille.models import User
-    from famille.models import Family, Member
-    from inscriptions.models import Activity, Enrolment, Unit
-    from reservations.models import Opening
 
     call_command("migrate", verbosity=0, interactive=False)  # creates the cache table too
     call_command("collectstatic", verbosity=0, interactive=False)
     with open(os.devnull, "w") as quiet:
         call_command("demo", force=True, stdout=quiet)
     day = timezone.localdate() + datetime.timedelta(days=21)
-    activity = Activity.objects.create(
+    opening = bookable_opening(
         name="Stage de février",
-        service=Activity.Service.LOISIRS,
-        start_date=day - datetime.timedelta(days=7),
-        end_date=day + datetime.timedelta(days=7),
+        day=day,
+        capacity=capacity,
+        span_days=7,
         booking_notice="days",
         booking_notice_days=1,
         booking_notice_time=datetime.time(12, 0),
@@ -92,42 +90,18 @@ def prepare(parents: int, capacity: int) -> tuple[list[tuple[str, int]], int]:
         cancel_notice_days=1,
         cancel_notice_time=datetime.time(18, 0),
     )
-    unit = Unit.objects.create(
-        activity=activity,
-        name="Journée",
-        start_time=datetime.time(8, 30),
-        end_time=datetime.time(17, 30),
-        weekdays=str(day.isoweekday()),
-        capacity=capacity,
-    )
-    opening = Opening.objects.create(unit=unit, date=day, capacity=capacity)
     password = make_password(PASSWORD)  # one hash: the same password for every parent
     mandatory = list(DocumentType.objects.filter(is_active=True, mandatory=True))
     submissions = []
     logins = []
     for n in range(parents):
-        family = Family.objects.create(name=f"RUEE-{n:04d}", city="Paris", email=f"f{n}@ex.org")
-        Member.objects.create(
-            family=family,
-            role=Member.Role.PARENT,
-            first_name="Parent",
-            last_name=family.name,
-            birth_date=datetime.date(1985, 1, 1),
+        child = enrolled_household(
+            name=f"RUEE-{n:04d}",
+            activity=opening.unit.activity,
+            with_parent=True,
+            email=f"f{n}@ex.org",
         )
-        child = Member.objects.create(
-            family=family,
-            role=Member.Role.CHILD,
-            first_name="Enfant",
-            last_name=family.name,
-            birth_date=datetime.date(2017, 5, 21),
-        )
-        Enrolment.objects.create(
-            member=child,
-            activity=activity,
-            status=Enrolment.Status.ACCEPTED,
-            start_date=activity.start_date,
-            end_date=activity.end_date,
-        )
+        family = child.family
         for document_type in mandatory:  # every household has provided its documents
             submissions.append(
                 Submission(

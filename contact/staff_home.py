@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext_lazy
 
 from contact.models import Thread
-from espace_famille.registry import StaffTodo, register_staff_todo
+from espace_famille.registry import StaffTodo, staff_todos
 
 
 def messages_count() -> int:
@@ -15,7 +15,7 @@ def messages_count() -> int:
 
 
 def register() -> None:
-    register_staff_todo(
+    staff_todos.register(
         StaffTodo(
             key="messages",
             order=40,

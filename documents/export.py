@@ -3,7 +3,8 @@
 from django.utils.translation import gettext as _
 
 from documents.models import Submission
-from espace_famille.export import register_export_section, table
+from espace_famille.export import table
+from espace_famille.registry import ExportSource, export_sources
 
 
 def sections(family):
@@ -26,4 +27,4 @@ def sections(family):
     return [section]
 
 
-register_export_section("documents", 20, sections)
+export_sources.register(ExportSource("documents", 20, sections))

@@ -1,13 +1,13 @@
 """Anonymising a departed household: each app erases or replaces its own data, accounting stays.
 
-Each app registers one step (`register_anonymisation_step`) whose function runs in two modes
+Each app registers one step (`anonymisation_steps`, a `Registry`) whose function runs in two modes
 with the same code: `apply=False` lists what would go (the confirmation page staff read before
 they decide), `apply=True` does it and returns the same list. The core never imports an app; its
 own steps (emails sent to the household, its logins, the journal and the admin's history) run
 around the apps'.
 
 What the law keeps (invoices with their numbers, amounts and stored PDFs, payments, and the audit
-rows of both) is declared by the app that owns it (`keep_audit_kinds`) and left as it is.
+rows of both) is declared by the app that owns it (`kept_audit_kinds`) and left as it is.
 Files are deleted once the transaction has committed (`delete_files_on_commit`).
 """
 
@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 
 from espace_famille.audit_kinds import kind_choices
 from espace_famille.models import AuditEvent, DataExport, EmailDelivery, User
+from espace_famille.registry import Registry
 
 
 @dataclass
@@ -46,22 +47,14 @@ class Step:
     run: Callable[..., list[Item]]  # run(family, apply=bool) -> items
 
 
-_steps: dict[str, Step] = {}
-_kept_kinds: set[str] = set()
-
-
-def register_anonymisation_step(name: str, order: int, run: Callable[..., list[Item]]) -> None:
-    """`run(family, *, apply)` lists (apply=False) or erases (apply=True) one app's data."""
-    _steps[name] = Step(name, order, run)
-
-
-def anonymisation_steps() -> list[Step]:
-    return sorted(_steps.values(), key=lambda step: step.order)
-
-
-def keep_audit_kinds(kinds: Iterable[str]) -> None:
-    """Audit kinds kept as written (accounting): anonymisation leaves those rows untouched."""
-    _kept_kinds.update(kinds)
+# One step per app: `run(family, *, apply)` lists (apply=False) or erases (apply=True) its data.
+anonymisation_steps: Registry[Step] = Registry(
+    "anonymisation steps", key=lambda step: step.name, order=lambda step: step.order
+)
+# Audit kinds kept as written (accounting): anonymisation leaves those rows untouched.
+kept_audit_kinds: Registry[str] = Registry(
+    "audit kinds kept by anonymisation", key=lambda kind: kind
+)
 
 
 def delete_files_on_commit(names: Iterable[str]) -> None:
@@ -87,13 +80,13 @@ def scrub_admin_history(model: type[models.Model], pks: Iterable[Any]) -> int:
 
 def household_plan(family: Any) -> list[tuple[Step, list[Item]]]:
     """What anonymising this household would erase, replace and keep; changes nothing."""
-    return [(step, step.run(family, apply=False)) for step in anonymisation_steps()]
+    return [(step, step.run(family, apply=False)) for step in anonymisation_steps]
 
 
 @transaction.atomic
 def household_anonymise(family: Any) -> list[tuple[Step, list[Item]]]:
     """Run every step on this household; the caller records the audit row."""
-    return [(step, step.run(family, apply=True)) for step in anonymisation_steps()]
+    return [(step, step.run(family, apply=True)) for step in anonymisation_steps]
 
 
 # The core's own steps ---------------------------------------------------------------------------
@@ -178,8 +171,8 @@ def _journal_step(family: Any, *, apply: bool) -> list[Item]:
     name people become the bare kind of event; accounting rows are kept as written."""
     logins = list(_logins(family).values_list("pk", flat=True))
     rows = AuditEvent.objects.filter(Q(family=family) | Q(user__in=logins))
-    kept = rows.filter(kind__in=_kept_kinds)
-    scrubbed = rows.exclude(kind__in=_kept_kinds)
+    kept = rows.filter(kind__in=list(kept_audit_kinds))
+    scrubbed = rows.exclude(kind__in=list(kept_audit_kinds))
     count, kept_count = scrubbed.count(), kept.count()
     if apply:
         labels = {value: str(label) for value, label in kind_choices()}
@@ -217,7 +210,7 @@ def _journal_step(family: Any, *, apply: bool) -> list[Item]:
 
 # Emails first (their addresses are read from the logins), the journal last (after every step
 # that writes or reads it).
-register_anonymisation_step("e-mails", 5, _emails_step)
-register_anonymisation_step("exports", 6, _exports_step)
-register_anonymisation_step("comptes", 80, _logins_step)
-register_anonymisation_step("journal", 99, _journal_step)
+anonymisation_steps.register(Step("e-mails", 5, _emails_step))
+anonymisation_steps.register(Step("exports", 6, _exports_step))
+anonymisation_steps.register(Step("comptes", 80, _logins_step))
+anonymisation_steps.register(Step("journal", 99, _journal_step))

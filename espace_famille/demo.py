@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from espace_famille.models import Structure, User
-from espace_famille.registry import register_demo_step
+from espace_famille.registry import DemoStep, demo_steps
 
 DEMO_PASSWORD = "demo-espace-famille"  # noqa: S105 - published demo login, see README
 STAFF_EMAIL = "admin@example.org"
@@ -36,4 +36,4 @@ def _structure_and_staff() -> None:
     )
 
 
-register_demo_step("structure", 10, _structure_and_staff)
+demo_steps.register(DemoStep("structure", 10, _structure_and_staff))

@@ -1,6 +1,6 @@
 """Mes données: everything the structure holds about one household, as a ZIP.
 
-Each app registers the sections it owns (`register_export_section`) in its own `export.py`,
+Each app registers the sections it owns (`registry.export_sources`) in its own `export.py`,
 found like admin modules (`autodiscover_modules`), each reading strictly through the family it
 is given; the core assembles them: `donnees.json` (machine-readable),
 `resume.html` (readable), and the household's own files under `fichiers/`.
@@ -13,7 +13,6 @@ import io
 import json
 import logging
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -33,7 +32,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from espace_famille.models import DataExport
-from espace_famille.registry import register_retention_step
+from espace_famille.registry import ExportSource, RetentionStep, export_sources, retention_steps
 
 logger = logging.getLogger(__name__)
 
@@ -46,21 +45,6 @@ class Section:
     rows: list[list[str]]
     # (name inside fichiers/<key>/, the stored file)
     files: list[tuple[str, FieldFile]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Registered:
-    key: str
-    order: int
-    build: Callable[[Any], list[Section]]
-
-
-_sections: dict[str, _Registered] = {}
-
-
-def register_export_section(key: str, order: int, build: Callable[[Any], list[Section]]) -> None:
-    """`build(family)` returns the sections of one app, read through that family only."""
-    _sections[key] = _Registered(key, order, build)
 
 
 def _text(value: object) -> str:
@@ -85,8 +69,8 @@ def table(key: str, title: str, queryset: QuerySet, columns: dict[str, str]) -> 
 def sections_for(family: Any) -> list[Section]:
     autodiscover_modules("export")  # each app's export.py registers its sections (once)
     found: list[Section] = []
-    for registered in sorted(_sections.values(), key=lambda r: r.order):
-        found.extend(registered.build(family))
+    for source in export_sources:
+        found.extend(source.build(family))
     return found
 
 
@@ -223,7 +207,7 @@ def expired_exports_purge(*, now: datetime.datetime, apply: bool) -> int:
     return count
 
 
-register_retention_step("exports", expired_exports_purge)
+retention_steps.register(RetentionStep("exports", expired_exports_purge))
 
 
 def household_export(*, family: Any, user: Any, request: Any = None) -> bytes:
@@ -305,4 +289,4 @@ def _core_sections(family: Any) -> list[Section]:
     ]
 
 
-register_export_section("compte", 90, _core_sections)
+export_sources.register(ExportSource("compte", 90, _core_sections))

@@ -1,6 +1,6 @@
 """Long staff work in the background: start a job, follow its progress, read its result.
 
-Apps register their kinds (`registry.register_job_kind`); a staff view calls `job_start`, which
+Apps register their kinds (`registry.job_kinds`); a staff view calls `job_start`, which
 writes the `StaffJob` row and enqueues `tasks.run_staff_job` on the task queue (run at once by
 the immediate backend, by `manage.py db_worker` with TASKS_BACKEND=database). Only one job of a
 kind is queued or running at a time: the database refuses the second row (a partial unique
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from espace_famille import audit
 from espace_famille.models import AuditEvent, StaffJob, User
-from espace_famille.registry import job_kind, job_kinds
+from espace_famille.registry import job_kinds
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def job_start(
     *, kind: str, user: User, params: dict[str, Any] | None = None, label: str = ""
 ) -> StaffJob:
     """Queue a job of `kind` for `user`; JobAlreadyRunning when one of that kind is live."""
-    registered = job_kind(kind)
+    registered = job_kinds.get(kind)
     if registered is None:
         raise ValueError(f"Unknown job kind {kind!r}")
     if not user.has_perm(registered.permission):
@@ -115,7 +115,7 @@ def job_run(job_id: int) -> str:
     job = StaffJob.objects.filter(pk=job_id, state=StaffJob.State.QUEUED).first()
     if job is None:
         return "nothing to do"
-    registered = job_kind(job.kind)
+    registered = job_kinds.get(job.kind)
     if registered is None:
         _finish(job, error=_("Tâche inconnue : %s") % job.kind)
         return job.state
@@ -136,7 +136,7 @@ def job_run(job_id: int) -> str:
 
 def visible_kinds(user: Any) -> list[str]:
     """The kinds of job `user` may start and follow (the permission of each kind)."""
-    return [kind.key for kind in job_kinds() if user.has_perm(kind.permission)]
+    return [kind.key for kind in job_kinds if user.has_perm(kind.permission)]
 
 
 def jobs_for(user: Any) -> QuerySet[StaffJob]:

@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from espace_famille.audit_kinds import kind_choices, register_kinds
+from espace_famille.audit_kinds import audit_kinds, kind_choices
 
 
 class UserManager(BaseUserManager["User"]):
@@ -276,9 +276,9 @@ class StaffJob(models.Model):
 
     @property
     def title(self) -> str:
-        from espace_famille.registry import job_kind
+        from espace_famille.registry import job_kinds
 
-        kind = job_kind(self.kind)
+        kind = job_kinds.get(self.kind)
         label = str(kind.title) if kind else self.kind
         return f"{label} — {self.label}" if self.label else label
 
@@ -291,9 +291,6 @@ class StaffJob(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state in self.LIVE
-
-
-register_kinds(AuditEvent.Kind)
 
 
 def data_export_upload_to(instance: models.Model, filename: str) -> str:
@@ -346,3 +343,6 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return str(_("Export n° %(pk)s") % {"pk": self.pk})
+
+
+audit_kinds.register(AuditEvent.Kind)

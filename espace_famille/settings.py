@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from espace_famille.env import env_bool, env_choice, env_int, env_list, env_str
+from espace_famille.project_apps import PROJECT_APPS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,14 +28,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # Core first: its templates (allauth overrides) win over the libraries'.
-    "espace_famille",
-    "famille",
-    "documents",
-    "inscriptions",
-    "reservations",
-    "factures",
-    "historique",
-    "contact",
+    *PROJECT_APPS,
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -270,6 +264,10 @@ CONTACT_MESSAGES_PER_HOUR = env_int("CONTACT_MESSAGES_PER_HOUR", 10)
 
 # Payments (Mes factures). Empty: no online payment, Mes factures says how else to pay.
 # Never the sandbox by default in production: it lets a parent settle invoices without paying.
+# Public holidays of notice periods and closed days (reservations/holidays.py): metropolitan
+# France, or with Alsace-Moselle's Good Friday and 26 December.
+PUBLIC_HOLIDAYS = env_choice("PUBLIC_HOLIDAYS", "france", ("france", "alsace-moselle"))
+
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "sandbox" if DEBUG else "")
 if PAYMENT_PROVIDER not in ("", "sandbox", "stripe", "payfip", "systempay"):
     raise ImproperlyConfigured(

@@ -1,7 +1,7 @@
 """The admin's home page: what needs doing today, the apps' panels, the background jobs.
 
-The core imports no app: each app registers its to-do lines (`registry.register_staff_todo`)
-and panels (`registry.register_staff_panel`) in its `AppConfig.ready`; a line or a panel is
+The core imports no app: each app registers its to-do lines (`registry.staff_todos`)
+and panels (`registry.staff_panels`) in its `AppConfig.ready`; a line or a panel is
 shown only to staff holding its permission. One query per line, a few per panel, one for the
 jobs: the page stays within the admin's budget (15 queries), flat as the town grows.
 """
@@ -26,7 +26,7 @@ JOBS_SHOWN = 5
 
 def todo_lines(user: Any) -> list[dict[str, Any]]:
     lines = []
-    for todo in staff_todos():
+    for todo in staff_todos:
         if not user.has_perm(todo.permission):
             continue
         count = todo.count()
@@ -37,7 +37,7 @@ def todo_lines(user: Any) -> list[dict[str, Any]]:
 def panels(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {"key": panel.key, "template": panel.template, **panel.context(request)}
-        for panel in staff_panels()
+        for panel in staff_panels
         if request.user.has_perm(panel.permission)  # type: ignore[union-attr]
     ]
 
@@ -78,9 +78,9 @@ def register() -> None:
     """The core's own line: the emails that could not be sent."""
     from django.utils.translation import ngettext_lazy
 
-    from espace_famille.registry import StaffTodo, register_staff_todo
+    from espace_famille.registry import StaffTodo, staff_todos
 
-    register_staff_todo(
+    staff_todos.register(
         StaffTodo(
             key="emails",
             order=90,

@@ -23,7 +23,7 @@ from espace_famille import export, privacy, ratelimit
 from espace_famille.access import family_required
 from espace_famille.files import serve_private_file
 from espace_famille.models import DataExport, Structure
-from espace_famille.registry import menu_entries
+from espace_famille.registry import menu
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 def dashboard(request: HttpRequest) -> HttpResponse:
     family = request.family  # type: ignore[attr-defined]
     tiles = []
-    for entry in menu_entries():
+    for entry in menu:
         count = entry.badge(family) if entry.badge else None
         tiles.append(
             {

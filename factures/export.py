@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from espace_famille.export import register_export_section, table
+from espace_famille.export import table
+from espace_famille.registry import ExportSource, export_sources
 from factures.models import Invoice, Payment
 
 
@@ -40,4 +41,4 @@ def sections(family):
     return [invoice_section, payments]
 
 
-register_export_section("factures", 50, sections)
+export_sources.register(ExportSource("factures", 50, sections))

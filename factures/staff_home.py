@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from espace_famille.registry import JobKind, StaffTodo, register_job_kind, register_staff_todo
+from espace_famille.registry import JobKind, StaffTodo, job_kinds, staff_todos
 from factures.billing import billing_run_job
 from factures.models import Payment
 
@@ -17,7 +17,7 @@ def refunds_count() -> int:
 
 
 def register() -> None:
-    register_staff_todo(
+    staff_todos.register(
         StaffTodo(
             key="refunds",
             order=60,
@@ -27,7 +27,7 @@ def register() -> None:
             url=lambda: reverse("admin:factures_payment_changelist") + "?status__exact=to_refund",
         )
     )
-    register_job_kind(
+    job_kinds.register(
         JobKind(
             key="factures.billing_run",
             title=_("Facturer un mois"),

@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from espace_famille.export import register_export_section, table
+from espace_famille.export import table
+from espace_famille.registry import ExportSource, export_sources
 from famille.models import FAMILY_FIELDS, MEMBER_FIELDS, ChangeRequestItem, Family, Member
 
 
@@ -39,4 +40,4 @@ def sections(family):
     ]
 
 
-register_export_section("famille", 10, sections)
+export_sources.register(ExportSource("famille", 10, sections))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import ngettext_lazy
 
-from espace_famille.registry import StaffTodo, register_staff_todo
+from espace_famille.registry import StaffTodo, staff_todos
 from famille.models import ChangeRequest
 
 
@@ -15,7 +15,7 @@ def changes_count() -> int:
 
 
 def register() -> None:
-    register_staff_todo(
+    staff_todos.register(
         StaffTodo(
             key="changes",
             order=10,

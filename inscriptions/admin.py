@@ -1,11 +1,11 @@
 from django.contrib import admin, messages
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from espace_famille.admin_security import LabelledInlineMixin, StaffModelAdmin, refusal_reason_page
+from espace_famille.queries import count_of
 from inscriptions.models import Activity, Enrolment, Unit
 from inscriptions.services import (
     EnrolmentRefused,
@@ -137,15 +137,8 @@ class UnitAdmin(StaffModelAdmin):
     search_fields = ["name", "activity__name"]
 
 
-def _accepted_subquery() -> Coalesce:
-    accepted = (
-        Enrolment.objects.filter(activity=OuterRef("activity"), status="accepted")
-        .order_by()
-        .values("activity")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(accepted, output_field=IntegerField()), Value(0))
+def _accepted_subquery() -> Subquery:
+    return count_of(Enrolment.objects.filter(activity=OuterRef("activity"), status="accepted"))
 
 
 class DecisionFilter(admin.SimpleListFilter):

@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from espace_famille.models import User
-from espace_famille.registry import register_demo_step, register_scale_step
+from espace_famille.registry import DemoStep, ScaleStep, demo_steps, scale_steps
 from famille.models import Family, Member
 from inscriptions.models import Activity, Enrolment, Unit
 
@@ -161,5 +161,5 @@ def _scale(count: int) -> None:
     Enrolment.objects.bulk_create(new, batch_size=2000)
 
 
-register_demo_step("inscriptions", 40, _demo)
-register_scale_step("inscriptions", 40, _scale)
+demo_steps.register(DemoStep("inscriptions", 40, _demo))
+scale_steps.register(ScaleStep("inscriptions", 40, _scale))

@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from espace_famille.export import register_export_section, table
+from espace_famille.export import table
+from espace_famille.registry import ExportSource, export_sources
 from inscriptions.models import Enrolment
 
 
@@ -25,4 +26,4 @@ def sections(family):
     ]
 
 
-register_export_section("inscriptions", 30, sections)
+export_sources.register(ExportSource("inscriptions", 30, sections))

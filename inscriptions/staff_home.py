@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import ngettext_lazy
 
-from espace_famille.registry import StaffTodo, register_staff_todo
+from espace_famille.registry import StaffTodo, staff_todos
 from inscriptions.models import Enrolment
 
 
@@ -15,7 +15,7 @@ def enrolments_count() -> int:
 
 
 def register() -> None:
-    register_staff_todo(
+    staff_todos.register(
         StaffTodo(
             key="enrolments",
             order=20,

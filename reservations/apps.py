@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -11,18 +14,18 @@ class ReservationsConfig(AppConfig):
         from reservations import staff_home
 
         staff_home.register()  # its lines and panels on the admin's home page
-        from espace_famille.audit_kinds import register_kinds
+        from espace_famille.audit_kinds import audit_kinds
         from reservations.audit_kinds import BookingEvent, CampaignEvent
 
-        register_kinds(BookingEvent)
-        register_kinds(CampaignEvent)
-        from documents.registry import register_unlocked_source
-        from espace_famille.registry import MenuEntry, register_menu
-        from inscriptions.signals import enrolment_cancelled
+        audit_kinds.register(BookingEvent)
+        audit_kinds.register(CampaignEvent)
+        from documents.registry import unlocked_sources
+        from espace_famille.registry import MenuEntry, menu
+        from inscriptions.registry import enrolment_cancelled
         from reservations import demo  # noqa: F401  (registers the demo steps)
         from reservations.selectors import bookings_unlocked, offered_places_count
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="reservations",
                 title=_("Mes réservations"),
@@ -39,18 +42,18 @@ class ReservationsConfig(AppConfig):
             )
         )
         # The review page of a document lists the bookings it let through.
-        register_unlocked_source(bookings_unlocked)
+        unlocked_sources.register(bookings_unlocked)
+        enrolment_cancelled.register(_cancel_bookings_of_enrolment)
         # The openings of a campaign are not booked first-come before its results.
         from reservations.campaigns.services import campaign_booking_rule
-        from reservations.rules import register_booking_rule
+        from reservations.registry import booking_rules
 
-        register_booking_rule(campaign_booking_rule)
-        enrolment_cancelled.connect(
-            _on_enrolment_cancelled, dispatch_uid="reservations_enrolment_cancelled"
-        )
+        booking_rules.register(campaign_booking_rule)
 
 
-def _on_enrolment_cancelled(sender, *, enrolment, by, request=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _cancel_bookings_of_enrolment(
+    *, enrolment: Any, by: Any, request: HttpRequest | None = None
+) -> None:
     from reservations.services import bookings_cancel_for_enrolment
 
     bookings_cancel_for_enrolment(enrolment=enrolment, by=by, request=request)

@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from espace_famille.export import register_export_section, table
+from espace_famille.export import table
+from espace_famille.registry import ExportSource, export_sources
 from reservations.models import Booking, CampaignRequest, WaitingListEntry
 
 
@@ -45,4 +46,4 @@ def sections(family):
     ]
 
 
-register_export_section("reservations", 40, sections)
+export_sources.register(ExportSource("reservations", 40, sections))

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentType
 from documents.registry import Unlocked, UnlockWindow
+from documents.selectors import missing_documents, scope_covers
 from famille.models import Member
 from inscriptions.models import Activity, Enrolment, Unit
-from inscriptions.selectors import missing_documents
 from reservations.campaigns.models import Campaign
 from reservations.campaigns.selectors import PlanningCampaigns, planning_campaigns
 from reservations.holidays import is_bank_holiday
@@ -193,8 +193,14 @@ def planning_openings(member: Any, unit_ids: list[int], start, end) -> list[Open
     waiting list), `my_booking` (the member's active booking status or None), `my_wait` (the
     member's live waiting-list status or None) and `my_rank` (their rank on the waiting list,
     else 0).
-    Hand-written SQL: built with the ORM, its five correlated subqueries cost more to compile
-    than to run. A member has at most one live entry per opening (a unique constraint).
+    Hand-written SQL, kept for a measured reason: built with the ORM (the same five correlated
+    subqueries; `benchmarks/planning.py` keeps that version), the query costs far more to
+    compile than to run. On the 2,000-household data set (SQLite, 2026-11-28, CPU time):
+    planning_openings() 4.5-4.7 ms with the ORM against 0.55-0.60 ms, the month's planning page
+    20.6-22.2 ms against 17.2-17.9 ms, on a shared machine whose CPU times run about 1.75 times
+    the quiet wall-clock figures of docs/benchmarks.md: about 12 ms with the ORM, over the 10 ms
+    budget, against 10 ms. Reproduce: `python -m benchmarks --families 2000` (section
+    "Planning openings"). A member has at most one live entry per opening (a unique constraint).
     The member's booking is looked up with the very condition of the partial unique index
     `reservations_one_live_booking` (NOT status = 'cancelled', the same as booked or pending):
     with `status IN (...)` SQLite reads every booking of the opening instead.
@@ -312,7 +318,7 @@ def planning(
         return result
     activity_ids = {e.activity_id for e in accepted}
     result.missing = missing_documents(
-        member, DocumentType.objects.filter(activities__in=activity_ids)
+        member=member, activity_types=DocumentType.objects.filter(activities__in=activity_ids)
     )
     blocked = _blocked_activities(member, result.missing, activity_ids)
     openings = {
@@ -358,10 +364,7 @@ def _blocked_activities(member: Any, missing: list[DocumentType], activity_ids: 
     """
     if not missing:
         return set()
-    scopes = {DocumentType.Scope.FAMILY, DocumentType.Scope.MEMBER}
-    if member.role == Member.Role.CHILD:
-        scopes.add(DocumentType.Scope.CHILD)
-    if any(t.mandatory and t.scope in scopes for t in missing):
+    if any(t.mandatory and scope_covers(t.scope, member.role) for t in missing):
         return set(activity_ids)
     required = DocumentType.activities.through.objects.filter(
         activity_id__in=activity_ids, documenttype_id__in=[t.pk for t in missing]
@@ -443,7 +446,7 @@ def _plain_cell(unit: Unit, day, opening: Opening | None, enrolments, now) -> Ce
 def bookings_unlocked(window: UnlockWindow) -> list[Unlocked]:
     """The live bookings made in `window` that needed its document (documents' review page).
 
-    Registered with `documents.registry.register_unlocked_source`; one query.
+    Registered in `documents.registry.unlocked_sources`; one query.
     """
     bookings = Booking.objects.filter(
         member_id__in=window.member_ids,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from espace_famille.formatting import long_date
-from espace_famille.registry import StaffPanel, register_staff_panel
+from espace_famille.registry import StaffPanel, staff_panels
 from reservations.selectors import places_by_week
 
 # The chart's geometry, in SVG user units (the chart scales to the page's width).
@@ -61,10 +61,10 @@ def coming_weeks(request: HttpRequest) -> dict[str, Any]:
 def register() -> None:
     from django.utils.translation import gettext_lazy as _
 
-    from espace_famille.registry import JobKind, register_job_kind
+    from espace_famille.registry import JobKind, job_kinds
     from reservations.services import openings_generate_job
 
-    register_job_kind(
+    job_kinds.register(
         JobKind(
             key="reservations.openings_generate",
             title=_("Générer les ouvertures d'une période"),
@@ -72,7 +72,7 @@ def register() -> None:
             run=openings_generate_job,
         )
     )
-    register_staff_panel(
+    staff_panels.register(
         StaffPanel(
             key="coming_weeks",
             order=10,

@@ -18,7 +18,7 @@ from django.conf import settings
 from eopayment import payfip_ws
 
 from factures.models import Payment, ProviderEvent
-from factures.payments import NotificationRejected, ProviderUnreachable, register
+from factures.payments import NotificationRejected, ProviderUnreachable, providers
 from factures.payments.events import event_process
 from factures.payments.gateways import GatewayConfig, GatewayProvider, origin
 
@@ -57,7 +57,7 @@ def debt_reference(payment: Payment) -> str:
     return re.sub(r"[^A-Za-z0-9]", "", invoice.number)[:20] + f"P{payment.pk}"
 
 
-@register
+@providers.register
 class PayFiPProvider(GatewayProvider):
     name = "payfip"
     one_invoice_per_payment = True

@@ -19,7 +19,7 @@ from eopayment import systempayv2
 from eopayment.common import Form
 
 from factures.models import Payment, ProviderEvent
-from factures.payments import NotificationRejected, check_event_fields, register
+from factures.payments import NotificationRejected, check_event_fields, providers
 from factures.payments.events import event_process
 from factures.payments.gateways import GatewayConfig, GatewayProvider, origin
 
@@ -35,7 +35,7 @@ def _invoice_numbers(payment: Payment) -> str:
     return ", ".join(payment.invoices.order_by("number").values_list("number", flat=True))
 
 
-@register
+@providers.register
 class SystemPayProvider(GatewayProvider):
     name = "systempay"
 

@@ -1,7 +1,7 @@
 """Priority rule types of a campaign: each reads one field of the household and says which
 children meet it. Staff pick and order them per campaign (`CampaignRule`).
 
-A rule type is registered once with `register_priority`: a key (stored), a French label, the
+A rule type is registered once in `priority_rules` (a `Registry`): a key (stored), a label, the
 field it reads (shown to staff) and `members_meeting(children, campaign) -> set of member ids`,
 which reads the field of many children at once (one query, whatever their number).
 Other apps may register more rule types from their `AppConfig.ready`.
@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from espace_famille.registry import Registry
+
 Meeting = Callable[[list[Any], Any], set[int]]
 
 
@@ -27,25 +29,19 @@ class PriorityRule:
     members_meeting: Meeting
 
 
-_registry: dict[str, PriorityRule] = {}
-
-
-def register_priority(rule: PriorityRule) -> PriorityRule:
-    _registry[rule.key] = rule
-    return rule
+# The project's one extension mechanism (espace_famille.registry.Registry), by key.
+priority_rules: Registry[PriorityRule] = Registry(
+    "campaign priority rules", key=lambda rule: rule.key
+)
 
 
 def priority_rule(key: str) -> PriorityRule | None:
-    return _registry.get(key)
-
-
-def priority_rules() -> list[PriorityRule]:
-    return list(_registry.values())
+    return priority_rules.get(key)
 
 
 def rule_choices() -> list[tuple[str, Any]]:
     """The choices of `CampaignRule.rule` (a callable: registered rules are read at run time)."""
-    return [(rule.key, rule.label) for rule in _registry.values()]
+    return [(rule.key, rule.label) for rule in priority_rules]
 
 
 def _family_ids(children: Iterable[Any]) -> set[int]:
@@ -89,7 +85,7 @@ def _pai(children: list[Any], campaign: Any) -> set[int]:
     return {c.pk for c in children if c.has_pai}
 
 
-SIBLING = register_priority(
+SIBLING = priority_rules.register(
     PriorityRule(
         "sibling_enrolled",
         _("Frère ou sœur déjà inscrit(e)"),
@@ -97,7 +93,7 @@ SIBLING = register_priority(
         _siblings_enrolled,
     )
 )
-RESIDENT = register_priority(
+RESIDENT = priority_rules.register(
     PriorityRule(
         "resident",
         _("Habitant de la commune"),
@@ -105,7 +101,7 @@ RESIDENT = register_priority(
         _residents,
     )
 )
-PARENTS_WORKING = register_priority(
+PARENTS_WORKING = priority_rules.register(
     PriorityRule(
         "parents_working",
         _("Parents qui travaillent tous les deux"),
@@ -113,6 +109,6 @@ PARENTS_WORKING = register_priority(
         _parents_working,
     )
 )
-PAI = register_priority(
+PAI = priority_rules.register(
     PriorityRule("pai", _("Enfant avec un PAI"), _("la case PAI de la fiche de l'enfant"), _pai)
 )

@@ -23,7 +23,7 @@ from reservations.campaigns.models import Campaign, CampaignRequest
 from reservations.campaigns.priorities import priority_rule
 from reservations.campaigns.selectors import campaign_of_opening, campaign_results
 from reservations.models import Booking, Opening, WaitingListEntry
-from reservations.rules import booking_rules
+from reservations.registry import booking_rules
 from reservations.services.common import (
     BookingRefused,
     _describe,
@@ -96,7 +96,7 @@ def _request_campaign(
             % {"activity": opening.unit.activity.name}
         )
     if problem is None:
-        for rule in booking_rules():
+        for rule in booking_rules:
             if rule is not campaign_booking_rule:
                 message = rule(member=member, opening=opening, user=user)
                 if message:

@@ -9,20 +9,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.selectors import missing_documents
 from espace_famille import audit
 from espace_famille.emails import send_to_family
 from espace_famille.formatting import long_date
-from inscriptions.selectors import missing_documents
+from espace_famille.queries import count_of
 from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening, WaitingListEntry
 from reservations.notice import booking_deadline
-from reservations.rules import registered_rule_problem
+from reservations.registry import registered_rule_problem
 from reservations.selectors import enrolment_covering
 
 
@@ -77,17 +77,11 @@ def openings_recount(*, opening_ids: Iterable[int] | QuerySet | None = None) -> 
     bookings imported outside the services. `opening_ids` may be a list or a values("pk")
     queryset; None recounts every opening.
     """
-    active = (
-        Booking.objects.filter(opening=OuterRef("pk"), status__in=Booking.ACTIVE)
-        .order_by()
-        .values("opening")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    active = Booking.objects.filter(opening=OuterRef("pk"), status__in=Booking.ACTIVE)
     openings = Opening.objects.all()
     if opening_ids is not None:
         openings = openings.filter(pk__in=opening_ids)
-    return openings.update(booked_count=Coalesce(Subquery(active), Value(0)))
+    return openings.update(booked_count=count_of(active))
 
 
 def _recount(opening: Opening) -> None:
@@ -201,7 +195,7 @@ def booking_problem(
         return BookingRefused(
             _("%(member)s est déjà inscrit(e) : %(unit)s du %(day)s.") % info, BookingRefused.TWICE
         )
-    missing = missing_documents(member, activity.required_documents.all())
+    missing = missing_documents(member=member, activity_types=activity.required_documents.all())
     if missing:
         return BookingRefused(
             _("Documents obligatoires manquants pour %(member)s : %(documents)s.")

@@ -31,10 +31,10 @@ class Command(BaseCommand):
                 _("Les données de démonstration ne se chargent qu'avec DEBUG (ou --force).")
             )
         with transaction.atomic():
-            for step in demo_steps():
+            for step in demo_steps:
                 step.run()
         if families:
-            for scale_step in scale_steps():
+            for scale_step in scale_steps:
                 with transaction.atomic():
                     scale_step.run(families)
             if connection.vendor == "postgresql":
