@@ -28,49 +28,19 @@ PLACES = 5
 
 
 def _setup(prefix: str) -> tuple[int, list[int]]:
+    from benchmarks._bookings import bookable_opening, enrolled_household
     from espace_famille.models import Structure
-    from famille.models import Family, Member
-    from inscriptions.models import Activity, Enrolment, Unit
-    from reservations.models import Opening
 
     if not Structure.objects.exists():
         Structure.objects.create(name="Banc d'essai", email="banc@example.org")
     from django.utils import timezone
 
     day = timezone.localdate() + datetime.timedelta(days=60)
-    activity = Activity.objects.create(
-        name=f"{prefix} concurrence",
-        service=Activity.Service.LOISIRS,
-        start_date=day - datetime.timedelta(days=1),
-        end_date=day + datetime.timedelta(days=1),
-    )
-    unit = Unit.objects.create(
-        activity=activity,
-        name="Journée",
-        start_time=datetime.time(9, 0),
-        end_time=datetime.time(17, 0),
-        weekdays="1234567",
-        capacity=PLACES,
-    )
-    opening = Opening.objects.create(unit=unit, date=day, capacity=PLACES)
-    children = []
-    for index in range(PROCESSES):
-        family = Family.objects.create(name=f"{prefix}-{index}", city="Paris")
-        child = Member.objects.create(
-            family=family,
-            role=Member.Role.CHILD,
-            first_name="Enfant",
-            last_name=f"{prefix}-{index}",
-            birth_date=datetime.date(2018, 1, 1),
-        )
-        Enrolment.objects.create(
-            member=child,
-            activity=activity,
-            status=Enrolment.Status.ACCEPTED,
-            start_date=activity.start_date,
-            end_date=activity.end_date,
-        )
-        children.append(child.pk)
+    opening = bookable_opening(name=f"{prefix} concurrence", day=day, capacity=PLACES)
+    children = [
+        enrolled_household(name=f"{prefix}-{index}", activity=opening.unit.activity).pk
+        for index in range(PROCESSES)
+    ]
     return opening.pk, children
 
 

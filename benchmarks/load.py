@@ -103,6 +103,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app server")
     parser.add_argument("--port", type=int, default=8130)
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument(
+        "--template-database",
+        help="a PostgreSQL database already filled by `manage.py demo --families N`, copied "
+        "instead of generating the data again (--families then only names it in the report)",
+    )
+    parser.add_argument(
+        "--template-media",
+        type=Path,
+        help="the media directory of that database's stored files (default: ./media)",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: bash scripts/system-deps.sh")
@@ -116,6 +126,8 @@ def main(argv: list[str] | None = None) -> None:
         app_servers=2,
         web_concurrency=args.workers,
         demo_families=args.families,
+        template=args.template_database,
+        media_from=(args.template_media or Path("media")) if args.template_database else None,
         redis_url="redis://127.0.0.1:6379/6",
         extra_env={
             "DJANGO_SETTINGS_MODULE": "benchmarks._floor_settings",

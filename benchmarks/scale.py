@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _time_pages(requests: int) -> list[tuple[str, str, float, float, int]]:
+def _time_pages(requests: int) -> list[tuple[str, str, float, float, int, int]]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -57,9 +57,35 @@ def _time_pages(requests: int) -> list[tuple[str, str, float, float, int]]:
                     statistics.median(wall),
                     statistics.median(cpu),
                     len(captured.captured_queries),
+                    _buffers(captured.captured_queries),
                 )
             )
     return rows
+
+
+def _buffers(queries: list[dict]) -> int:
+    """PostgreSQL only: the 8 kB pages the page's SELECTs touch (shared buffers hit or read),
+    from EXPLAIN (ANALYZE, BUFFERS). Unlike time, the count does not depend on what else the
+    machine runs: a query that reads other households' rows touches more pages as the town
+    grows. -1 on SQLite."""
+    import json
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return -1
+    pages = 0
+    with connection.cursor() as cursor:
+        for query in queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            top = plan[0]["Plan"]
+            pages += top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
+    return pages
 
 
 def _one(database_url: str, requests: int) -> None:
@@ -81,8 +107,8 @@ def _one(database_url: str, requests: int) -> None:
     from famille.models import Family
 
     households = Family.objects.count()
-    for label, url, wall, cpu, queries in _time_pages(requests):
-        print(f"{households}\t{label}\t{url}\t{wall:.1f}\t{cpu:.1f}\t{queries}")
+    for label, url, wall, cpu, queries, pages in _time_pages(requests):
+        print(f"{households}\t{label}\t{url}\t{wall:.1f}\t{cpu:.1f}\t{queries}\t{pages}")
 
 
 def main() -> int:
@@ -94,7 +120,7 @@ def main() -> int:
     if args.one:
         _one(args.databases[0], args.requests)
         return 0
-    results: dict[str, dict[str, tuple[float, float, int]]] = {}
+    results: dict[str, dict[str, tuple[float, float, int, int]]] = {}
     sizes = []
     for url in args.databases:
         output = subprocess.run(  # noqa: S603 — this module, another database
@@ -113,7 +139,7 @@ def main() -> int:
             text=True,
         ).stdout
         for line in output.splitlines():
-            households, label, page, wall, cpu, queries = line.split("\t")
+            households, label, page, wall, cpu, queries, pages = line.split("\t")
             column = f"{Path(url).stem} ({households} households)"
             if column not in sizes:
                 sizes.append(column)
@@ -121,13 +147,19 @@ def main() -> int:
                 float(wall),
                 float(cpu),
                 int(queries),
+                int(pages),
             )
-    header = " | ".join(f"{n}: wall / CPU ms, queries" for n in sizes)
+    buffers = any(cell[3] >= 0 for by_size in results.values() for cell in by_size.values())
+    header = " | ".join(
+        f"{n}: wall / CPU ms, queries" + (", pages read" if buffers else "") for n in sizes
+    )
     print(f"| page | {header} |")
     print("|---|" + "---|" * len(sizes))
     for page, by_size in results.items():
         cells = " | ".join(
-            f"{by_size[n][0]:.1f} / {by_size[n][1]:.1f}, {by_size[n][2]}" for n in sizes
+            f"{by_size[n][0]:.1f} / {by_size[n][1]:.1f}, {by_size[n][2]}"
+            + (f", {by_size[n][3]}" if buffers else "")
+            for n in sizes
         )
         print(f"| {page} | {cells} |")
     return 0

@@ -8,18 +8,25 @@ class ContactConfig(AppConfig):
     verbose_name = _("Contact")
 
     def ready(self) -> None:
-        from contact.audit_kinds import ContactEvent
-        from espace_famille.audit_kinds import register_kinds
+        from contact.anonymisation import conversations_erase
+        from espace_famille.anonymisation import Step, anonymisation_steps
 
-        register_kinds(ContactEvent)
+        anonymisation_steps.register(Step("conversations", 30, conversations_erase))
+        from contact import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
+        from contact.audit_kinds import ContactEvent
+        from espace_famille.audit_kinds import audit_kinds
+
+        audit_kinds.register(ContactEvent)
         from contact import demo  # noqa: F401  (registers the demo steps)
         from contact.selectors import unread_answers_count
         from contact.services import old_threads_purge
-        from espace_famille.registry import MenuEntry, register_menu, register_retention_step
+        from espace_famille.registry import MenuEntry, RetentionStep, menu, retention_steps
 
-        register_retention_step("conversations", old_threads_purge)
+        retention_steps.register(RetentionStep("conversations", old_threads_purge))
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="contact",
                 title=_("Contact"),

@@ -1,7 +1,7 @@
 """The audit log's event kinds of Contact: messages and conversations.
 
-Registered with the core in `apps.py` (`espace_famille.audit_kinds.register_kinds`): adding a kind
-here needs no migration of the core.
+Registered with the core in `apps.py` (`audit_kinds.register` of `espace_famille.audit_kinds`):
+adding a kind here needs no migration of the core.
 """
 
 from django.db import models

@@ -7,7 +7,7 @@ from django.utils import timezone
 from contact.models import Message, Thread
 from espace_famille.demo import STAFF_EMAIL, demo_user
 from espace_famille.models import User
-from espace_famille.registry import register_demo_step, register_scale_step
+from espace_famille.registry import DemoStep, ScaleStep, demo_steps, scale_steps
 from famille.models import Family
 
 DEMO_SUBJECT = "Sortie au parc de la Tête d'Or"
@@ -72,5 +72,5 @@ def _generated_threads(count: int) -> None:
     Message.objects.bulk_create(messages)
 
 
-register_demo_step("contact", 70, _demo_thread)
-register_scale_step("contact", 70, _generated_threads)
+demo_steps.register(DemoStep("contact", 70, _demo_thread))
+scale_steps.register(ScaleStep("contact", 70, _generated_threads))

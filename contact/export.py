@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from contact.models import Message
-from espace_famille.export import Section, register_export_section, table
+from espace_famille.export import Section, table
+from espace_famille.registry import ExportSource, export_sources
 
 if TYPE_CHECKING:
     from famille.models import Family
@@ -33,4 +34,4 @@ def sections(family: Family) -> list[Section]:
     return [section]
 
 
-register_export_section("contact", 60, sections)
+export_sources.register(ExportSource("contact", 60, sections))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -43,31 +46,50 @@ def _rate_limited(request: FamilyRequest) -> bool:
     return True
 
 
-@require_http_methods(["GET", "POST"])
-@family_required
-def index(request: FamilyRequest) -> HttpResponse:
-    family = request.family
+def _send_form(
+    request: FamilyRequest,
+    form_class: type[ThreadForm | ReplyForm],
+    send: Callable[[dict[str, Any]], Thread],
+) -> tuple[ThreadForm | ReplyForm, HttpResponse | None, bool]:
+    """The form of a new conversation or of a reply: (form, redirect once sent, rate-limited).
+
+    When limited, the typed text is shown again and the attachment is dropped unread; a file
+    store that refuses the attachment keeps the typed message in the form.
+    """
     limited = _rate_limited(request)
     posted = request.method == "POST"  # an empty POST is a refused form, not a blank page
-    # When limited: the typed text is shown again, the attachment is dropped unread.
-    form = ThreadForm(
+    form = form_class(
         request.POST if posted else None, request.FILES if posted and not limited else None
     )
     if posted and not limited and form.is_valid():
         try:
-            thread = thread_create(
-                family=family,
-                user=request.user,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                attachment=form.cleaned_data["attachment"],
-                request=request,
-            )
-        except StorageUnavailable as error:  # the typed message stays in the form
+            thread = send(form.cleaned_data)
+        except StorageUnavailable as error:
             form.add_error("attachment", error)
         else:
             messages.success(request, _("Votre message a été envoyé à la structure."))
-            return redirect("contact:thread", pk=thread.pk)
+            return form, redirect("contact:thread", pk=thread.pk), limited
+    return form, None, limited
+
+
+@require_http_methods(["GET", "POST"])
+@family_required
+def index(request: FamilyRequest) -> HttpResponse:
+    family = request.family
+    form, sent, limited = _send_form(
+        request,
+        ThreadForm,
+        lambda data: thread_create(
+            family=family,
+            user=request.user,
+            subject=data["subject"],
+            body=data["body"],
+            attachment=data["attachment"],
+            request=request,
+        ),
+    )
+    if sent is not None:
+        return sent
     context = {
         "contact": Structure.current(),
         "threads": list(family_threads(family)[:50]),
@@ -81,26 +103,20 @@ def index(request: FamilyRequest) -> HttpResponse:
 def thread(request: FamilyRequest, pk: int) -> HttpResponse:
     family = request.family
     conversation = get_for_family(Thread, family, pk=pk)
-    limited = _rate_limited(request)
-    posted = request.method == "POST"  # an empty POST is a refused form, not a blank page
-    # When limited: the typed text is shown again, the attachment is dropped unread.
-    form = ReplyForm(
-        request.POST if posted else None, request.FILES if posted and not limited else None
-    )
-    if posted and not limited and form.is_valid():
-        try:
-            family_reply(
-                thread=conversation,
-                user=request.user,
-                body=form.cleaned_data["body"],
-                attachment=form.cleaned_data["attachment"],
-                request=request,
-            )
-        except StorageUnavailable as error:  # the typed message stays in the form
-            form.add_error("attachment", error)
-        else:
-            messages.success(request, _("Votre message a été envoyé à la structure."))
-            return redirect("contact:thread", pk=conversation.pk)
+
+    def reply(data: dict[str, Any]) -> Thread:
+        family_reply(
+            thread=conversation,
+            user=request.user,
+            body=data["body"],
+            attachment=data["attachment"],
+            request=request,
+        )
+        return conversation
+
+    form, sent, limited = _send_form(request, ReplyForm, reply)
+    if sent is not None:
+        return sent
     thread_messages = list(conversation.messages.select_related("author"))
     if any(m.from_staff and m.read_at is None for m in thread_messages):
         answers_mark_read(thread=conversation)

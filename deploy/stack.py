@@ -212,8 +212,15 @@ def running_stack(
     private_redis_port: int = 8139,
     demo_families: int = 0,
     extra_env: dict[str, str] | None = None,
+    template: str | None = None,
+    media_from: Path | None = None,
 ) -> Iterator[Stack]:
-    """nginx on https://127.0.0.1:`port`, app servers on the next `app_servers` ports."""
+    """nginx on https://127.0.0.1:`port`, app servers on the next `app_servers` ports.
+
+    `template`: a PostgreSQL database already filled (say by `manage.py demo --families 2000`)
+    that the stack's database copies instead of generating the demo data again;
+    `media_from`: the media directory its stored files are in (copied).
+    """
     if not re.fullmatch(r"deploy_\w+", database):
         raise ValueError("the stack's database name starts with deploy_ (it is dropped after)")
     root = Path(tempfile.mkdtemp(prefix="espace-famille-stack-"))
@@ -232,7 +239,9 @@ def running_stack(
 
     try:
         _psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        _psql(f'CREATE DATABASE "{database}"')
+        if template is not None and not re.fullmatch(r"\w+", template):
+            raise ValueError("a template database's name is a plain word")
+        _psql(f'CREATE DATABASE "{database}"' + (f' TEMPLATE "{template}"' if template else ""))
         if not _redis_answers(redis_url):
             start(
                 "redis",
@@ -261,6 +270,8 @@ def running_stack(
         base_url = f"https://127.0.0.1:{port}"
         mail_dir, media_root = root / "mail", root / "media"
         mail_dir.mkdir()
+        if media_from is not None:
+            shutil.copytree(media_from, media_root)
         env = {
             key: value
             for key, value in os.environ.items()
@@ -308,8 +319,9 @@ def running_stack(
         # collectstatic (compressing every asset) needs no database: it runs meanwhile.
         start("collectstatic", [sys.executable, "manage.py", "collectstatic", "--noinput"], env)
         stack.manage("migrate", "--noinput")
-        demo = ["demo", "--force"] + (["--families", str(demo_families)] if demo_families else [])
-        stack.manage(*demo)
+        if template is None:
+            demo = ["demo", "--force"]
+            stack.manage(*demo + (["--families", str(demo_families)] if demo_families else []))
 
         (root / "tls").mkdir()
         subprocess.run(

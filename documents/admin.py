@@ -23,14 +23,13 @@ from documents.forms import StructureDocumentForm
 from documents.models import DocumentType, StructureCategory, StructureDocument, Submission
 from documents.selectors import unlocked_by
 from documents.services import structure_document_attach, submission_accept, submission_refuse
-from documents.views import download_name
+from documents.views import serve_document
 from espace_famille.admin_security import (
     StaffModelAdmin,
     admin_permissions,
     refusal_reason_page,
     staff_user,
 )
-from espace_famille.files import serve_private_file
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -207,15 +206,7 @@ class SubmissionAdmin(StaffModelAdmin):
         submission = get_object_or_404(Submission.objects.select_related("document_type"), pk=pk)
         if not self.has_view_permission(request, submission):
             raise PermissionDenied
-        filename = download_name(
-            submission.original_name, submission.content_type, str(submission.document_type)
-        )
-        return serve_private_file(
-            submission.file,
-            content_type=submission.content_type,
-            filename=filename,
-            download="telecharger" in request.GET,
-        )
+        return serve_document(submission, download="telecharger" in request.GET)
 
     @admin_permissions("change")
     def decision_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -403,13 +394,7 @@ class StructureDocumentAdmin(StaffModelAdmin):
         document = get_object_or_404(StructureDocument, pk=pk)
         if not self.has_view_permission(request, document):
             raise PermissionDenied
-        filename = download_name(document.original_name, document.content_type, document.title)
-        return serve_private_file(
-            document.file,
-            content_type=document.content_type,
-            filename=filename,
-            download="telecharger" in request.GET,
-        )
+        return serve_document(document, download="telecharger" in request.GET)
 
     def save_model(
         self, request: HttpRequest, obj: StructureDocument, form: Any, change: bool

@@ -8,15 +8,26 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
-        from documents.audit_kinds import DocumentEvent
-        from espace_famille.audit_kinds import register_kinds
+        from documents.anonymisation import documents_erase
+        from espace_famille.anonymisation import Step, anonymisation_steps
 
-        register_kinds(DocumentEvent)
+        anonymisation_steps.register(Step("documents", 20, documents_erase))
+        from documents.services import departed_documents_purge
+        from espace_famille.registry import RetentionStep, retention_steps
+
+        retention_steps.register(RetentionStep("documents", departed_documents_purge))
+        from documents import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
+        from documents.audit_kinds import DocumentEvent
+        from espace_famille.audit_kinds import audit_kinds
+
+        audit_kinds.register(DocumentEvent)
         from documents import demo  # noqa: F401  (registers the demo steps)
         from documents.selectors import documents_to_provide_count
-        from espace_famille.registry import MenuEntry, register_menu
+        from espace_famille.registry import MenuEntry, menu
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="documents",
                 title=_("Mes documents"),
@@ -31,7 +42,7 @@ class DocumentsConfig(AppConfig):
             )
         )
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="documentation",
                 title=_("Documentation"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from documents.models import DocumentType, StructureCategory, StructureDocument, Submission
-from espace_famille.registry import register_demo_step, register_scale_step
+from espace_famille.registry import DemoStep, ScaleStep, demo_steps, scale_steps
 from famille.models import Family, Member
 
 GENERATED_PREFIX = "GEN-"
@@ -307,5 +307,5 @@ def _generated_documents(count: int) -> None:
     Submission.objects.bulk_create(rows, batch_size=1000)
 
 
-register_demo_step("documents", 30, _demo_documents)
-register_scale_step("documents", 30, _generated_documents)
+demo_steps.register(DemoStep("documents", 30, _demo_documents))
+scale_steps.register(ScaleStep("documents", 30, _generated_documents))

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from documents.models import Submission
-from espace_famille.export import Section, register_export_section, table
+from espace_famille.export import Section, table
+from espace_famille.registry import ExportSource, export_sources
 
 if TYPE_CHECKING:
     from famille.models import Family
@@ -33,4 +34,4 @@ def sections(family: Family) -> list[Section]:
     return [section]
 
 
-register_export_section("documents", 20, sections)
+export_sources.register(ExportSource("documents", 20, sections))

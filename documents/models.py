@@ -8,7 +8,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -144,34 +144,47 @@ def _days_in_month(year: int, month: int) -> int:
     return (following - datetime.timedelta(days=1)).day
 
 
-def provided_rule(today: datetime.date, *, type_prefix: str = "document_type__") -> Q:
-    """THE rule of "document provided", for the ORM: accepted and still valid `today`, or
-    waiting for review when its type says a document waiting for review counts
-    (`DocumentType.pending_counts`).
-
-    `type_prefix` is the path from the submission to its type's fields ("document_type__", or
-    "" inside a subquery that already compares the type to an outer row). The hand-written SQL
-    of `documents.selectors` and `Submission.is_provided()` say the same;
-    tests/documents/test_provided_rule.py checks the three agree on every case.
-    """
-    accepted = Q(status=Submission.Status.ACCEPTED) & (
+def still_valid_rule(today: datetime.date) -> Q:
+    """An accepted document that has not expired on `today` (part of every rule below)."""
+    return Q(status=Submission.Status.ACCEPTED) & (
         Q(valid_until__isnull=True) | Q(valid_until__gte=today)
     )
-    return accepted | Q(status=Submission.Status.PENDING, **{f"{type_prefix}pending_counts": True})
+
+
+def provided_rule(today: datetime.date) -> Q:
+    """THE rule of "document provided" (what unlocks enrolment and booking): accepted and still
+    valid `today`, or waiting for review when its type says a document waiting for review
+    counts (`DocumentType.pending_counts`).
+
+    Written once, here: the selectors filter with it (`Submission.objects.provided()`) or read
+    it as a column computed by the database (`Submission.objects.with_rule_flags()`); nothing
+    restates it in SQL or Python.
+    """
+    return still_valid_rule(today) | Q(
+        status=Submission.Status.PENDING, document_type__pending_counts=True
+    )
 
 
 class SubmissionQuerySet(models.QuerySet["Submission"]):
-    def satisfying(self, today: datetime.date) -> SubmissionQuerySet:
+    def provided(self, today: datetime.date) -> SubmissionQuerySet:
         """Submissions that count as provided (`provided_rule`)."""
         return self.filter(provided_rule(today))
 
     def sent(self, today: datetime.date) -> SubmissionQuerySet:
         """Submissions that leave the family nothing to do: waiting for review, or accepted and
         still valid (the "documents à fournir" counts, whatever the type's option)."""
-        return self.filter(
-            Q(status=Submission.Status.PENDING)
-            | Q(status=Submission.Status.ACCEPTED)
-            & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        return self.filter(Q(status=Submission.Status.PENDING) | still_valid_rule(today))
+
+    def with_rule_flags(self, today: datetime.date) -> SubmissionQuerySet:
+        """Each submission with `counts_as_provided` (`provided_rule`) and `still_valid`
+        (accepted and not expired), computed by the database from the same rules."""
+        return self.annotate(  # type: ignore[no-redef]  # the flags Submission declares
+            counts_as_provided=ExpressionWrapper(
+                provided_rule(today), output_field=models.BooleanField()
+            ),
+            still_valid=ExpressionWrapper(
+                still_valid_rule(today), output_field=models.BooleanField()
+            ),
         )
 
 
@@ -235,6 +248,10 @@ class Submission(models.Model):
 
     objects = SubmissionQuerySet.as_manager()
 
+    # Set by `SubmissionQuerySet.with_rule_flags` (not stored).
+    counts_as_provided: bool
+    still_valid: bool
+
     class Meta:
         verbose_name = _("document transmis")
         verbose_name_plural = _("documents transmis")
@@ -251,20 +268,6 @@ class Submission(models.Model):
     @property
     def label(self) -> str:
         return self.original_name or str(self.document_type)
-
-    def is_provided(self, today: datetime.date) -> bool:
-        """`provided_rule` for one submission already in memory (with its type)."""
-        if self.status == self.Status.PENDING:
-            return self.document_type.pending_counts
-        return self.status == self.Status.ACCEPTED and not self.is_expired(today)
-
-    def is_expired(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return (
-            self.status == self.Status.ACCEPTED
-            and self.valid_until is not None
-            and self.valid_until < today
-        )
 
 
 class StructureCategory(models.Model):

@@ -1,10 +1,10 @@
-"""Where other apps tell documents which members need which activity documents, and what a
-submission unlocked.
+"""documents' extension points (`espace_famille.registry.Registry`): which members other apps
+ask which activity documents of, and what a submission unlocked.
 
 documents never imports inscriptions: inscriptions registers a source in its AppConfig.ready.
-A source is `fn(member_ids: list[int]) -> dict[int, set[int]]`, member id -> the ids of the
-DocumentTypes required of that member by the activities it is enrolled in. It should run a
-bounded number of queries, whatever the number of members.
+A requirement source is `fn(member_ids: list[int]) -> dict[int, set[int]]`, member id -> the ids
+of the DocumentTypes required of that member by the activities it is enrolled in. It should run
+a bounded number of queries, whatever the number of members.
 """
 
 from __future__ import annotations
@@ -13,34 +13,20 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from espace_famille.registry import Registry
+
 RequirementSource = Callable[[list[int]], dict[int, set[int]]]
 
-_sources: list[RequirementSource] = []
-
-
-def register_requirement_source(fn: RequirementSource) -> RequirementSource:
-    """Register `fn` once (again does nothing); usable as a decorator."""
-    if fn not in _sources:
-        _sources.append(fn)
-    return fn
-
-
-def unregister_requirement_source(fn: RequirementSource) -> None:
-    if fn in _sources:
-        _sources.remove(fn)
-
-
-def requirement_sources() -> tuple[RequirementSource, ...]:
-    return tuple(_sources)
+requirement_sources: Registry[RequirementSource] = Registry("document requirement sources")
 
 
 def required_type_ids(member_ids: Iterable[int]) -> dict[int, set[int]]:
     """Merge every source's answer: member id -> DocumentType ids its activities require."""
     ids = list(member_ids)
     merged: dict[int, set[int]] = {}
-    if not ids or not _sources:
+    if not ids or not requirement_sources:
         return merged
-    for source in _sources:
+    for source in requirement_sources:
         for member_id, type_ids in source(ids).items():
             merged.setdefault(member_id, set()).update(type_ids)
     return merged
@@ -76,16 +62,9 @@ class Unlocked:
 
 UnlockedSource = Callable[[UnlockWindow], list[Unlocked]]
 
-_unlocked_sources: list[UnlockedSource] = []
-
-
-def register_unlocked_source(fn: UnlockedSource) -> UnlockedSource:
-    """Register `fn` once (again does nothing); usable as a decorator."""
-    if fn not in _unlocked_sources:
-        _unlocked_sources.append(fn)
-    return fn
+unlocked_sources: Registry[UnlockedSource] = Registry("unlocked-records sources")
 
 
 def unlocked_records(window: UnlockWindow) -> list[Unlocked]:
     """Every source's records for the window, in the order the sources were registered."""
-    return [item for source in _unlocked_sources for item in source(window)]
+    return [item for source in unlocked_sources for item in source(window)]

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import DocumentType, StructureDocument, Submission
+from documents.models import DocumentType, StructureDocument, Submission, SubmissionQuerySet
 from documents.registry import (
     Unlocked,
     UnlockWindow,
@@ -20,111 +18,63 @@ from documents.registry import (
     requirement_sources,
     unlocked_records,
 )
+from espace_famille.queries import count_of
 from famille.models import Family, Member
 
 Scope = DocumentType.Scope
 
 
-def _type_ids(required_types: Iterable[DocumentType | int]) -> QuerySet | list[int]:
-    if isinstance(required_types, QuerySet):
-        return required_types.values("pk")  # a subquery: no extra query
-    return [item.pk if isinstance(item, DocumentType) else int(item) for item in required_types]
+def required_types_for(
+    member: Member, *, activity_types: QuerySet[DocumentType] | None = None
+) -> QuerySet[DocumentType]:
+    """The document types asked of `member` before it may enrol in or book an activity.
+
+    The active mandatory types its scope covers (the household's own types, the types asked of
+    every member, and of every child when it is a child), plus `activity_types`: the types the
+    activity being requested or booked requires (a queryset, kept as a subquery). inscriptions
+    and reservations ask through here and `missing_documents()`, never by hand.
+    """
+    scopes = [Scope.FAMILY, Scope.MEMBER]
+    if member.role == Member.Role.CHILD:
+        scopes.append(Scope.CHILD)
+    wanted = Q(mandatory=True, scope__in=scopes)
+    if activity_types is not None:
+        wanted |= Q(pk__in=activity_types.order_by().values("pk"))
+    return DocumentType.objects.filter(wanted, is_active=True)
 
 
-# Hand-written SQL for the two reads every portal page and the dashboard make: built with the
-# ORM, their nested Exists/Subquery trees cost a few milliseconds to compile on each call, more
-# than running them. Only quoted table names, fixed clauses and placeholders are put into the SQL
-# text (hence the noqa: S608); every value is a parameter.
-# "Provided" (what unlocks enrolment and booking) is `documents.models.provided_rule`: accepted
-# and still valid on the day, or waiting for review when the type `t` says that counts.
-_PROVIDED = (
-    "((s.status = %s AND t.pending_counts = %s)"
-    " OR (s.status = %s AND (s.valid_until IS NULL OR s.valid_until >= %s)))"
-)
-# "Sent" (nothing left for the family to do, the "documents à fournir" count) is
-# `Submission.objects.sent()`: waiting for review, or accepted and still valid on the day.
-_SENT = "(s.status = %s OR (s.status = %s AND (s.valid_until IS NULL OR s.valid_until >= %s)))"
-
-
-def _tables() -> dict[str, str]:
-    quote = connection.ops.quote_name
-    return {
-        "type": quote(DocumentType._meta.db_table),
-        "submission": quote(Submission._meta.db_table),
-        "member": quote(Member._meta.db_table),
-    }
-
-
-def _provided_params(today: datetime.date) -> list[Any]:
-    return [
-        Submission.Status.PENDING,
-        True,
-        Submission.Status.ACCEPTED,
-        connection.ops.adapt_datefield_value(today),
-    ]
-
-
-def _sent_params(today: datetime.date) -> list[Any]:
-    return [
-        Submission.Status.PENDING,
-        Submission.Status.ACCEPTED,
-        connection.ops.adapt_datefield_value(today),
-    ]
+def _submissions_of(member: Member) -> SubmissionQuerySet:
+    """The submissions that answer for `member` a type compared to the outer row: the
+    household's for a household-level type, the member's own otherwise."""
+    household = Q(document_type__scope=Scope.FAMILY)
+    return Submission.objects.filter(
+        (household & Q(member__isnull=True)) | (~household & Q(member_id=member.pk)),
+        document_type=OuterRef("pk"),
+        family_id=member.family_id,
+    )
 
 
 def missing_documents(
     *,
     member: Member,
-    required_types: Iterable[DocumentType | int] = (),
+    activity_types: QuerySet[DocumentType] | None = None,
     today: datetime.date | None = None,
 ) -> list[DocumentType]:
     """The documents still to provide for `member` (one query, whatever the data).
 
-    That is the active mandatory types that apply to the member (the household's own types, the
-    types asked of every member, and of every child when it is a child) plus `required_types`
-    (those an activity requires) that are not provided (`documents.models.provided_rule`).
-    Household-level types are provided once per family. Each type comes with `awaiting_review`:
-    True when a document was sent but its type counts it only once accepted.
+    The types of `required_types_for(member, activity_types=…)` without a submission that is
+    provided (`documents.models.provided_rule`); household-level types are provided once per
+    family. Each type comes with `awaiting_review`: True when a document was sent but its type
+    counts it only once accepted.
     """
     today = today or timezone.localdate()
-    scopes = [Scope.FAMILY, Scope.MEMBER]
-    if member.role == Member.Role.CHILD:
-        scopes.append(Scope.CHILD)
-    wanted = f"(t.mandatory = %s AND t.scope IN ({', '.join(['%s'] * len(scopes))}))"
-    wanted_params: list[Any] = [True, *scopes]
-    required = _type_ids(required_types)
-    if isinstance(required, QuerySet):
-        sub_sql, sub_params = required.order_by().query.get_compiler(connection=connection).as_sql()
-        wanted = f"({wanted} OR t.id IN ({sub_sql}))"
-        wanted_params += list(sub_params)
-    elif required:
-        wanted = f"({wanted} OR t.id IN ({', '.join(['%s'] * len(required))}))"
-        wanted_params += required
-    tables = _tables()
-    # The household's key comes first, outside the OR: the planner then starts from the
-    # household's submissions (family, type) instead of every submission of the type in town.
-    owner = (
-        "s.family_id = %s AND ((t.scope = %s AND s.member_id IS NULL)"
-        " OR (t.scope <> %s AND s.member_id = %s))"
+    mine = _submissions_of(member)
+    return list(
+        required_types_for(member, activity_types=activity_types)
+        .annotate(awaiting_review=Exists(mine.filter(status=Submission.Status.PENDING)))
+        .exclude(Exists(mine.provided(today)))
+        .order_by("order", "name", "pk")
     )
-    owner_params = [member.family_id, Scope.FAMILY, Scope.FAMILY, member.pk]
-    sql = (
-        f"SELECT t.*, EXISTS (SELECT 1 FROM {tables['submission']} s"  # noqa: S608
-        f" WHERE s.document_type_id = t.id AND s.status = %s AND {owner}) AS awaiting_review"
-        f" FROM {tables['type']} t WHERE t.is_active = %s AND {wanted}"
-        f" AND NOT EXISTS (SELECT 1 FROM {tables['submission']} s"
-        f" WHERE s.document_type_id = t.id AND {_PROVIDED} AND {owner})"
-        ' ORDER BY t."order", t.name, t.id'
-    )
-    params = [
-        Submission.Status.PENDING,
-        *owner_params,
-        True,
-        *wanted_params,
-        *_provided_params(today),
-        *owner_params,
-    ]
-    return list(DocumentType.objects.raw(sql, params))
 
 
 def documents_to_provide_count(family: Family, *, today: datetime.date | None = None) -> int:
@@ -137,46 +87,29 @@ def documents_to_provide_count(family: Family, *, today: datetime.date | None = 
     requirement sources (activities), their queries plus two more for the activity documents.
     """
     today = today or timezone.localdate()
-    tables = _tables()
-    missing = (
-        f"(SELECT COUNT(*) FROM {tables['type']} t"  # noqa: S608
-        " WHERE t.is_active = %s AND t.mandatory = %s AND {scope}"
-        f" AND NOT EXISTS (SELECT 1 FROM {tables['submission']} s"
-        f" WHERE s.document_type_id = t.id AND {_SENT} AND {{provided}}))"
+    asked = DocumentType.objects.filter(is_active=True, mandatory=True)
+    sent = Submission.objects.sent(today).filter(document_type=OuterRef("pk"))
+    by_member = sent.filter(member_id=OuterRef(OuterRef("pk")))
+    household_missing = asked.filter(scope=Scope.FAMILY).exclude(
+        Exists(sent.filter(family_id=family.pk, member__isnull=True))
     )
-    per_member = missing.format(
-        scope="(t.scope = %s OR (t.scope = %s AND m.role = %s))", provided="s.member_id = m.id"
-    )
-    per_family = missing.format(
-        scope="t.scope = %s", provided="s.family_id = %s AND s.member_id IS NULL"
-    )
-    sql = (
-        f"SELECT m.id, m.role, {per_member}, {per_family}"  # noqa: S608
-        f" FROM {tables['member']} m WHERE m.family_id = %s"
-    )
-    sent = _sent_params(today)
-    params = [
-        *(True, True, Scope.MEMBER, Scope.CHILD, Member.Role.CHILD, *sent),
-        *(True, True, Scope.FAMILY, *sent, family.pk),
-        family.pk,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return (
-            DocumentType.objects.filter(is_active=True, mandatory=True, scope=Scope.FAMILY)
-            .exclude(
-                Exists(
-                    Submission.objects.sent(today).filter(
-                        document_type=OuterRef("pk"), family_id=family.pk, member__isnull=True
-                    )
-                )
-            )
-            .count()
+    rows = list(
+        Member.objects.filter(family_id=family.pk)
+        .order_by()
+        .annotate(
+            every_member=count_of(asked.filter(scope=Scope.MEMBER).exclude(Exists(by_member))),
+            every_child=count_of(asked.filter(scope=Scope.CHILD).exclude(Exists(by_member))),
+            household=count_of(household_missing),
         )
-    total = rows[0][3] + sum(row[2] for row in rows)
-    if requirement_sources():
+        .values_list("pk", "role", "every_member", "every_child", "household")
+    )
+    if not rows:
+        return household_missing.count()
+    total = rows[0][4] + sum(
+        every_member + (every_child if role == Member.Role.CHILD else 0)
+        for _pk, role, every_member, every_child, _household in rows
+    )
+    if requirement_sources:
         total += _activity_documents_to_provide(family, {row[0]: row[1] for row in rows}, today)
     return total
 
@@ -314,30 +247,19 @@ class DocumentOwner:
         return sum(1 for document in self.documents if document.needs_action)
 
 
-def is_provided(submissions: list[Submission], today: datetime.date) -> bool:
-    """`documents.models.provided_rule` over one person's submissions of one type."""
-    return any(submission.is_provided(today) for submission in submissions)
-
-
 def document_state(
-    submissions: list[Submission], today: datetime.date
+    submissions: list[Submission],
 ) -> tuple[str, Submission | None, Submission | None]:
-    """(state, latest submission, valid accepted submission) from newest-first submissions.
+    """(state, latest submission, valid accepted submission) from newest-first submissions
+    read through `Submission.objects.with_rule_flags()`.
 
     The state is what the family reads; whether the document unlocks enrolment and booking is
-    `is_provided()` (a document waiting for review may not, depending on its type).
+    the `counts_as_provided` flag (a document waiting for review may not, depending on its type).
     """
     if not submissions:
         return State.TO_PROVIDE, None, None
     latest = submissions[0]
-    accepted = next(
-        (
-            s
-            for s in submissions
-            if s.status == Submission.Status.ACCEPTED and not s.is_expired(today)
-        ),
-        None,
-    )
+    accepted = next((s for s in submissions if s.still_valid), None)
     if latest.status == Submission.Status.PENDING:
         return State.PENDING, latest, accepted
     if accepted is not None:
@@ -345,6 +267,10 @@ def document_state(
     if latest.status == Submission.Status.REFUSED:
         return State.REFUSED, latest, None
     return State.EXPIRED, latest, None
+
+
+def _is_provided(submissions: list[Submission]) -> bool:
+    return any(submission.counts_as_provided for submission in submissions)
 
 
 def family_documents(family: Family, *, today: datetime.date | None = None) -> list[DocumentOwner]:
@@ -363,7 +289,11 @@ def family_documents(family: Family, *, today: datetime.date | None = None) -> l
     by_pk = {document_type.pk: document_type for document_type in types}
     activity = required_type_ids([member.pk for member in members])
     history: dict[tuple[int | None, int], list[Submission]] = {}
-    for submission in Submission.objects.filter(family=family).order_by("-uploaded_at", "-pk"):
+    for submission in (
+        Submission.objects.filter(family=family)
+        .with_rule_flags(today)
+        .order_by("-uploaded_at", "-pk")
+    ):
         if submission.document_type_id in by_pk:
             submission.document_type = by_pk[submission.document_type_id]
         history.setdefault((submission.member_id, submission.document_type_id), []).append(
@@ -374,7 +304,7 @@ def family_documents(family: Family, *, today: datetime.date | None = None) -> l
         member: Member | None, document_type: DocumentType, required: bool
     ) -> RequestedDocument:
         submissions = history.get((member.pk if member else None, document_type.pk), [])
-        state, latest, accepted = document_state(submissions, today)
+        state, latest, accepted = document_state(submissions)
         soon = bool(
             accepted
             and accepted.valid_until
@@ -388,7 +318,7 @@ def family_documents(family: Family, *, today: datetime.date | None = None) -> l
             latest,
             accepted,
             soon,
-            is_provided(submissions, today),
+            _is_provided(submissions),
         )
 
     family_required_by_activity = {
@@ -425,13 +355,13 @@ def requested_document(
     """The state of one requested document (one query)."""
     today = today or timezone.localdate()
     submissions = list(
-        Submission.objects.filter(
-            family=family, document_type=document_type, member=member
-        ).order_by("-uploaded_at", "-pk")
+        Submission.objects.filter(family=family, document_type=document_type, member=member)
+        .with_rule_flags(today)
+        .order_by("-uploaded_at", "-pk")
     )
     for submission in submissions:
         submission.document_type = document_type
-    state, latest, accepted = document_state(submissions, today)
+    state, latest, accepted = document_state(submissions)
     return RequestedDocument(
         document_type,
         member,
@@ -439,7 +369,7 @@ def requested_document(
         state,
         latest,
         accepted,
-        provided=is_provided(submissions, today),
+        provided=_is_provided(submissions),
     )
 
 

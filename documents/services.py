@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from documents.audit_kinds import DocumentEvent
 from documents.models import DocumentType, StructureDocument, Submission
 from espace_famille import audit
+from espace_famille.anonymisation import delete_files_on_commit
 from espace_famille.emails import send_to_family
 from espace_famille.files import atomic_with_files, file_save
 from espace_famille.uploads import CleanFile, clean_upload
@@ -195,3 +196,21 @@ def structure_document_attach(*, document: StructureDocument, upload: UploadedFi
     if previous:
         name, storage = previous, document.file.storage
         transaction.on_commit(lambda: storage.delete(name))
+
+
+def departed_documents_purge(*, now: datetime.datetime, apply: bool) -> int:
+    """Retention step: the documents (identity, health, income…) of a household that left more
+    than RETENTION_DOCUMENTS_AFTER_LEAVING_DAYS ago are erased, rows and files, before the rest
+    of its records (RETENTION_DEPARTED_FAMILY_YEARS)."""
+    limit = timezone.localdate(now) - datetime.timedelta(
+        days=settings.RETENTION_DOCUMENTS_AFTER_LEAVING_DAYS
+    )
+    old = Submission.objects.filter(family__is_active=False, family__left_on__lt=limit)
+    if not apply:
+        return old.count()
+    with transaction.atomic():
+        files = list(old.values_list("file", flat=True))
+        count = old.count()
+        old.delete()
+        delete_files_on_commit(files)
+    return count

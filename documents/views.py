@@ -122,14 +122,16 @@ def _choose_member(request: FamilyRequest, document_type: DocumentType) -> HttpR
 def submission_file(request: FamilyRequest, pk: int) -> FileResponse:
     family = request.family
     submission = get_for_family(Submission.objects.select_related("document_type"), family, pk=pk)
-    filename = download_name(
-        submission.original_name, submission.content_type, str(submission.document_type)
-    )
+    return serve_document(submission, download="telecharger" in request.GET)
+
+
+def serve_document(document: Submission | StructureDocument, *, download: bool) -> FileResponse:
+    """A family's document or the structure's, to the family (views above) and to staff (the
+    admin's file views), named after what it is."""
+    label = str(document.document_type) if isinstance(document, Submission) else document.title
+    filename = download_name(document.original_name, document.content_type, label)
     return serve_private_file(
-        submission.file,
-        content_type=submission.content_type,
-        filename=filename,
-        download="telecharger" in request.GET,
+        document.file, content_type=document.content_type, filename=filename, download=download
     )
 
 
@@ -148,10 +150,4 @@ def documentation(request: FamilyRequest) -> HttpResponse:
 @family_required
 def documentation_file(request: FamilyRequest, pk: int) -> FileResponse:
     document = get_object_or_404(StructureDocument.objects.published(), pk=pk)
-    filename = download_name(document.original_name, document.content_type, document.title)
-    return serve_private_file(
-        document.file,
-        content_type=document.content_type,
-        filename=filename,
-        download="telecharger" in request.GET,
-    )
+    return serve_document(document, download="telecharger" in request.GET)

@@ -55,5 +55,12 @@ def family_required(view: View) -> View:
 def get_for_family(
     queryset: type[M] | QuerySet[M], family: Family | int, path: str = "family", **lookup: object
 ) -> M:
-    """Fetch one object through the family that owns it; 404 for anybody else's."""
-    return get_object_or_404(queryset, **{path: family}, **lookup)
+    """Fetch one object through the family that owns it; 404 for anybody else's.
+
+    Fetched through its own `family` key, the object keeps the request's family as its
+    `.family`: the audit rows and emails that follow read no second copy of it.
+    """
+    obj = get_object_or_404(queryset, **{path: family}, **lookup)
+    if path == "family" and isinstance(family, Model):
+        obj.family = family  # type: ignore[attr-defined]  # the key is `family`: checked above
+    return obj

@@ -25,9 +25,11 @@ from espace_famille.admin_security import (
     GuardedActionsMixin,
     StaffModelAdmin,
     admin_permissions,
+    exists_once,
     staff_user,
 )
 from espace_famille.models import AuditEvent, Structure, User
+from espace_famille.staff_home import staff_index
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
@@ -224,7 +226,7 @@ class StructureAdmin(StaffModelAdmin):
     list_display = ["name", "email", "phone"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) and not Structure.objects.exists()
+        return super().has_add_permission(request) and not exists_once(request, Structure)
 
     def has_delete_permission(self, request: HttpRequest, obj: Structure | None = None) -> bool:
         return False
@@ -451,4 +453,9 @@ class TaskResultAdmin(GuardedActionsMixin, tasks_admin.DBTaskResultAdmin):
         return obj.finished_at
 
 
-from espace_famille import email_admin  # noqa: E402,F401  (the email deliveries' admin)
+# The email deliveries' and the background jobs' admins.
+from espace_famille import email_admin, job_admin  # noqa: E402,F401
+
+# The admin's index opens on what needs doing today (espace_famille/staff_home.py).
+admin.site.index = staff_index(admin.site.index)  # type: ignore[method-assign]  # wrapped
+admin.site.index_template = "admin/staff_home.html"

@@ -14,14 +14,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
-from functools import wraps
+from functools import cached_property, wraps
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Field, Model, QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
@@ -36,11 +39,11 @@ if TYPE_CHECKING:
     from espace_famille.models import User
 
     # The mixins below are mixed into a ModelAdmin (an InlineModelAdmin): their super() is one.
-    _ModelAdminBase = admin.ModelAdmin[Any]
-    _InlineBase = InlineModelAdmin[Any, Any]
+    ModelAdminBase = admin.ModelAdmin[Any]
+    InlineBase = InlineModelAdmin[Any, Any]
 else:
-    _ModelAdminBase = object
-    _InlineBase = object
+    ModelAdminBase = object
+    InlineBase = object
 
 
 def staff_user(request: HttpRequest) -> User:
@@ -51,7 +54,7 @@ def staff_user(request: HttpRequest) -> User:
     return user
 
 
-class GuardedActionsMixin(_ModelAdminBase):
+class GuardedActionsMixin(ModelAdminBase):
     """A POST naming an action the user may not run answers 403 instead of being ignored."""
 
     def changelist_view(
@@ -75,7 +78,7 @@ class StaffModelAdmin(GuardedActionsMixin, admin.ModelAdmin):
     list_per_page = 50
 
 
-class LabelledInlineMixin(_InlineBase):
+class LabelledInlineMixin(InlineBase):
     """Every input of an inline is named after its field (a tabular row has no <label>)."""
 
     def formfield_for_dbfield(
@@ -195,3 +198,42 @@ def refusal_reason_page(
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/refusal_reason.html", context)
+
+
+def exists_once(request: HttpRequest, model: type[Model]) -> bool:
+    """Whether `model` has a row, asked once per request.
+
+    A single-row model's admin (structure, billing settings) offers "add" only while the table
+    is empty; Django asks it for every page's app list, twice on the index.
+    """
+    cache = request.__dict__.setdefault("_exists_once", {})
+    if model not in cache:
+        cache[model] = model._default_manager.exists()
+    return cache[model]
+
+
+class EstimatedCountPaginator(Paginator):
+    """A changelist's pager that, on PostgreSQL, takes the planner's estimate of a large
+    result instead of counting it (an exact count of 150,000-525,000 bookings took 150-210 ms
+    on the benchmark data set); below ESTIMATE_FROM rows, and on SQLite, it counts exactly.
+    A model admin using it writes "environ N" in its pager (see
+    reservations/templates/admin/reservations/booking/pagination.html)."""
+
+    ESTIMATE_FROM = 20_000
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if isinstance(queryset, QuerySet) and connections[queryset.db].vendor == "postgresql":
+            sql, params = queryset.order_by().values("pk").query.sql_with_params()
+            with connections[queryset.db].cursor() as cursor:
+                cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+                plan = cursor.fetchone()[0]
+            if isinstance(plan, str):
+                plan = json.loads(plan)
+            rows = int(plan[0]["Plan"]["Plan Rows"])
+            if rows >= self.ESTIMATE_FROM:
+                self.estimated = True
+                return rows
+        return super().count

@@ -9,7 +9,10 @@ class EspaceFamilleConfig(AppConfig):
 
     def ready(self) -> None:
         from espace_famille import demo, signals  # noqa: F401  (connects receivers, demo step)
+        from espace_famille import staff_home as home
         from espace_famille.database import create_cache_tables
+
+        home.register()  # the failed emails' line on the admin's home page
 
         # `migrate` creates the database cache's table: no `createcachetable` step to forget.
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="cache_tables")

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from espace_famille.models import Structure, User
-from espace_famille.registry import register_demo_step
+from espace_famille.registry import DemoStep, demo_steps
 
 DEMO_PASSWORD = "demo-espace-famille"  # noqa: S105 - published demo login, see README
 STAFF_EMAIL = "admin@example.org"
@@ -24,6 +24,7 @@ def _structure_and_staff() -> None:
             address="12 rue des Écoles\n69000 Lyon",
             phone="04 72 00 00 00",
             email="contact@example.org",
+            siret="12345678900012",
             opening_hours=_("Du lundi au vendredi, de 8 h 30 à 12 h et de 13 h 30 à 17 h 30"),
             legal_mentions=_(
                 "Association loi 1901 — SIRET 123 456 789 00012 — "
@@ -35,4 +36,4 @@ def _structure_and_staff() -> None:
     )
 
 
-register_demo_step("structure", 10, _structure_and_staff)
+demo_steps.register(DemoStep("structure", 10, _structure_and_staff))

@@ -6,10 +6,11 @@ from typing import Any, ClassVar, NoReturn
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from espace_famille.audit_kinds import kind_choices, register_kinds
+from espace_famille.audit_kinds import audit_kinds, kind_choices
 
 
 class UserManager(BaseUserManager["User"]):
@@ -84,6 +85,13 @@ class Structure(models.Model):
     opening_hours = models.TextField(_("horaires d'accueil"), blank=True)
     website = models.URLField(_("site internet"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="structure/", blank=True)
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{14}$", _("Le SIRET compte 14 chiffres."))],
+        help_text=_("Imprimé sur les attestations fiscales et de paiement."),
+    )
     legal_mentions = models.TextField(
         _("mentions légales"),
         blank=True,
@@ -131,6 +139,8 @@ class AuditEvent(models.Model):
         ACCOUNT_DEACTIVATED = "account_deactivated", _("Compte désactivé")
         SECOND_FACTOR_CHANGED = "second_factor_changed", _("Double authentification modifiée")
         DATA_EXPORTED = "data_exported", _("Données du foyer téléchargées")
+        DATA_EXPORT_REQUESTED = "data_export_requested", _("Données du foyer demandées")
+        DATA_EXPORT_READY = "data_export_ready", _("Données du foyer prêtes, lien envoyé")
         OTHER = "other", _("Autre")
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
@@ -215,4 +225,126 @@ class EmailDelivery(models.Model):
         return self.subject
 
 
-register_kinds(AuditEvent.Kind)
+class StaffJob(models.Model):
+    """Long staff work running in the background (espace_famille.jobs): its progress and result.
+
+    A kind runs once at a time: the partial unique constraint refuses a second queued or running
+    job of the same kind, on SQLite and PostgreSQL alike. Staff find their jobs on the admin's
+    home page, running or finished, even after they left the progress page.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        RUNNING = "running", _("En cours")
+        SUCCEEDED = "succeeded", _("Terminée")
+        FAILED = "failed", _("Échouée")
+
+    LIVE = (State.QUEUED, State.RUNNING)
+
+    kind = models.CharField(_("tâche"), max_length=60)
+    label = models.CharField(_("précision"), max_length=120, blank=True)
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("fait"), default=0)
+    total = models.PositiveIntegerField(_("à faire"), default=0)
+    result = models.JSONField(_("résultat"), default=dict, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    started_by = models.ForeignKey(
+        User,
+        verbose_name=_("lancée par"),
+        null=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(_("lancée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("dernière nouvelle"), auto_now=True)
+    finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche de fond")
+        verbose_name_plural = _("tâches de fond")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="staffjob_one_live_per_kind",
+            )
+        ]
+        indexes = [models.Index(fields=["-created_at"], name="staffjob_newest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_state_display()})"
+
+    @property
+    def title(self) -> str:
+        from espace_famille.registry import job_kinds
+
+        kind = job_kinds.get(self.kind)
+        label = str(kind.title) if kind else self.kind
+        return f"{label} — {self.label}" if self.label else label
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.SUCCEEDED:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_live(self) -> bool:
+        return self.state in self.LIVE
+
+
+def data_export_upload_to(instance: models.Model, filename: str) -> str:
+    import secrets
+
+    return f"exports/{secrets.token_hex(16)}.zip"
+
+
+class DataExport(models.Model):
+    """Mes données prepared in the background: the household's ZIP, kept MY_DATA_LINK_DAYS.
+
+    Written by `export.export_request`, filled by the `build_household_export` task, served only
+    to a parent of the same household through a signed link (`export.download_token`), erased
+    with its file once expired (`manage.py retention`, step "exports").
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En préparation")
+        READY = "ready", _("Prêt")
+        FAILED = "failed", _("Échec")
+
+    family = models.ForeignKey(
+        "famille.Family",
+        verbose_name=_("famille"),
+        related_name="data_exports",
+        on_delete=models.PROTECT,
+    )
+    requested_by = models.ForeignKey(
+        User,
+        verbose_name=_("demandé par"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(_("fichier"), upload_to=data_export_upload_to, blank=True)
+    size = models.PositiveBigIntegerField(_("taille"), default=0)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True, db_index=True)
+    ready_at = models.DateTimeField(_("prêt le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("export « Mes données »")
+        verbose_name_plural = _("exports « Mes données »")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["family", "created_at"])]
+
+    def __str__(self) -> str:
+        return str(_("Export n° %(pk)s") % {"pk": self.pk})
+
+
+audit_kinds.register(AuditEvent.Kind)

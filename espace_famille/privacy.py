@@ -101,7 +101,8 @@ def processing_activities() -> list[Processing]:
                 "Exécution du contrat d'accueil et obligations légales de la structure "
                 "(RGPD, article 6-1 b et c)."
             ),
-            retention=_("Jusqu'au départ de l'enfant, puis %(departed)s.") % {"departed": departed},
+            retention=_("Jusqu'au départ de la famille, puis %(documents)s.")
+            % {"documents": _days(settings.RETENTION_DOCUMENTS_AFTER_LEAVING_DAYS)},
         ),
         Processing(
             name=_("Facturation et paiements"),

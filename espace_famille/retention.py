@@ -1,6 +1,6 @@
 """Retention periods made real: `manage.py retention` erases what is past its period.
 
-Each app registers its own purge (`registry.register_retention_step`); the core's is the login
+Each app registers its own purge (`registry.retention_steps`); the core's is the login
 history (logins, failed logins and logouts of the audit log) after RETENTION_LOGIN_HISTORY_DAYS.
 Other audit rows (invoices, payments, decisions) stay: accounting keeps them 10 years.
 """
@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from espace_famille import audit
+from espace_famille import export as _export  # noqa: F401  (registers the step "exports")
 from espace_famille.models import AuditEvent
-from espace_famille.registry import register_retention_step, retention_steps
+from espace_famille.registry import RetentionStep, retention_steps
 
 LOGIN_KINDS = (AuditEvent.Kind.LOGIN, AuditEvent.Kind.LOGIN_FAILED, AuditEvent.Kind.LOGOUT)
 
@@ -31,13 +32,13 @@ def login_history_purge(*, now: datetime.datetime, apply: bool) -> int:
     return deleted
 
 
-register_retention_step("connexions", login_history_purge)
+retention_steps.register(RetentionStep("connexions", login_history_purge))
 
 
 @transaction.atomic
 def retention_run(*, now: datetime.datetime, apply: bool) -> dict[str, int]:
     """Run every purge; with apply, erase and write one audit row saying what went."""
-    counts = {step.name: step.run(now=now, apply=apply) for step in retention_steps()}
+    counts = {step.name: step.run(now=now, apply=apply) for step in retention_steps}
     if apply and any(counts.values()):
         audit.record(
             None,

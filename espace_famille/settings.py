@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from espace_famille.env import env_bool, env_choice, env_int, env_list, env_str
+from espace_famille.project_apps import PROJECT_APPS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,14 +29,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # Core first: its templates (allauth overrides) win over the libraries'.
-    "espace_famille",
-    "famille",
-    "documents",
-    "inscriptions",
-    "reservations",
-    "factures",
-    "historique",
-    "contact",
+    *PROJECT_APPS,
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -271,10 +265,15 @@ CONTACT_MESSAGES_PER_HOUR = env_int("CONTACT_MESSAGES_PER_HOUR", 10)
 
 # Payments (Mes factures). Empty: no online payment, Mes factures says how else to pay.
 # Never the sandbox by default in production: it lets a parent settle invoices without paying.
+# Public holidays of notice periods and closed days (reservations/holidays.py): metropolitan
+# France, or with Alsace-Moselle's Good Friday and 26 December.
+PUBLIC_HOLIDAYS = env_choice("PUBLIC_HOLIDAYS", "france", ("france", "alsace-moselle"))
+
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "sandbox" if DEBUG else "")
-if PAYMENT_PROVIDER not in ("", "sandbox", "stripe"):
+if PAYMENT_PROVIDER not in ("", "sandbox", "stripe", "payfip", "systempay"):
     raise ImproperlyConfigured(
-        f"PAYMENT_PROVIDER must be stripe, sandbox or empty (no online payment), "
+        f"PAYMENT_PROVIDER must be stripe, payfip, systempay, sandbox or empty (no online "
+        f"payment), "
         f"not {PAYMENT_PROVIDER!r}"
     )
 ALLOW_SANDBOX_PAYMENTS = env_bool("ALLOW_SANDBOX_PAYMENTS", default=False)
@@ -298,6 +297,36 @@ STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 10)
 PAYMENT_LOCK_MINUTES = env_int("PAYMENT_LOCK_MINUTES", 15)
 # Signs the sandbox provider's notifications; derived from SECRET_KEY when empty.
 SANDBOX_PAYMENT_SECRET = env_str("SANDBOX_PAYMENT_SECRET")
+# PayFiP and SystemPay/PayZen through eopayment (factures/payments/gateways.py). Their options
+# come from the admin ("Moyens de paiement en ligne", enabled row) or else from these variables.
+PAYFIP_NUMCLI = env_str("PAYFIP_NUMCLI")
+PAYFIP_MODE = env_str("PAYFIP_MODE", "test")  # test, activation or production
+# Empty: the official addresses (the web service of eopayment's WSDL, PayFiP's payment page).
+PAYFIP_SOAP_URL = env_str("PAYFIP_SOAP_URL")
+PAYFIP_PAYMENT_URL = env_str("PAYFIP_PAYMENT_URL")
+SYSTEMPAY_SITE_ID = env_str("SYSTEMPAY_SITE_ID")
+SYSTEMPAY_MODE = env_str("SYSTEMPAY_MODE", "test")  # test or production
+SYSTEMPAY_KEY_TEST = env_str("SYSTEMPAY_KEY_TEST")
+SYSTEMPAY_KEY_PRODUCTION = env_str("SYSTEMPAY_KEY_PRODUCTION")
+SYSTEMPAY_SIGNATURE_ALGO = env_str("SYSTEMPAY_SIGNATURE_ALGO", "hmac_sha256")  # or sha1
+SYSTEMPAY_SERVICE_URL = env_str("SYSTEMPAY_SERVICE_URL")
+# Seconds before a call to PayFiP's web service gives up (the parent waits for it).
+EOPAYMENT_TIMEOUT_SECONDS = env_int("EOPAYMENT_TIMEOUT_SECONDS", 10)
+
+# SEPA direct debit (factures/sepa). Offered to parents once the creditor identifier (ICS) and
+# the account the debits are paid into are set; the identity is checked by `manage.py check`.
+SEPA_CREDITOR_ID = env_str("SEPA_CREDITOR_ID")
+SEPA_CREDITOR_NAME = env_str("SEPA_CREDITOR_NAME")  # empty: the structure's name
+SEPA_CREDITOR_IBAN = env_str("SEPA_CREDITOR_IBAN")
+SEPA_CREDITOR_BIC = env_str("SEPA_CREDITOR_BIC")
+# Day of the month invoices are debited on (the month's last day when shorter).
+SEPA_DEBIT_DAY = env_int("SEPA_DEBIT_DAY", 10)
+if not 1 <= SEPA_DEBIT_DAY <= 31:
+    raise ImproperlyConfigured(f"SEPA_DEBIT_DAY must be a day of the month, not {SEPA_DEBIT_DAY}")
+# Families are told of each debit at least this many days before it (the legal 14 by default).
+SEPA_PRENOTIFICATION_DAYS = env_int("SEPA_PRENOTIFICATION_DAYS", 14)
+# A mandate is suspended after this many collections rejected by the family's bank.
+SEPA_MAX_REJECTS = env_int("SEPA_MAX_REJECTS", 2)
 
 # Personal data (RGPD): how long each kind of data is kept, shown on the "Données personnelles"
 # page. French defaults: login history 1 year, conversations 2 years after their last message,
@@ -306,11 +335,16 @@ SANDBOX_PAYMENT_SECRET = env_str("SANDBOX_PAYMENT_SECRET")
 RETENTION_LOGIN_HISTORY_DAYS = env_int("RETENTION_LOGIN_HISTORY_DAYS", 365)
 RETENTION_MESSAGES_YEARS = env_int("RETENTION_MESSAGES_YEARS", 2)
 RETENTION_DEPARTED_FAMILY_YEARS = env_int("RETENTION_DEPARTED_FAMILY_YEARS", 1)
+# Identity, health and income documents go sooner: 3 months after the household leaves.
+RETENTION_DOCUMENTS_AFTER_LEAVING_DAYS = env_int("RETENTION_DOCUMENTS_AFTER_LEAVING_DAYS", 90)
 RETENTION_INACTIVE_ACCOUNT_YEARS = env_int("RETENTION_INACTIVE_ACCOUNT_YEARS", 3)
 RETENTION_ACCOUNTING_YEARS = env_int("RETENTION_ACCOUNTING_YEARS", 10)
 # Mes données: downloads of the household's ZIP a family may make per hour (each one reads
 # every file of the household).
 MY_DATA_EXPORTS_PER_HOUR = env_int("MY_DATA_EXPORTS_PER_HOUR", 5)
+# The ZIP is prepared in the background and its emailed link works this many days; the stored
+# file is then erased by `manage.py retention`.
+MY_DATA_LINK_DAYS = env_int("MY_DATA_LINK_DAYS", 7)
 # Flash messages ride in the session: no cookie other than session, CSRF and language is set.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -371,3 +405,6 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+# Registration campaigns: the postal codes of the town, for the priority rule "Habitant de la
+# commune" (reservations/campaigns/priorities.py).
+RESIDENT_POSTAL_CODES = env_list("RESIDENT_POSTAL_CODES", [])

@@ -95,3 +95,24 @@ def send_email(*, delivery_id: int | None = None, **queued_before: object) -> st
     delivery.last_error = ""
     delivery.save()
     return delivery.status
+
+
+@task()
+def build_household_export(*, export_id: int) -> str:
+    """Mes données in the background: build the household's ZIP, store it, email its link."""
+    from espace_famille import export
+
+    try:
+        return export.export_build(export_id=export_id)
+    except Exception:
+        logger.exception("Data export %s failed", export_id)
+        export.export_failed(export_id=export_id)
+        return "failed"
+
+
+@task()
+def run_staff_job(*, job_id: int) -> str:
+    """Run a long staff job (billing run, openings of a year…): see espace_famille.jobs."""
+    from espace_famille.jobs import job_run
+
+    return job_run(job_id)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("donnees-personnelles/", views.personal_data, name="personal_data"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mes-donnees/", views.my_data, name="my_data"),
+    path("mes-donnees/<str:token>/", views.my_data_download, name="my_data_download"),
     # A parent's login email is set by staff (it identifies the family's account).
     path("accounts/email/", views.not_offered),
     path("accounts/", include("allauth.urls")),

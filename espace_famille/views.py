@@ -10,9 +10,12 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,8 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from espace_famille import export, privacy, ratelimit
 from espace_famille.access import FamilyRequest, family_required
 from espace_famille.files import serve_private_file
-from espace_famille.models import Structure
-from espace_famille.registry import menu_entries
+from espace_famille.models import DataExport, Structure
+from espace_famille.registry import menu
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 def dashboard(request: FamilyRequest) -> HttpResponse:
     family = request.family
     tiles = []
-    for entry in menu_entries():
+    for entry in menu:
         count = entry.badge(family) if entry.badge else None
         tiles.append(
             {
@@ -138,27 +141,56 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @never_cache
 @family_required
 def my_data(request: FamilyRequest) -> HttpResponse:
-    """Mes données: the page, and on POST the household's ZIP."""
+    """Mes données: the page with the household's exports; on POST, a new one is prepared."""
+    family = request.family
     if request.method == "POST":
-        family_id = request.family.pk
-        if not ratelimit.hit("my-data", family_id, limit=settings.MY_DATA_EXPORTS_PER_HOUR):
+        if not ratelimit.hit("my-data", family.pk, limit=settings.MY_DATA_EXPORTS_PER_HOUR):
             messages.error(
                 request,
                 _(
-                    "Vous avez déjà téléchargé vos données plusieurs fois cette heure-ci : "
+                    "Vous avez déjà demandé vos données plusieurs fois cette heure-ci : "
                     "réessayez dans une heure."
                 ),
             )
             return redirect("my_data")
-        content = export.household_export(
-            family=request.family,
-            user=request.user,
-            request=request,
+        export.export_request(family=family, user=request.user, request=request)
+        messages.success(
+            request,
+            _(
+                "Vos données sont en préparation. Le lien de téléchargement s'affichera ici "
+                "et vous sera envoyé par e-mail."
+            ),
         )
-        response = HttpResponse(content, content_type="application/zip")
-        response["Content-Disposition"] = 'attachment; filename="mes-donnees.zip"'
-        return response
-    return render(request, "legal/my_data.html")
+        return redirect("my_data")
+    now = timezone.now()
+    exports = [
+        {"export": e, "token": export.download_token(e) if e.status == "ready" else ""}
+        for e in DataExport.objects.filter(family=family)
+        .filter(Q(status=DataExport.Status.PENDING) | Q(expires_at__gt=now))
+        .order_by("-created_at", "-pk")[:5]
+    ]
+    return render(
+        request,
+        "legal/my_data.html",
+        {"exports": exports, "link_days": settings.MY_DATA_LINK_DAYS},
+    )
+
+
+@require_GET
+@never_cache
+@family_required
+def my_data_download(request: FamilyRequest, token: str) -> HttpResponseBase:
+    """The emailed link: only for a parent of the same household, until it expires."""
+    family = request.family
+    try:
+        found = export.export_for_token(token=token, family=family, now=timezone.now())
+    except export.ExportUnavailable:
+        return render(request, "legal/my_data_unavailable.html", status=404)
+    response = serve_private_file(
+        found.file, content_type="application/zip", filename="mes-donnees.zip"
+    )
+    export.export_downloaded(export=found, user=request.user, request=request)
+    return response
 
 
 def not_offered(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:

@@ -8,17 +8,29 @@ class FacturesConfig(AppConfig):
     verbose_name = _("Facturation")
 
     def ready(self) -> None:
-        from espace_famille.audit_kinds import register_kinds
-        from factures.audit_kinds import BillingEvent
+        from espace_famille.anonymisation import Step, anonymisation_steps, kept_audit_kinds
+        from factures.anonymisation import accounting_kept
+        from factures.audit_kinds import BillingEvent as _Billing
 
-        register_kinds(BillingEvent)
-        from espace_famille.registry import MenuEntry, register_menu
+        anonymisation_steps.register(Step("facturation", 60, accounting_kept))
+        for kind in _Billing.values:
+            kept_audit_kinds.register(kind)
+        from factures import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
+        from espace_famille.audit_kinds import audit_kinds
+        from factures.audit_kinds import BillingEvent, DirectDebitEvent
+
+        audit_kinds.register(BillingEvent)
+        audit_kinds.register(DirectDebitEvent)
+        from espace_famille.registry import MenuEntry, menu
         from factures import demo  # noqa: F401  (registers the demo steps)
         from factures.rules import overdue_balance_rule
         from factures.selectors import invoices_to_pay_count
-        from reservations.rules import register_booking_rule
+        from factures.sepa import checks  # noqa: F401  (registers the system check)
+        from reservations.registry import booking_rules
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="factures",
                 title=_("Mes factures"),
@@ -30,4 +42,4 @@ class FacturesConfig(AppConfig):
                 badge_label=ngettext_lazy("%(n)s facture à payer", "%(n)s factures à payer", "n"),
             )
         )
-        register_booking_rule(overdue_balance_rule)
+        booking_rules.register(overdue_balance_rule)

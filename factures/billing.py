@@ -6,9 +6,10 @@ import calendar
 import datetime
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,8 +22,9 @@ from factures.models import BilledBooking, BillingSettings, Invoice, ManualCharg
 from factures.services import LineSpec, invoice_issue
 
 if TYPE_CHECKING:
-    from espace_famille.models import User
+    from espace_famille.models import StaffJob, User
     from famille.models import Family, Member
+    from inscriptions.models import Unit
     from reservations.models import Booking
 
 logger = logging.getLogger(__name__)
@@ -67,6 +69,11 @@ def tariff_pick(tariffs: list[Tariff], day: datetime.date, qf: int | None) -> Ta
     )
 
 
+def unit_is_childcare(unit: Unit) -> bool:
+    """Whether a unit's price is childcare for the tax credit (not a meal or other expense)."""
+    return bool(unit.activity.childcare_tax_credit and not unit.tax_credit_excluded)
+
+
 def billing_run(
     *,
     month: datetime.date,
@@ -75,11 +82,13 @@ def billing_run(
     render_pdf: bool = True,
     family_ids: list[int] | None = None,
     today: datetime.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BillingResult:
     """Bill a month. Each household is billed in its own transaction under a row lock, and a
     booking already linked to an invoice line is never billed again (unique BilledBooking).
 
     Only a month that is over can be billed: its bookings can no longer be cancelled in time.
+    `progress(done, total)` is told after each household (the background job's progress bar).
     """
     from famille.models import Family
     from reservations.selectors import billable_bookings
@@ -109,7 +118,9 @@ def billing_run(
     result = BillingResult()
     family_pks = sorted(set(by_family) | set(charges_by_family))
     families = Family.objects.in_bulk(family_pks)
-    for family_pk in family_pks:
+    for done, family_pk in enumerate(family_pks):
+        if progress is not None:
+            progress(done, len(family_pks))
         family = families[family_pk]
         invoice = _bill_family(
             family=family,
@@ -126,6 +137,8 @@ def billing_run(
         )
         if invoice is not None:
             result.invoices.append(invoice)
+    if progress is not None:
+        progress(len(family_pks), len(family_pks))
     return result
 
 
@@ -202,6 +215,7 @@ def _booking_lines(
 ) -> list[LineSpec]:
     """One line per member, activity, unit and unit price (quantity times unit price)."""
     groups: dict[tuple, list[Booking]] = defaultdict(list)
+    childcare: dict[tuple, bool] = {}
     members: dict[int, Member] = {}
     for booking in bookings:
         unit = booking.opening.unit
@@ -213,6 +227,8 @@ def _booking_lines(
         members[booking.member_id] = booking.member
         key = (booking.member_id, unit.activity.name, unit.order, unit.name, tariff.price)
         groups[key].append(booking)
+        # Childcare for the tax credit: the activity is childcare and the unit not a meal.
+        childcare[key] = childcare.get(key, True) and unit_is_childcare(unit)
     lines = []
     for key in sorted(groups, key=lambda k: (str(members[k[0]]), k[1], k[2], k[3], k[4])):
         member_id, activity_name, _order, unit_name, price = key
@@ -232,6 +248,7 @@ def _booking_lines(
                 unit_price=price,
                 member=members[member_id],
                 booking_ids=tuple(b.pk for b in group),
+                childcare=childcare[key],
             )
         )
     return lines
@@ -244,3 +261,41 @@ def parse_month(value: str) -> datetime.date:
         return datetime.date(year, month, 1)
     except ValueError as exc:
         raise ValueError(_("Mois attendu au format AAAA-MM, par exemple 2026-10.")) from exc
+
+
+def billing_run_job(
+    *, job: StaffJob, progress: Callable[[int, int], None], month: str
+) -> dict[str, Any]:
+    """The billing run as a background job (espace_famille.jobs): its result page's text."""
+    from django.urls import reverse
+
+    from espace_famille.admin_formats import euros
+
+    day = datetime.date.fromisoformat(month)
+    result = billing_run(month=day, user=job.started_by, progress=progress)
+    details = []
+    if result.missing_tariffs:
+        details.append(
+            ngettext(
+                "%(count)s réservation non facturée, faute de tarif pour : %(units)s",
+                "%(count)s réservations non facturées, faute de tarif pour : %(units)s",
+                result.skipped_bookings,
+            )
+            % {
+                "count": result.skipped_bookings,
+                "units": ", ".join(sorted(result.missing_tariffs)),
+            }
+        )
+    start, end = month_bounds(day)
+    return {
+        "summary": ngettext(
+            "%(count)s facture émise, total %(total)s.",
+            "%(count)s factures émises, total %(total)s.",
+            len(result.invoices),
+        )
+        % {"count": len(result.invoices), "total": euros(result.total)},
+        "details": details,
+        "url": reverse("admin:factures_invoice_changelist")
+        + f"?period_start__gte={start.isoformat()}&period_end__lte={end.isoformat()}",
+        "link": _("Voir les factures du mois"),
+    }

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from espace_famille import audit
 from espace_famille.models import AuditEvent
-from espace_famille.registry import register_demo_step, register_scale_step
+from espace_famille.registry import DemoStep, ScaleStep, demo_steps, scale_steps
 from factures import services
 from factures.billing import billing_run, month_bounds
 from factures.models import (
@@ -262,5 +262,5 @@ def _generated_chunk(
     )
 
 
-register_demo_step("factures", 60, _demo_billing)
-register_scale_step("factures", 60, _generated_invoices)
+demo_steps.register(DemoStep("factures", 60, _demo_billing))
+scale_steps.register(ScaleStep("factures", 60, _generated_invoices))

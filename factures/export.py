@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from espace_famille.export import Section, register_export_section, table
+from espace_famille.export import Section, table
+from espace_famille.registry import ExportSource, export_sources
 from factures.models import Invoice, Payment
 
 if TYPE_CHECKING:
@@ -47,4 +48,4 @@ def sections(family: Family) -> list[Section]:
     return [invoice_section, payments]
 
 
-register_export_section("factures", 50, sections)
+export_sources.register(ExportSource("factures", 50, sections))

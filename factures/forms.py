@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +31,11 @@ class InvoiceFilterForm(forms.Form):
 class OfflinePaymentForm(forms.Form):
     method = forms.ChoiceField(
         label=_("Mode de règlement"),
-        choices=[c for c in Payment.Method.choices if c[0] != Payment.Method.ONLINE],
+        choices=[
+            c
+            for c in Payment.Method.choices
+            if c[0] not in (Payment.Method.ONLINE, Payment.Method.DIRECT_DEBIT)
+        ],
     )
     amount = forms.DecimalField(label=_("Montant (€)"), max_digits=10, decimal_places=2)
     reference = forms.CharField(
@@ -40,3 +46,13 @@ class OfflinePaymentForm(forms.Form):
 class CreditNoteForm(forms.Form):
     amount = forms.DecimalField(label=_("Montant de l'avoir (€)"), max_digits=10, decimal_places=2)
     reason = forms.CharField(label=_("Motif"), max_length=150)
+
+
+class AttestationYearForm(forms.Form):
+    annee = forms.TypedChoiceField(label=_("Année"), coerce=int)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year = self.fields["annee"]
+        if isinstance(year, forms.ChoiceField):
+            year.choices = [(value, value) for value in years]

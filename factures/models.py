@@ -148,7 +148,9 @@ class Invoice(models.Model):
         CREDIT_NOTE = "credit_note", _("Avoir")
 
     # Fields that may change after issue: what has been settled, and the stored PDF.
-    MUTABLE_FIELDS = frozenset({"amount_settled", "settled_at", "pdf", "pdf_sha256"})
+    MUTABLE_FIELDS = frozenset(
+        {"amount_settled", "settled_at", "pdf", "pdf_sha256", "pdf_rendered_at"}
+    )
 
     number = models.CharField(_("numéro"), max_length=20, unique=True, editable=False)
     kind = models.CharField(
@@ -182,6 +184,8 @@ class Invoice(models.Model):
     settled_at = models.DateTimeField(_("soldée le"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="factures/", blank=True, editable=False)
     pdf_sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    # When the stored PDF was rendered: older than settled_at, it still asks to be paid.
+    pdf_rendered_at = models.DateTimeField(_("PDF produit le"), null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("émise par"),
@@ -233,6 +237,13 @@ class Invoice(models.Model):
     def is_settled(self) -> bool:
         return self.balance == ZERO
 
+    @property
+    def pdf_is_stale(self) -> bool:
+        """A stored PDF rendered before the invoice was settled (it still says "to pay")."""
+        if not self.pdf or self.settled_at is None:
+            return False
+        return self.pdf_rendered_at is None or self.pdf_rendered_at < self.settled_at
+
 
 class InvoiceLine(models.Model):
     """One line: a member's units of one activity at one unit price, or a manual amount."""
@@ -254,6 +265,11 @@ class InvoiceLine(models.Model):
     quantity = models.DecimalField(_("quantité"), max_digits=8, decimal_places=2)
     unit_price = models.DecimalField(_("prix unitaire"), max_digits=8, decimal_places=2)
     amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    childcare = models.BooleanField(
+        _("frais de garde (crédit d'impôt)"),
+        default=False,
+        help_text=_("Repris de l'activité et de l'unité à la facturation ; jamais modifié."),
+    )
 
     class Meta:
         verbose_name = _("ligne de facture")
@@ -345,6 +361,7 @@ class Payment(models.Model):
         CASH = "cash", _("Espèces")
         CESU = "cesu", _("CESU")
         TRANSFER = "transfer", _("Virement")
+        DIRECT_DEBIT = "sepa_debit", _("Prélèvement")
 
     class Status(models.TextChoices):
         """The moves between them: factures/payment_states.py."""
@@ -355,6 +372,7 @@ class Payment(models.Model):
         CANCELLED = "cancelled", _("Annulé")
         TO_REFUND = "to_refund", _("À rembourser")
         REFUNDED = "refunded", _("Remboursé")
+        REJECTED = "rejected", _("Rejeté par la banque")
 
     family = models.ForeignKey(
         "famille.Family",
@@ -414,6 +432,17 @@ class Payment(models.Model):
     @property
     def amount_cents(self) -> int:
         return int((self.amount * 100).to_integral_value())
+
+    @property
+    def method_label(self) -> str:
+        """How the family paid, in words for "Acquittée le … par …": "carte bancaire en ligne",
+        "chèque", "espèces", "virement"…; a method added later shows its own label."""
+        if self.method == self.Method.ONLINE:
+            if self.provider == "payfip":
+                return str(_("paiement en ligne PayFiP"))
+            return str(_("carte bancaire en ligne"))
+        label = str(self.get_method_display())
+        return label if label.isupper() else label[:1].lower() + label[1:]
 
     def delete(self, *args: object, **kwargs: object) -> NoReturn:
         raise PermissionError("Payments are never deleted.")
@@ -478,3 +507,72 @@ class ProviderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.event_id}"
+
+
+class OnlinePaymentMethod(models.Model):
+    """The options of an eopayment gateway (PayFiP, SystemPay/PayZen), edited by staff.
+
+    Used when PAYMENT_PROVIDER names its backend and the row is enabled; otherwise the
+    environment variables (PAYFIP_*, SYSTEMPAY_*) apply. The keys are never shown back.
+    """
+
+    class Backend(models.TextChoices):
+        PAYFIP = "payfip", _("PayFiP (DGFiP)")
+        SYSTEMPAY = "systempay", _("SystemPay / PayZen (Lyra)")
+
+    class Mode(models.TextChoices):
+        TEST = "test", _("Test")
+        ACTIVATION = "activation", _("Activation (PayFiP)")
+        PRODUCTION = "production", _("Production")
+
+    class SignatureAlgo(models.TextChoices):
+        HMAC_SHA256 = "hmac_sha256", _("HMAC-SHA-256 (recommandé)")
+        SHA1 = "sha1", _("SHA-1 (ancien)")
+
+    backend = models.CharField(_("service"), max_length=20, choices=Backend.choices, unique=True)
+    label = models.CharField(_("libellé"), max_length=100)
+    enabled = models.BooleanField(_("activé"), default=False)
+    merchant_id = models.CharField(
+        _("identifiant du commerçant"),
+        max_length=20,
+        help_text=_(
+            "PayFiP : numéro client à 6 chiffres fourni par la DGFiP. "
+            "SystemPay : identifiant de la boutique à 8 chiffres."
+        ),
+    )
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices, default=Mode.TEST)
+    key_test = models.CharField(_("clé de test"), max_length=255, blank=True)
+    key_production = models.CharField(_("clé de production"), max_length=255, blank=True)
+    signature_algo = models.CharField(
+        _("algorithme de signature (SystemPay)"),
+        max_length=12,
+        choices=SignatureAlgo.choices,
+        default=SignatureAlgo.HMAC_SHA256,
+    )
+    service_url = models.URLField(
+        _("adresse du service"),
+        blank=True,
+        help_text=_(
+            "Laisser vide pour l'adresse officielle (web service PayFiP, formulaire SystemPay)."
+        ),
+    )
+    payment_page_url = models.URLField(
+        _("page de paiement (PayFiP)"),
+        blank=True,
+        help_text=_("Laisser vide pour la page officielle de PayFiP."),
+    )
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("moyen de paiement en ligne")
+        verbose_name_plural = _("moyens de paiement en ligne")
+        ordering = ["backend"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+# SEPA direct debit: mandates, collections and debits (factures/sepa/models.py).
+from factures.sepa.models import SepaCollection, SepaDebit, SepaMandate  # noqa: E402
+
+__all__ = ["SepaCollection", "SepaDebit", "SepaMandate"]

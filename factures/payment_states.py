@@ -7,11 +7,15 @@
           │                          └─> to_refund
           └─ (online payments only; an offline payment is recorded succeeded)
 
+    direct debit (prélèvement, factures/sepa): pending from the collection file until the
+    debit day, then succeeded; a bank reject (R-transaction) moves it to failed before that
+    day, or from succeeded to rejected after it (the invoices' settlement is undone).
+
 - The first money event decides: once succeeded or to refund, later provider news (another
   amount, a refusal, an expiry) changes nothing and is kept in the provider's event log.
 - A refusal or an expiry is not final: money that arrives afterwards (a late confirmation)
   still settles the invoices, or is to refund when they were settled meanwhile.
-- succeeded and refunded are final.
+- refunded and rejected are final; succeeded is final but for a direct debit's reject.
 
 `payment_lock()` takes the payment's row lock inside the caller's transaction; `transition()`
 applies a move on a payment so locked and refuses (IllegalTransition) any move the table does
@@ -35,8 +39,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.FAILED: frozenset({Status.SUCCEEDED, Status.TO_REFUND}),
     Status.CANCELLED: frozenset({Status.SUCCEEDED, Status.TO_REFUND}),
     Status.TO_REFUND: frozenset({Status.REFUNDED}),
-    Status.SUCCEEDED: frozenset(),
+    Status.SUCCEEDED: frozenset({Status.REJECTED}),
     Status.REFUNDED: frozenset(),
+    Status.REJECTED: frozenset(),
+}
+# Moves that only a payment of these methods may make.
+METHOD_ONLY: dict[str, frozenset[str]] = {
+    Status.REJECTED: frozenset({Payment.Method.DIRECT_DEBIT}),
 }
 
 
@@ -48,7 +57,9 @@ class IllegalTransition(Exception):
         super().__init__(f"payment {payment.reference}: {payment.status} -> {target} refused")
 
 
-def allowed(current: str, target: str) -> bool:
+def allowed(current: str, target: str, method: str | None = None) -> bool:
+    if target in METHOD_ONLY and method not in METHOD_ONLY[target]:
+        return False
     return target in TRANSITIONS[current]
 
 
@@ -65,7 +76,7 @@ def transition(payment: Payment, target: str, **changes: Any) -> None:
     """Move a payment obtained from payment_lock() to `target`, saving `changes` with it."""
     if not getattr(payment, "_state_locked", False):
         raise RuntimeError("transition() needs the payment from payment_lock().")
-    if not allowed(payment.status, target):
+    if not allowed(payment.status, target, payment.method):
         raise IllegalTransition(payment, target)
     payment.status = target
     for name, value in changes.items():

@@ -16,12 +16,16 @@ def invoice_pdf_render(invoice: Invoice) -> tuple[str, str, bytes]:
     """Return (filename, mimetype, content) of the invoice's PDF."""
     from weasyprint import HTML
 
+    from factures.selectors import invoice_settlements, settled_on, settlement_methods
+
     lines = list(invoice.lines.order_by("position", "pk"))
+    settled = invoice.kind == Invoice.Kind.INVOICE and invoice.is_settled
     groups = [
         {"member_name": name, "lines": list(group)}
         for name, group in groupby(lines, key=lambda line: line.member_name)
     ]
     with translation.override(settings.LANGUAGE_CODE):
+        settlements = invoice_settlements(invoice) if settled else []
         html = render_to_string(
             "factures/pdf/invoice.html",
             {
@@ -29,6 +33,11 @@ def invoice_pdf_render(invoice: Invoice) -> tuple[str, str, bytes]:
                 "groups": groups,
                 "structure": Structure.current(),
                 "billing": BillingSettings.current(),
+                "settled": settled,
+                "settlements": settlements,
+                "settled_by": settlement_methods(settlements),
+                "settled_on": settled_on(invoice, settlements) if settled else None,
+                "paid": any(settlement.is_payment for settlement in settlements),
             },
         )
     content = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

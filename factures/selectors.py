@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from django.db.models import (
     Sum,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from factures.models import ZERO, Invoice, Payment, PaymentAllocation
 from factures.services import payment_lock_q
@@ -78,3 +80,69 @@ def online_payments_for_family(
         .prefetch_related(Prefetch("invoices", queryset=Invoice.objects.order_by("number")))
         .order_by("-created_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """One thing that settled part of an invoice: a payment received or a credit note."""
+
+    date: datetime.date
+    label: str
+    amount: Decimal
+    is_payment: bool = True
+
+
+def invoice_settlements(invoice: Invoice) -> list[Settlement]:
+    """What settled the invoice, oldest first: payments applied to it and its credit notes.
+
+    Money to refund or refunded was never applied to the invoice: it is not listed (two
+    queries; the invoice's `allocations` and `credit_notes` when prefetched, none).
+    """
+    settlements = [
+        Settlement(
+            date=timezone.localtime(allocation.payment.confirmed_at).date()
+            if allocation.payment.confirmed_at
+            else invoice.issued_on,
+            label=allocation.payment.method_label,
+            amount=allocation.amount,
+        )
+        for allocation in invoice.allocations.all()
+        if allocation.applied
+    ]
+    settlements += [
+        Settlement(
+            date=note.issued_on,
+            label=_("avoir %(number)s") % {"number": note.number},
+            amount=-note.total,
+            is_payment=False,
+        )
+        for note in invoice.credit_notes.all()
+    ]
+    return sorted(settlements, key=lambda settlement: settlement.date)
+
+
+def settlement_methods(settlements: list[Settlement]) -> str:
+    """ "chèque et carte bancaire en ligne": the distinct ways, in order of arrival."""
+    labels = list(dict.fromkeys(settlement.label for settlement in settlements))
+    if len(labels) <= 1:
+        return "".join(labels)
+    return _("%(first)s et %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
+
+
+def settled_on(invoice: Invoice, settlements: list[Settlement]) -> datetime.date | None:
+    """The day the invoice was paid: that of the last payment or credit note that settled it
+    (a cheque received on 15 December and recorded later says 15 December)."""
+    if settlements:
+        return max(settlement.date for settlement in settlements)
+    return timezone.localtime(invoice.settled_at).date() if invoice.settled_at else None
+
+
+def settled_invoices_prefetch() -> list[Prefetch]:
+    """The prefetches `invoice_settlements` reads, for a page of invoices (two queries)."""
+    return [
+        Prefetch(
+            "allocations",
+            queryset=PaymentAllocation.objects.filter(applied=True).select_related("payment"),
+        ),
+        Prefetch("credit_notes", queryset=Invoice.objects.order_by("issued_on", "number")),
+    ]

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
@@ -21,10 +22,12 @@ from espace_famille.admin_security import (
     refusal_reason_page,
     staff_user,
 )
+from espace_famille.anonymisation import household_plan
 from espace_famille.formatting import field_label
 from espace_famille.models import User
 from famille.forms import RefuseForm
 from famille.models import (
+    ANONYMISE_PERMISSION,
     FAMILY_FIELDS,
     HEALTH_FIELDS,
     HEALTH_PERMISSION,
@@ -36,9 +39,12 @@ from famille.models import (
 )
 from famille.selectors import DEFAULT_POLICIES
 from famille.services import (
+    AnonymisationRefused,
     StaleChangeRequest,
+    anonymisation_refusal,
     change_request_accept,
     change_request_refuse,
+    family_anonymise,
     health_record_viewed,
 )
 from famille.values import review_rows, stale_items
@@ -107,10 +113,11 @@ class FamilyAdmin(StaffModelAdmin):
     list_filter = ["is_active", "city"]
     search_fields = ["name", "email", "members__first_name", "members__last_name", "logins__email"]
     inlines = [MemberInline, LoginInline]
-    actions = ["action_invite"]
+    actions = ["action_invite", "action_anonymise"]
     show_full_result_count = False
+    readonly_fields = ["left_on", "anonymised_at"]
     fieldsets = (
-        (None, {"fields": ("name", "is_active")}),
+        (None, {"fields": ("name", "is_active", "left_on", "anonymised_at")}),
         (
             _("Coordonnées"),
             {"fields": ("address", "postal_code", "city", "phone", "phone2", "email")},
@@ -132,6 +139,44 @@ class FamilyAdmin(StaffModelAdmin):
     def action_invite(self, request: HttpRequest, queryset: QuerySet[Family]) -> None:
         send_invitations(request, User.objects.filter(family__in=queryset))
 
+    def has_anonymise_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(ANONYMISE_PERMISSION)
+
+    @admin.action(
+        description=_("Anonymiser les familles parties (irréversible)"), permissions=["anonymise"]
+    )
+    def action_anonymise(
+        self, request: HttpRequest, queryset: QuerySet[Family]
+    ) -> HttpResponse | None:
+        """First a page listing exactly what will go; anonymised once staff confirm it."""
+        families = list(queryset.order_by("pk"))
+        refused = [(f, anonymisation_refusal(f)) for f in families if anonymisation_refusal(f)]
+        allowed = [f for f in families if not anonymisation_refusal(f)]
+        if "_confirmed" in request.POST and allowed:
+            done = 0
+            for family in allowed:
+                try:
+                    family_anonymise(family=family, user=staff_user(request), request=request)
+                    done += 1
+                except AnonymisationRefused as refusal:
+                    messages.error(request, str(refusal))
+            messages.success(
+                request,
+                ngettext("%(n)d famille anonymisée.", "%(n)d familles anonymisées.", done)
+                % {"n": done},
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Anonymiser des familles parties"),
+            "plans": [{"family": f, "plan": household_plan(f)} for f in allowed],
+            "refused": refused,
+            "action": "action_anonymise",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/famille/family/anonymise_confirm.html", context)
+
 
 @admin.register(Member)
 class MemberAdmin(StaffModelAdmin):
@@ -143,7 +188,7 @@ class MemberAdmin(StaffModelAdmin):
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("family", "role", "first_name", "last_name", "birth_date")}),
-        (_("Coordonnées"), {"fields": ("phone", "email")}),
+        (_("Coordonnées"), {"fields": ("phone", "email", "works")}),
         (_("Scolarité"), {"fields": ("school", "school_class")}),
         (
             _("Santé"),
@@ -350,6 +395,16 @@ class ChangeRequestAdmin(StaffModelAdmin):
                 change_request_accept(
                     change_request=change_request, user=staff_user(request), request=request
                 )
+                if change_request.kind == ChangeRequest.Kind.DELETION:
+                    messages.success(
+                        request,
+                        _(
+                            "Demande acceptée : les comptes de la famille sont fermés et elle est "
+                            "marquée partie. Anonymisez-la depuis Familles (action réservée à la "
+                            "Direction), ou elle le sera au terme de sa durée de conservation."
+                        ),
+                    )
+                    return True
                 messages.success(
                     request,
                     _("Demande acceptée : la fiche est mise à jour et la famille prévenue."),

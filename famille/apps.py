@@ -8,15 +8,26 @@ class FamilleConfig(AppConfig):
     verbose_name = _("Familles")
 
     def ready(self) -> None:
-        from espace_famille.audit_kinds import register_kinds
+        from espace_famille.anonymisation import Step, anonymisation_steps
+        from espace_famille.registry import RetentionStep, retention_steps
+        from famille.anonymisation import household_erase
+        from famille.services import departed_households_anonymise, inactive_households_close
+
+        anonymisation_steps.register(Step("famille", 70, household_erase))
+        retention_steps.register(RetentionStep("comptes-inactifs", inactive_households_close))
+        retention_steps.register(RetentionStep("foyers-partis", departed_households_anonymise))
+        from famille import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
+        from espace_famille.audit_kinds import audit_kinds
         from famille.audit_kinds import FamilyEvent
 
-        register_kinds(FamilyEvent)
-        from espace_famille.registry import MenuEntry, register_menu
+        audit_kinds.register(FamilyEvent)
+        from espace_famille.registry import MenuEntry, menu
         from famille import demo  # noqa: F401  (registers the demo steps)
         from famille.selectors import unseen_decisions_count
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="famille",
                 title=_("Ma famille"),

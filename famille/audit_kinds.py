@@ -1,7 +1,7 @@
 """The audit log's event kinds of Ma famille: change requests and health records viewed by staff.
 
-Registered with the core in `apps.py` (`espace_famille.audit_kinds.register_kinds`): adding a kind
-here needs no migration of the core.
+Registered with the core in `apps.py` (`audit_kinds.register` of `espace_famille.audit_kinds`):
+adding a kind here needs no migration of the core.
 """
 
 from django.db import models
@@ -14,3 +14,6 @@ class FamilyEvent(models.TextChoices):
     CHANGE_REFUSED = "change_refused", _("Modification refusée")
     CHANGE_CANCELLED = "change_cancelled", _("Demande de modification retirée")
     HEALTH_RECORD_VIEWED = "health_record_viewed", _("Fiche santé consultée")
+    DELETION_REQUESTED = "deletion_requested", _("Suppression du compte demandée")
+    HOUSEHOLD_LEFT = "household_left", _("Famille partie (comptes fermés)")
+    HOUSEHOLD_ANONYMISED = "household_anonymised", _("Famille anonymisée")

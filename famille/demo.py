@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from espace_famille.demo import STAFF_EMAIL, demo_user
 from espace_famille.models import User
-from espace_famille.registry import register_demo_step, register_scale_step
+from espace_famille.registry import DemoStep, ScaleStep, demo_steps, scale_steps
 from famille.models import ChangeRequest, ChangeRequestItem, Family, Member
 
 GENERATED_PREFIX = "GEN-"
@@ -180,6 +180,6 @@ def _demo_change_requests() -> None:
     )
 
 
-register_demo_step("famille", 20, _demo_families)
-register_demo_step("famille_requests", 21, _demo_change_requests)
-register_scale_step("famille", 20, _generated_families)
+demo_steps.register(DemoStep("famille", 20, _demo_families))
+demo_steps.register(DemoStep("famille_requests", 21, _demo_change_requests))
+scale_steps.register(ScaleStep("famille", 20, _generated_families))

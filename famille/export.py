@@ -2,8 +2,9 @@
 
 from django.utils.translation import gettext as _
 
-from espace_famille.export import Section, register_export_section, table
+from espace_famille.export import Section, table
 from espace_famille.formatting import field_label
+from espace_famille.registry import ExportSource, export_sources
 from famille.models import FAMILY_FIELDS, MEMBER_FIELDS, ChangeRequestItem, Family, Member
 
 
@@ -37,4 +38,4 @@ def sections(family: Family) -> list[Section]:
     ]
 
 
-register_export_section("famille", 10, sections)
+export_sources.register(ExportSource("famille", 10, sections))

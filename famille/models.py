@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -54,14 +54,41 @@ class Family(models.Model):
         _("active"), default=True, help_text=_("Décocher quand la famille quitte la structure.")
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # Retention: a household that left is anonymised RETENTION_DEPARTED_FAMILY_YEARS after.
+    left_on = models.DateField(
+        _("partie le"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Rempli quand la famille n'est plus active ; point de départ de sa durée "
+            "de conservation."
+        ),
+    )
+    anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("famille")
         verbose_name_plural = _("familles")
         ordering = ["name", "pk"]
+        permissions = [
+            ("anonymise_family", _("Peut anonymiser une famille partie (irréversible)")),
+        ]
 
     def __str__(self) -> str:
         return str(_("Famille %(name)s") % {"name": self.name})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The day it left: set when "active" is unticked, cleared when it comes back.
+        if self.is_active:
+            self.left_on = None
+        elif self.left_on is None:
+            from django.utils import timezone
+
+            self.left_on = timezone.localdate()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "is_active" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "left_on"}
+        super().save(*args, **kwargs)
 
 
 class Member(models.Model):
@@ -86,6 +113,12 @@ class Member(models.Model):
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
+    # Parents: read by the campaigns' priority rule "both parents working" (set by staff).
+    works = models.BooleanField(
+        _("exerce une activité professionnelle"),
+        default=False,
+        help_text=_("Parents : justificatif vu par la structure (priorité des campagnes)."),
+    )
     # Children's records.
     school = models.CharField(_("école"), max_length=150, blank=True)
     school_class = models.CharField(_("classe"), max_length=50, blank=True)
@@ -158,6 +191,7 @@ OTHER_FIELDS = ["relationship", "can_pick_up", "is_emergency_contact"]
 # and every time they open it an audit row is written.
 HEALTH_FIELDS = ["doctor_name", "doctor_phone", "allergies", "dietary_needs", "has_pai"]
 HEALTH_PERMISSION = "famille.view_health_record"
+ANONYMISE_PERMISSION = "famille.anonymise_family"
 MEMBER_FIELDS = MEMBER_COMMON_FIELDS + CHILD_FIELDS + OTHER_FIELDS
 
 
@@ -223,6 +257,7 @@ class ChangeRequest(models.Model):
         FAMILY = "family", _("Foyer")
         MEMBER = "member", _("Membre")
         NEW_MEMBER = "new_member", _("Ajout d'un membre")
+        DELETION = "deletion", _("Suppression du compte")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente de validation")
@@ -288,18 +323,20 @@ class ChangeRequest(models.Model):
     def target_label(self) -> str:
         if self.kind == self.Kind.FAMILY:
             return str(_("foyer %(name)s") % {"name": self.family.name})
+        if self.kind == self.Kind.DELETION:
+            return str(_("suppression du compte du foyer %(name)s") % {"name": self.family.name})
         if self.kind == self.Kind.NEW_MEMBER and self.member_id is None:
             return str(_("nouveau membre"))
         return str(self.member)
 
     def target(self) -> Family | Member | None:
-        if self.kind == self.Kind.FAMILY:
+        if self.kind in (self.Kind.FAMILY, self.Kind.DELETION):
             return self.family
         return self.member
 
     @property
     def model(self) -> type[models.Model]:
-        return Family if self.kind == self.Kind.FAMILY else Member
+        return Family if self.kind in (self.Kind.FAMILY, self.Kind.DELETION) else Member
 
 
 class ChangeRequestItem(models.Model):

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from espace_famille import audit
-from espace_famille.emails import send_to_family
+from espace_famille.emails import (
+    family_language,
+    family_recipients,
+    send_templated,
+    send_to_family,
+)
 from famille.audit_kinds import FamilyEvent
 from famille.models import (
     ChangeRequest,
@@ -230,6 +239,8 @@ def change_request_accept(
 ) -> ChangeRequest:
     """Apply the new values; a request whose record changed meanwhile is refused to apply."""
     change_request = _locked_pending(change_request)
+    if change_request.kind == ChangeRequest.Kind.DELETION:
+        return _deletion_accept(change_request, user=user, request=request)
     items = list(change_request.items.all())
     if change_request.kind == ChangeRequest.Kind.NEW_MEMBER:
         target: Family | Member = Member(
@@ -302,14 +313,26 @@ def change_request_refuse(
     return change_request
 
 
-def _notify_decision(change_request: ChangeRequest) -> None:
+def _notify_decision(change_request: ChangeRequest, *, to: list[str] | None = None) -> None:
+    """Email the household its decision (`to`: recipients read now rather than at commit)."""
     context = {
         "change_request": change_request,
         "accepted": change_request.status == ChangeRequest.Status.ACCEPTED,
+        "deletion": change_request.kind == ChangeRequest.Kind.DELETION,
         "rows": review_rows(change_request),
         "path": reverse("famille:request", args=[change_request.pk]),
     }
     family = change_request.family
+    if to is not None:
+        transaction.on_commit(
+            lambda: send_templated(
+                "famille_decision",
+                to=to,
+                context={"family": family, **context},
+                language=family_language(family),
+            )
+        )
+        return
     transaction.on_commit(
         lambda: send_to_family("famille_decision", family=family, context=context)
     )
@@ -335,3 +358,169 @@ def health_record_viewed(*, member: Member, user: User, request: HttpRequest | N
         obj=member,
         request=request,
     )
+
+
+# Erasure (RGPD): a parent's deletion request, households that leave, anonymisation -----------
+
+
+@transaction.atomic
+def deletion_request_create(
+    *, family: Family, user: User, request: HttpRequest | None = None
+) -> ChangeRequest:
+    """A parent asks for the household's account to be deleted; staff decide in the admin."""
+    Family.objects.select_for_update().filter(pk=family.pk).first()  # one request at a time
+    pending = ChangeRequest.objects.filter(
+        family=family, kind=ChangeRequest.Kind.DELETION, status=ChangeRequest.Status.PENDING
+    ).first()
+    if pending is not None:
+        return pending
+    change_request = ChangeRequest.objects.create(
+        family=family, kind=ChangeRequest.Kind.DELETION, created_by=user
+    )
+    audit.record(
+        family,
+        user,
+        FamilyEvent.DELETION_REQUESTED,
+        _("Suppression du compte demandée par la famille"),
+        obj=change_request,
+        request=request,
+    )
+    return change_request
+
+
+def _deletion_accept(
+    change_request: ChangeRequest, *, user: User, request: HttpRequest | None
+) -> ChangeRequest:
+    """Accepting a deletion request closes the household (logins off, marked as left); its
+    data is then erased by the anonymisation (admin action, or the retention period)."""
+    change_request.status = ChangeRequest.Status.ACCEPTED
+    change_request.decided_by = user
+    change_request.decided_at = timezone.now()
+    change_request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        change_request.family,
+        user,
+        FamilyEvent.CHANGE_ACCEPTED,
+        _("Demande acceptée : %(target)s") % {"target": change_request.target_label},
+        obj=change_request,
+        request=request,
+    )
+    # Its logins close below: the decision goes to the addresses the household has now.
+    _notify_decision(change_request, to=family_recipients(change_request.family))
+    household_close(family=change_request.family, user=user, request=request)
+    return change_request
+
+
+@transaction.atomic
+def household_close(
+    *, family: Family, user: User | None, request: HttpRequest | None = None
+) -> int:
+    """The household leaves: its logins are deactivated and it is marked as left (`left_on`,
+    the start of its retention period). Returns how many logins were closed."""
+    from espace_famille.accounts import account_deactivate
+
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    closed = 0
+    for login in family.logins.filter(is_active=True).order_by("pk"):
+        account_deactivate(request=request, user=login, by=user)
+        closed += 1
+    if family.is_active:
+        family.is_active = False
+        family.save(update_fields=["is_active"])
+    audit.record(
+        family,
+        user,
+        FamilyEvent.HOUSEHOLD_LEFT,
+        ngettext(
+            "Famille partie : %(n)d compte de connexion fermé",
+            "Famille partie : %(n)d comptes de connexion fermés",
+            closed,
+        )
+        % {"n": closed},
+        obj=family,
+        request=request,
+    )
+    return closed
+
+
+class AnonymisationRefused(Exception):
+    """The household cannot be anonymised (still active, or already done): nothing changed."""
+
+
+def anonymisation_refusal(family: Family) -> str:
+    """Why this household cannot be anonymised now, or "" when it can."""
+    if family.anonymised_at is not None:
+        return str(_("Cette famille est déjà anonymisée."))
+    if family.is_active:
+        return str(
+            _(
+                "Cette famille est encore active : décochez « active » (famille partie) "
+                "avant de l'anonymiser."
+            )
+        )
+    return ""
+
+
+@transaction.atomic
+def family_anonymise(
+    *, family: Family, user: User | None, request: HttpRequest | None = None
+) -> list:
+    """Erase or replace every personal datum of a departed household, accounting intact.
+
+    Irreversible. Each app erases its own part (`espace_famille.anonymisation` steps); one
+    audit row, naming nobody, says what went."""
+    from espace_famille.anonymisation import household_anonymise
+
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    refusal = anonymisation_refusal(family)
+    if refusal:
+        raise AnonymisationRefused(refusal)
+    done = household_anonymise(family)
+    counts = ", ".join(
+        f"{step.name} {sum(item.count for item in items if not item.kept)}" for step, items in done
+    )
+    audit.record(
+        family,
+        user,
+        FamilyEvent.HOUSEHOLD_ANONYMISED,
+        _("Foyer n° %(pk)s anonymisé (%(counts)s)") % {"pk": family.pk, "counts": counts},
+        request=request,
+    )
+    return done
+
+
+def departed_households_anonymise(*, now: datetime.datetime, apply: bool) -> int:
+    """Retention step: households that left more than RETENTION_DEPARTED_FAMILY_YEARS ago."""
+    limit = timezone.localdate(now) - datetime.timedelta(
+        days=365 * settings.RETENTION_DEPARTED_FAMILY_YEARS
+    )
+    due = Family.objects.filter(is_active=False, anonymised_at__isnull=True, left_on__lt=limit)
+    if not apply:
+        return due.count()
+    count = 0
+    for family in due.order_by("pk").iterator():
+        family_anonymise(family=family, user=None)
+        count += 1
+    return count
+
+
+def inactive_households_close(*, now: datetime.datetime, apply: bool) -> int:
+    """Retention step: households with no activity (no login, nothing in the journal) for
+    RETENTION_INACTIVE_ACCOUNT_YEARS are closed (logins off, marked as left)."""
+    from espace_famille.models import AuditEvent, User
+
+    limit = now - datetime.timedelta(days=365 * settings.RETENTION_INACTIVE_ACCOUNT_YEARS)
+    recent_login = User.objects.filter(family=OuterRef("pk")).filter(
+        Q(last_login__gte=limit) | Q(date_joined__gte=limit)
+    )
+    recent_event = AuditEvent.objects.filter(family=OuterRef("pk"), created_at__gte=limit)
+    due = Family.objects.filter(is_active=True, created_at__lt=limit).exclude(
+        Exists(recent_login) | Exists(recent_event)
+    )
+    if not apply:
+        return due.count()
+    count = 0
+    for family in due.order_by("pk").iterator():
+        household_close(family=family, user=None)
+        count += 1
+    return count

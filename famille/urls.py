@@ -10,4 +10,5 @@ urlpatterns = [
     path("ajouter/<slug:role>/", views.member_add, name="member_add"),
     path("demandes/<int:pk>/", views.change_request_detail, name="request"),
     path("demandes/<int:pk>/annuler/", views.change_request_withdraw, name="request_cancel"),
+    path("supprimer-le-compte/", views.deletion_request, name="deletion"),
 ]

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from espace_famille.formatting import long_date, model_field
-from famille.models import ChangeRequest, ChangeRequestItem, Family, Member
+from famille.models import ChangeRequest, ChangeRequestItem
 
 
 def serialize(value: object) -> str:
@@ -70,7 +70,7 @@ def stale_items(change_request: ChangeRequest) -> list[ChangeRequestItem]:
 
 def review_rows(change_request: ChangeRequest) -> list[dict[str, object]]:
     """Side-by-side rows for staff: field, value now, value then, value asked for."""
-    model = Member if change_request.kind != ChangeRequest.Kind.FAMILY else Family
+    model = change_request.model
     target = (
         change_request.target() if change_request.kind != ChangeRequest.Kind.NEW_MEMBER else None
     )

@@ -34,6 +34,7 @@ from famille.services import (
     change_request_cancel,
     change_request_create,
     decisions_mark_seen,
+    deletion_request_create,
     member_add_request,
 )
 from famille.values import display, label, model_field, review_rows, serialize
@@ -289,3 +290,22 @@ def change_request_withdraw(request: FamilyRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Votre demande a été annulée."))
     return redirect(reverse("famille:request", args=[pk]))
+
+
+@require_http_methods(["GET", "POST"])
+@family_required
+def deletion_request(request: FamilyRequest) -> HttpResponse:
+    """Ask for the account's deletion: what it means, then a request staff handle."""
+    family: Family = request.family
+    pending = ChangeRequest.objects.filter(
+        family=family, kind=ChangeRequest.Kind.DELETION, status=ChangeRequest.Status.PENDING
+    ).first()
+    if request.method == "POST":
+        change_request = deletion_request_create(family=family, user=request.user, request=request)
+        if pending is None:
+            messages.success(
+                request,
+                _("Votre demande de suppression est envoyée : la structure va la traiter."),
+            )
+        return redirect(reverse("famille:request", args=[change_request.pk]))
+    return render(request, "famille/deletion.html", {"pending": pending})

@@ -7,9 +7,9 @@ class HistoriqueConfig(AppConfig):
     verbose_name = _("Historique")
 
     def ready(self) -> None:
-        from espace_famille.registry import MenuEntry, register_menu
+        from espace_famille.registry import MenuEntry, menu
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="historique",
                 title=_("Historique"),

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,6 +15,7 @@ from espace_famille.admin_security import (
     refusal_reason_page,
     staff_user,
 )
+from espace_famille.queries import count_of
 from inscriptions.models import Activity, Enrolment, Unit
 from inscriptions.services import (
     EnrolmentRefused,
@@ -25,13 +25,23 @@ from inscriptions.services import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.admin.filters import _ListFilterChoices
     from django.contrib.admin.views.main import ChangeList
+    from django_stubs_ext import StrOrPromise
 
 
 class UnitInline(LabelledInlineMixin, admin.TabularInline):
     model = Unit
     extra = 0
-    fields = ["name", "start_time", "end_time", "weekdays", "capacity", "order"]
+    fields = [
+        "name",
+        "start_time",
+        "end_time",
+        "weekdays",
+        "capacity",
+        "order",
+        "tax_credit_excluded",
+    ]
 
 
 NOTICE_FIELDS = [
@@ -56,13 +66,30 @@ class ActivityAdmin(StaffModelAdmin):
         "requested_count",
         "portal_enrolment",
     ]
-    list_filter = ["service", "portal_enrolment", "booking_needs_confirmation", "start_date"]
+    list_filter = [
+        "service",
+        "portal_enrolment",
+        "booking_needs_confirmation",
+        "childcare_tax_credit",
+        "start_date",
+    ]
     search_fields = ["name", "description"]
     date_hierarchy = "start_date"
     filter_horizontal = ["required_documents"]
     inlines = [UnitInline]
     fieldsets = (
-        (None, {"fields": ("name", "service", "description", ("start_date", "end_date"))}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "service",
+                    "description",
+                    ("start_date", "end_date"),
+                    "childcare_tax_credit",
+                )
+            },
+        ),
         (
             _("Inscriptions"),
             {
@@ -111,21 +138,63 @@ class ActivityAdmin(StaffModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(StaffModelAdmin):
-    list_display = ["name", "activity", "start_time", "end_time", "weekdays", "capacity"]
-    list_filter = ["activity__service", "activity"]
+    list_display = [
+        "name",
+        "activity",
+        "start_time",
+        "end_time",
+        "weekdays",
+        "capacity",
+        "tax_credit_excluded",
+    ]
+    list_filter = ["activity__service", "tax_credit_excluded", "activity"]
     list_select_related = ["activity"]
     search_fields = ["name", "activity__name"]
 
 
-def _accepted_subquery() -> Coalesce:
-    accepted = (
-        Enrolment.objects.filter(activity=OuterRef("activity"), status="accepted")
-        .order_by()
-        .values("activity")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(accepted, output_field=IntegerField()), Value(0))
+def _accepted_subquery() -> Subquery:
+    return count_of(Enrolment.objects.filter(activity=OuterRef("activity"), status="accepted"))
+
+
+class DecisionFilter(admin.SimpleListFilter):
+    """The enrolments open on the requests still to decide: where a staff member's day starts.
+
+    "Toutes" lists every enrolment, newest request first, along its index.
+    """
+
+    title = _("statut")
+    parameter_name = "decision"
+    DEFAULT = "a_decider"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, StrOrPromise]]:
+        return [
+            ("a_decider", _("À décider")),
+            ("accepted", _("Acceptées")),
+            ("refused", _("Refusées")),
+            ("cancelled", _("Annulées")),
+            ("toutes", _("Toutes")),
+        ]
+
+    def value(self) -> str:
+        return super().value() or self.DEFAULT
+
+    def choices(self, changelist: ChangeList) -> Iterator[_ListFilterChoices]:
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+        value = self.value()
+        if value == "toutes":
+            return queryset
+        if value in ("accepted", "refused", "cancelled"):
+            return queryset.filter(status=value)
+        return queryset.filter(status=Enrolment.Status.REQUESTED)
 
 
 @admin.register(Enrolment)
@@ -140,11 +209,11 @@ class EnrolmentAdmin(StaffModelAdmin):
         "places",
         "requested_at",
     ]
-    # The requests still to decide come first. A `date_hierarchy` on requested_at was dropped:
-    # its DISTINCT over every enrolment's day cost 113 ms on the benchmark data set.
-    requests_first = Case(When(status="requested", then=Value(0)), default=Value(1))
-    ordering = [requests_first, "-requested_at"]  # type: ignore[list-item]  # expressions too
-    list_filter = ["status", "activity__service", "activity", "requested_at"]
+    # The list opens on the requests still to decide (DecisionFilter), newest first along the
+    # index on requested_at. Sorting "pending first" over every enrolment joined to its member
+    # and household cost 42-64 ms on PostgreSQL; a `date_hierarchy` on requested_at, 113 ms.
+    ordering = ["-requested_at", "-pk"]
+    list_filter = [DecisionFilter, "activity__service", "activity", "requested_at"]
     list_select_related = ["member__family", "activity"]
     search_fields = ["member__first_name", "member__last_name", "member__family__name"]
     autocomplete_fields = ["member"]

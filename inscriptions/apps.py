@@ -8,16 +8,23 @@ class InscriptionsConfig(AppConfig):
     verbose_name = _("Inscriptions")
 
     def ready(self) -> None:
-        from espace_famille.audit_kinds import register_kinds
+        from espace_famille.anonymisation import Step, anonymisation_steps
+        from inscriptions.anonymisation import enrolment_texts_erase
+
+        anonymisation_steps.register(Step("inscriptions", 40, enrolment_texts_erase))
+        from inscriptions import staff_home
+
+        staff_home.register()  # its lines and panels on the admin's home page
+        from espace_famille.audit_kinds import audit_kinds
         from inscriptions.audit_kinds import EnrolmentEvent
 
-        register_kinds(EnrolmentEvent)
-        from documents.registry import register_requirement_source
-        from espace_famille.registry import MenuEntry, register_menu
+        audit_kinds.register(EnrolmentEvent)
+        from documents.registry import requirement_sources
+        from espace_famille.registry import MenuEntry, menu
         from inscriptions import demo  # noqa: F401  (registers the demo steps)
         from inscriptions.selectors import activity_document_requirements, pending_requests_count
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="inscriptions",
                 title=_("Mes inscriptions"),
@@ -33,4 +40,4 @@ class InscriptionsConfig(AppConfig):
                 ),
             )
         )
-        register_requirement_source(activity_document_requirements)
+        requirement_sources.register(activity_document_requirements)

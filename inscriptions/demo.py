@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from espace_famille.models import User
-from espace_famille.registry import register_demo_step, register_scale_step
+from espace_famille.registry import DemoStep, ScaleStep, demo_steps, scale_steps
 from famille.models import Family, Member
 from inscriptions.models import Activity, Enrolment, Unit
 
@@ -31,13 +31,13 @@ ACTIVITIES: list[
         "Périscolaire du matin",
         Activity.Service.PERISCOLAIRE,
         [("Matin", T(7, 30), T(8, 30), "1245", 30)],
-        {"min_age": 3, "max_age": 11, "booking_notice_days": 2},
+        {"min_age": 3, "max_age": 11, "booking_notice_days": 2, "childcare_tax_credit": True},
     ),
     (
         "Périscolaire du soir",
         Activity.Service.PERISCOLAIRE,
         [("Soir", T(16, 30), T(18, 30), "1245", 30)],
-        {"min_age": 3, "max_age": 11, "booking_notice_days": 1},
+        {"min_age": 3, "max_age": 11, "booking_notice_days": 1, "childcare_tax_credit": True},
     ),
     (
         "Restauration scolaire",
@@ -58,7 +58,13 @@ ACTIVITIES: list[
             ("Repas", T(12, 0), T(13, 30), "3", 12),
             ("Après-midi", T(13, 30), T(17, 30), "3", 12),
         ],
-        {"min_age": 3, "max_age": 12, "booking_notice_days": 7, "waiting_list": "auto"},
+        {
+            "min_age": 3,
+            "max_age": 12,
+            "booking_notice_days": 7,
+            "waiting_list": "auto",
+            "childcare_tax_credit": True,
+        },
     ),
 ]
 
@@ -88,6 +94,8 @@ def demo_activities() -> dict[str, Activity]:
                     "weekdays": weekdays,
                     "capacity": capacity,
                     "order": order,
+                    # Meals are never childcare for the tax credit.
+                    "tax_credit_excluded": unit_name == "Repas",
                 },
             )
         activities[name] = activity
@@ -156,5 +164,5 @@ def _scale(count: int) -> None:
     Enrolment.objects.bulk_create(new, batch_size=2000)
 
 
-register_demo_step("inscriptions", 40, _demo)
-register_scale_step("inscriptions", 40, _scale)
+demo_steps.register(DemoStep("inscriptions", 40, _demo))
+scale_steps.register(ScaleStep("inscriptions", 40, _scale))

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from espace_famille.export import Section, register_export_section, table
+from espace_famille.export import Section, table
+from espace_famille.registry import ExportSource, export_sources
 from inscriptions.models import Enrolment
 
 if TYPE_CHECKING:
@@ -32,4 +33,4 @@ def sections(family: Family) -> list[Section]:
     ]
 
 
-register_export_section("inscriptions", 30, sections)
+export_sources.register(ExportSource("inscriptions", 30, sections))

@@ -135,6 +135,15 @@ class Activity(models.Model):
     cancel_notice_time = models.TimeField(
         _("heure limite (annulation)"), default=datetime.time(12, 0)
     )
+    childcare_tax_credit = models.BooleanField(
+        _("frais de garde (crédit d'impôt)"),
+        default=False,
+        help_text=_(
+            "Cocher pour une garde d'enfants (crèche, garderie, accueil périscolaire ou de "
+            "loisirs) : ce qui est payé pour un enfant de moins de 6 ans figure sur "
+            "l'attestation fiscale annuelle. Les repas en sont exclus (case de l'unité)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("activité")
@@ -186,6 +195,14 @@ class Unit(models.Model):
     )
     capacity = models.PositiveIntegerField(_("places par jour"), default=20)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    tax_credit_excluded = models.BooleanField(
+        _("hors frais de garde (repas…)"),
+        default=False,
+        help_text=_(
+            "Cocher pour un repas, un goûter ou tout autre frais non déductible : il ne figure "
+            "jamais sur l'attestation fiscale, même si l'activité est une garde d'enfants."
+        ),
+    )
 
     class Meta:
         verbose_name = _("unité")
@@ -272,6 +289,8 @@ class Enrolment(models.Model):
         indexes = [
             models.Index(fields=["member", "status"]),
             models.Index(fields=["activity", "status"]),
+            # The staff list, newest request first (inscriptions/admin.py).
+            models.Index(fields=["-requested_at", "-id"], name="inscriptions_enrol_newest_idx"),
         ]
 
     def __str__(self) -> str:

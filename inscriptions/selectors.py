@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -12,7 +11,6 @@ from django.utils.translation import gettext as _
 from inscriptions.models import Activity, Enrolment
 
 if TYPE_CHECKING:
-    from documents.models import DocumentType
     from famille.models import Family, Member
 
 LIVE = (Enrolment.Status.REQUESTED, Enrolment.Status.ACCEPTED)
@@ -95,13 +93,3 @@ def activity_document_requirements(member_ids: list[int]) -> dict[int, set[int]]
     for member_id, type_id in rows:
         result.setdefault(member_id, set()).add(type_id)
     return result
-
-
-def missing_documents(
-    member: Member, required_types: Iterable[DocumentType | int] = ()
-) -> list[DocumentType]:
-    """Mandatory documents still to provide for `member` (and the given activity types)."""
-    from documents.selectors import missing_documents as documents_missing
-
-    # A queryset of types stays a subquery: one query in all.
-    return list(documents_missing(member=member, required_types=required_types))

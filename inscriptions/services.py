@@ -11,12 +11,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.selectors import missing_documents
 from espace_famille import audit
 from espace_famille.emails import send_to_family
 from inscriptions.audit_kinds import EnrolmentEvent
 from inscriptions.models import Activity, Enrolment
-from inscriptions.selectors import eligibility_problem, missing_documents
-from inscriptions.signals import enrolment_cancelled
+from inscriptions.registry import enrolment_cancelled
+from inscriptions.selectors import eligibility_problem
 
 if TYPE_CHECKING:
     from espace_famille.models import User
@@ -46,7 +47,7 @@ def enrolment_request(
     problem = eligibility_problem(member, activity, today)
     if problem:
         raise EnrolmentRefused(problem)
-    missing = missing_documents(member, activity.required_documents.all())
+    missing = missing_documents(member=member, activity_types=activity.required_documents.all())
     if missing:
         raise EnrolmentRefused(
             _("Des documents obligatoires manquent : la demande ne peut pas être envoyée."),
@@ -182,5 +183,6 @@ def enrolment_cancel(
             obj=enrolment,
             request=request,
         )
-        enrolment_cancelled.send(Enrolment, enrolment=enrolment, by=by, request=request)
+        for handler in enrolment_cancelled:
+            handler(enrolment=enrolment, by=by, request=request)
     return enrolment

@@ -18,11 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from espace_famille.admin_security import (
+    EstimatedCountPaginator,
     LabelledInlineMixin,
     StaffModelAdmin,
     admin_permissions,
     staff_user,
 )
+from espace_famille.jobs import JobAlreadyRunning, job_start
 from famille.models import Member
 from inscriptions.models import Activity
 from reservations import services
@@ -260,20 +262,26 @@ class OpeningAdmin(StaffModelAdmin):
 
     @admin_permissions("add")
     def generate_view(self, request: HttpRequest) -> HttpResponse:
+        """Generate a period's openings (a school year: thousands) as a background job."""
         form = GenerateForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            created = services.openings_generate(
-                activity=form.cleaned_data["activity"],
-                start=form.cleaned_data["start"],
-                end=form.cleaned_data["end"],
-                capacity=form.cleaned_data["capacity"],
-            )
-            messages.success(
-                request,
-                ngettext("%(n)d ouverture créée.", "%(n)d ouvertures créées.", created)
-                % {"n": created},
-            )
-            return redirect("admin:reservations_opening_changelist")
+            data = form.cleaned_data
+            try:
+                job = job_start(
+                    kind="reservations.openings_generate",
+                    user=staff_user(request),
+                    params={
+                        "activity_id": data["activity"].pk,
+                        "start": data["start"].isoformat(),
+                        "end": data["end"].isoformat(),
+                        "capacity": data["capacity"],
+                    },
+                    label=f"{data['activity']}, {data['start']:%d/%m/%Y} - {data['end']:%d/%m/%Y}",
+                )
+            except JobAlreadyRunning as exc:
+                messages.warning(request, exc.messages[0])
+                job = exc.job
+            return redirect("admin:espace_famille_staffjob_progress", job.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": _t("Générer les ouvertures d'une période"),
@@ -321,6 +329,9 @@ class BookingAdmin(StaffModelAdmin):
     search_fields = ["member__first_name", "member__last_name", "member__family__name"]
     autocomplete_fields = ["member", "opening"]
     show_full_result_count = False
+    # "À venir", "Passées", "Toutes": counting their 150,000-525,000 bookings took 150-210 ms
+    # on PostgreSQL; the planner's estimate is enough for a pager.
+    paginator = EstimatedCountPaginator
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
         return super().get_queryset(request).prefetch_related("member__family", "created_by")
@@ -355,9 +366,32 @@ class BookingAdmin(StaffModelAdmin):
             return ["-opening__date", "member_id"]
         return super().get_ordering(request)
 
+    def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
+        # The waiting list of the page's openings, counted once (one grouped query).
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)
+        waiting = dict(
+            WaitingListEntry.objects.filter(
+                opening__in={row.opening_id for row in rows}, status__in=WaitingListEntry.LIVE
+            )
+            .order_by()
+            .values_list("opening")
+            .annotate(n=Count("pk"))
+        )
+        for row in rows:
+            row._waiting = waiting.get(row.opening_id, 0)
+        changelist.result_list = rows
+        return changelist
+
     @admin.display(description=_("places (prises / capacité)"))
     def places(self, booking: Booking) -> str:
-        return f"{booking.opening.booked_count} / {booking.opening.capacity}"
+        text = f"{booking.opening.booked_count} / {booking.opening.capacity}"
+        waiting = getattr(booking, "_waiting", 0)
+        if waiting:
+            text += " " + ngettext("(%(n)d en attente)", "(%(n)d en attente)", waiting) % {
+                "n": waiting
+            }
+        return text
 
     def get_form(
         self, request: HttpRequest, obj: Booking | None = None, change: bool = False, **kwargs: Any
@@ -475,3 +509,7 @@ class WaitingListEntryAdmin(StaffModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+# Registration campaigns (reservations/campaigns/admin.py).
+from reservations.campaigns import admin as _campaigns_admin  # noqa: E402, F401

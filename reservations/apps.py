@@ -18,17 +18,21 @@ class ReservationsConfig(AppConfig):
     verbose_name = _("Réservations")
 
     def ready(self) -> None:
-        from espace_famille.audit_kinds import register_kinds
-        from reservations.audit_kinds import BookingEvent
+        from reservations import staff_home
 
-        register_kinds(BookingEvent)
-        from documents.registry import register_unlocked_source
-        from espace_famille.registry import MenuEntry, register_menu
-        from inscriptions.signals import enrolment_cancelled
+        staff_home.register()  # its lines and panels on the admin's home page
+        from espace_famille.audit_kinds import audit_kinds
+        from reservations.audit_kinds import BookingEvent, CampaignEvent
+
+        audit_kinds.register(BookingEvent)
+        audit_kinds.register(CampaignEvent)
+        from documents.registry import unlocked_sources
+        from espace_famille.registry import MenuEntry, menu
+        from inscriptions.registry import enrolment_cancelled
         from reservations import demo  # noqa: F401  (registers the demo steps)
         from reservations.selectors import bookings_unlocked, offered_places_count
 
-        register_menu(
+        menu.register(
             MenuEntry(
                 key="reservations",
                 title=_("Mes réservations"),
@@ -45,19 +49,17 @@ class ReservationsConfig(AppConfig):
             )
         )
         # The review page of a document lists the bookings it let through.
-        register_unlocked_source(bookings_unlocked)
-        enrolment_cancelled.connect(
-            _on_enrolment_cancelled, dispatch_uid="reservations_enrolment_cancelled"
-        )
+        unlocked_sources.register(bookings_unlocked)
+        enrolment_cancelled.register(_cancel_bookings_of_enrolment)
+        # The openings of a campaign are not booked first-come before its results.
+        from reservations.campaigns.services import campaign_booking_rule
+        from reservations.registry import booking_rules
+
+        booking_rules.register(campaign_booking_rule)
 
 
-def _on_enrolment_cancelled(
-    sender: object,
-    *,
-    enrolment: Enrolment,
-    by: User | None,
-    request: HttpRequest | None = None,
-    **kwargs: object,
+def _cancel_bookings_of_enrolment(
+    *, enrolment: Enrolment, by: User | None, request: HttpRequest | None = None
 ) -> None:
     from reservations.services import bookings_cancel_for_enrolment
 

@@ -1,7 +1,7 @@
 """The audit log's event kinds of Mes réservations: bookings and the waiting list.
 
-Registered with the core in `apps.py` (`espace_famille.audit_kinds.register_kinds`): adding a kind
-here needs no migration of the core.
+Registered with the core in `apps.py` (`audit_kinds.register` of `espace_famille.audit_kinds`):
+adding a kind here needs no migration of the core.
 """
 
 from django.db import models
@@ -14,3 +14,11 @@ class BookingEvent(models.TextChoices):
     WAITLIST_JOINED = "waitlist_joined", _("Liste d'attente")
     WAITLIST_OFFERED = "waitlist_offered", _("Place proposée (liste d'attente)")
     WAITLIST_LEFT = "waitlist_left", _("Sortie de la liste d'attente")
+
+
+class CampaignEvent(models.TextChoices):
+    """Registration campaigns: a parent's requests, the allocation and its result."""
+
+    CAMPAIGN_REQUESTED = "campaign_requested", _("Demande de campagne")
+    CAMPAIGN_WITHDRAWN = "campaign_withdrawn", _("Demande de campagne retirée")
+    CAMPAIGN_ALLOCATED = "campaign_allocated", _("Attribution de campagne")

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from espace_famille.models import User
-from espace_famille.registry import register_demo_step, register_scale_step
+from espace_famille.registry import DemoStep, ScaleStep, demo_steps, scale_steps
 from famille.models import Family, Member
 from inscriptions.demo import GENERATED_PREFIX, demo_activities, school_year
 from inscriptions.models import Enrolment
@@ -207,5 +207,5 @@ def _raise_capacities(start: datetime.date, end: datetime.date) -> None:
     Opening.objects.bulk_update(changed, ["capacity"], batch_size=1000)
 
 
-register_demo_step("reservations", 50, _demo)
-register_scale_step("reservations", 50, _scale)
+demo_steps.register(DemoStep("reservations", 50, _demo))
+scale_steps.register(ScaleStep("reservations", 50, _scale))

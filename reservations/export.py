@@ -1,4 +1,4 @@
-"""Mes données: the bookings and waiting-list entries of the household's members."""
+"""Mes données: the bookings, waiting-list entries and campaign requests of the household."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from espace_famille.export import Section, register_export_section, table
-from reservations.models import Booking, WaitingListEntry
+from espace_famille.export import Section, table
+from espace_famille.registry import ExportSource, export_sources
+from reservations.models import Booking, CampaignRequest, WaitingListEntry
 
 if TYPE_CHECKING:
     from famille.models import Family
@@ -35,7 +36,21 @@ def sections(family: Family) -> list[Section]:
             WaitingListEntry.objects.filter(member__family=family).order_by("pk"),
             columns,
         ),
+        table(
+            "campagnes",
+            _("Demandes de campagne d'inscription"),
+            CampaignRequest.objects.filter(member__family=family).order_by("pk"),
+            {
+                _("Prénom"): "member__first_name",
+                _("Campagne"): "campaign__name",
+                _("Date"): "opening__date",
+                _("Unité"): "opening__unit__name",
+                _("Résultat"): "outcome",
+                _("Explication"): "explanation",
+                _("Le"): "created_at",
+            },
+        ),
     ]
 
 
-register_export_section("reservations", 40, sections)
+export_sources.register(ExportSource("reservations", 40, sections))

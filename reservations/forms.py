@@ -34,10 +34,14 @@ class PlanningChangesForm(forms.Form):
     cancel = IdListField(required=False)
     join = IdListField(required=False)
     leave = IdListField(required=False)
+    ask = IdListField(required=False)  # a day of a registration campaign
+    unask = IdListField(required=False)
+
+    ACTIONS = ("book", "cancel", "join", "leave", "ask", "unask")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not any(data.get(name) for name in ("book", "cancel", "join", "leave")):
+        if not any(data.get(name) for name in self.ACTIONS):
             raise ValidationError(_("Cochez au moins une case avant de valider."))
         return data
 

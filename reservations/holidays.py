@@ -1,33 +1,32 @@
-"""French bank holidays (jours fériés), computed; school holidays are staff-edited Closures."""
+"""French public holidays (jours fériés), from the `holidays` package; school holidays are
+staff-edited Closures.
+
+The calendar is the setting `PUBLIC_HOLIDAYS`: `france` (metropolitan France, the default) or
+`alsace-moselle`, which adds Good Friday and 26 December (Bas-Rhin, Haut-Rhin and Moselle's own
+public holidays). A setting rather than a field of `Structure`: an installation serves one
+structure, and every notice-period computation reads the calendar, without a query.
+"""
 
 from __future__ import annotations
 
 import datetime
 from functools import cache
 
+import holidays
+from django.conf import settings
 
-def easter_sunday(year: int) -> datetime.date:
-    """Gregorian Easter Sunday (anonymous algorithm, Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    ell = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ell) // 451
-    month, day = divmod(h + ell - 7 * m + 114, 31)
-    return datetime.date(year, month, day + 1)
+# Our setting's values -> the `holidays` package's subdivision of France (None: the country's).
+SUBDIVISIONS: dict[str, str | None] = {"france": None, "alsace-moselle": "57"}
 
 
 @cache
+def _bank_holidays(year: int, subdivision: str | None) -> frozenset[datetime.date]:
+    return frozenset(holidays.France(years=year, subdiv=subdivision))
+
+
 def bank_holidays(year: int) -> frozenset[datetime.date]:
-    """The eleven French bank holidays of metropolitan France."""
-    easter = easter_sunday(year)
-    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
-    movable = [easter + datetime.timedelta(days=n) for n in (1, 39, 50)]
-    return frozenset([datetime.date(year, m, d) for m, d in fixed] + movable)
+    """The public holidays of `year` in the structure's calendar (`PUBLIC_HOLIDAYS`)."""
+    return _bank_holidays(year, SUBDIVISIONS[settings.PUBLIC_HOLIDAYS])
 
 
 def is_bank_holiday(day: datetime.date) -> bool:
@@ -35,5 +34,5 @@ def is_bank_holiday(day: datetime.date) -> bool:
 
 
 def is_working_day(day: datetime.date) -> bool:
-    """Monday to Friday, bank holidays excluded."""
+    """Monday to Friday, public holidays excluded."""
     return day.isoweekday() <= 5 and not is_bank_holiday(day)

@@ -184,3 +184,17 @@ class WaitingListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} — {self.opening}"
+
+
+# Registration campaigns live in their own package; imported here so Django registers them.
+from reservations.campaigns.models import Campaign, CampaignRequest, CampaignRule  # noqa: E402
+
+__all__ = [
+    "Booking",
+    "Campaign",
+    "CampaignRequest",
+    "CampaignRule",
+    "Closure",
+    "Opening",
+    "WaitingListEntry",
+]

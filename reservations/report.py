@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from reservations.services import ApplyResult, Outcome
 
 SESSION_KEY = "reservations_report"
-ACTIONS = ("book", "cancel", "join", "leave")
+ACTIONS = ("book", "cancel", "join", "leave", "ask", "unask")
 
 
 def _counts(action: str, n: int) -> str:
@@ -32,6 +32,9 @@ def _counts(action: str, n: int) -> str:
             "%(n)s inscription sur liste d'attente", "%(n)s inscriptions sur liste d'attente", n
         ),
         "leave": ngettext("%(n)s sortie de liste d'attente", "%(n)s sorties de liste d'attente", n),
+        # Registration campaigns: days asked for, not booked.
+        "ask": ngettext("%(n)s demande enregistrée", "%(n)s demandes enregistrées", n),
+        "unask": ngettext("%(n)s demande retirée", "%(n)s demandes retirées", n),
     }[action]
     return words % {"n": n}
 

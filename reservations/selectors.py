@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentType
 from documents.registry import Unlocked, UnlockWindow
+from documents.selectors import missing_documents, scope_covers
 from famille.models import Member
 from inscriptions.models import Activity, Enrolment, Unit
-from inscriptions.selectors import missing_documents
+from reservations.campaigns.models import Campaign
+from reservations.campaigns.selectors import PlanningCampaigns, planning_campaigns
 from reservations.holidays import is_bank_holiday
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
 from reservations.notice import booking_deadline, cancel_deadline
@@ -80,6 +82,8 @@ class State:
     WAITING = "waiting"
     OFFERED = "offered"
     BLOCKED = "blocked"  # bookable but for the mandatory documents still missing
+    REQUESTABLE = "requestable"  # a day of a registration campaign, asked for, not booked
+    REQUESTED = "requested"  # a day asked for in a campaign, before its results
     NONE = "none"  # the unit does not run on that weekday
 
     # (label, icon): every state is told by a word and a sign, never by colour alone.
@@ -94,6 +98,8 @@ class State:
         WAITING: (_("Liste d'attente"), "…"),
         OFFERED: (_("Place proposée"), "★"),
         BLOCKED: (_("Documents manquants"), "⚠"),
+        REQUESTABLE: (_("Sur demande (campagne)"), "◇"),
+        REQUESTED: (_("Demandé"), "◆"),
         NONE: (_("Pas d'activité ce jour"), ""),
     }
     LEGEND = (AVAILABLE, BOOKED, PENDING, FULL, CLOSED, LOCKED, NOT_ENROLLED, WAITING, OFFERED)
@@ -142,10 +148,16 @@ class Planning:
     units: list[Unit] = field(default_factory=list)
     missing: list[DocumentType] = field(default_factory=list)
     requested: list[Enrolment] = field(default_factory=list)
+    # Registration campaigns of the member's activities, results not out: (campaign, its
+    # phase), told above the grid; `in_period`: some of their days are shown.
+    campaigns: list[tuple[Campaign, str]] = field(default_factory=list)
+    in_period: bool = False
 
     @property
     def legend(self) -> list[tuple[str, str, str]]:
         states = (*State.LEGEND, State.BLOCKED) if self.missing else State.LEGEND
+        if self.in_period:
+            states = (*states, State.REQUESTABLE, State.REQUESTED)
         return [(s, str(State.LABELS[s][0]), State.LABELS[s][1]) for s in states]
 
     @property
@@ -187,8 +199,14 @@ def planning_openings(
     waiting list), `my_booking` (the member's active booking status or None), `my_wait` (the
     member's live waiting-list status or None) and `my_rank` (their rank on the waiting list,
     else 0).
-    Hand-written SQL: built with the ORM, its five correlated subqueries cost more to compile
-    than to run. A member has at most one live entry per opening (a unique constraint).
+    Hand-written SQL, kept for a measured reason: built with the ORM (the same five correlated
+    subqueries; `benchmarks/planning.py` keeps that version), the query costs far more to
+    compile than to run. On the 2,000-household data set (SQLite, 2026-11-28, CPU time):
+    planning_openings() 4.5-4.7 ms with the ORM against 0.55-0.60 ms, the month's planning page
+    20.6-22.2 ms against 17.2-17.9 ms, on a shared machine whose CPU times run about 1.75 times
+    the quiet wall-clock figures of docs/benchmarks.md: about 12 ms with the ORM, over the 10 ms
+    budget, against 10 ms. Reproduce: `python -m benchmarks --families 2000` (section
+    "Planning openings"). A member has at most one live entry per opening (a unique constraint).
     The member's booking is looked up with the very condition of the partial unique index
     `reservations_one_live_booking` (NOT status = 'cancelled', the same as booked or pending):
     with `status IN (...)` SQLite reads every booking of the opening instead.
@@ -308,13 +326,18 @@ def planning(
         return result
     activity_ids = {e.activity_id for e in accepted}
     result.missing = missing_documents(
-        member, DocumentType.objects.filter(activities__in=activity_ids)
+        member=member, activity_types=DocumentType.objects.filter(activities__in=activity_ids)
     )
     blocked = _blocked_activities(member, result.missing, activity_ids)
     openings = {
         (o.unit_id, o.date): o
         for o in planning_openings(member, [u.pk for u in result.units], start, end)
     }
+    campaigns = planning_campaigns(
+        member, {u.activity_id for u in result.units}, start, end, timezone.localdate(now)
+    )
+    result.campaigns = [(c, c.phase(now)) for c in campaigns.coming]
+    result.in_period = bool(campaigns.campaigns)
     weekdays = set().union(*(u.weekday_numbers for u in result.units)) or {1, 2, 3, 4, 5}
     monday = start - datetime.timedelta(days=start.weekday())
     while monday <= end:
@@ -327,7 +350,10 @@ def planning(
             Row(
                 unit,
                 [
-                    _cell(unit, day, openings.get((unit.pk, day)), accepted, now, blocked)
+                    _campaign_cell(
+                        unit, day, openings.get((unit.pk, day)), accepted, now, blocked, campaigns
+                    )
+                    or _cell(unit, day, openings.get((unit.pk, day)), accepted, now, blocked)
                     for day in days
                 ],
             )
@@ -346,10 +372,7 @@ def _blocked_activities(member: Member, missing: list[DocumentType], activity_id
     """
     if not missing:
         return set()
-    scopes = {DocumentType.Scope.FAMILY, DocumentType.Scope.MEMBER}
-    if member.role == Member.Role.CHILD:
-        scopes.add(DocumentType.Scope.CHILD)
-    if any(t.mandatory and t.scope in scopes for t in missing):
+    if any(t.mandatory and scope_covers(t.scope, member.role) for t in missing):
         return set(activity_ids)
     required = DocumentType.activities.through.objects.filter(
         activity_id__in=activity_ids, documenttype_id__in=[t.pk for t in missing]
@@ -370,6 +393,33 @@ def _cell(
         # Nothing to tick: the cell says why instead.
         return Cell(day, State.BLOCKED, opening, deadline=cell.deadline)
     return cell
+
+
+def _campaign_cell(
+    unit: Unit,
+    day: datetime.date,
+    opening: Opening | None,
+    enrolments: list[Enrolment],
+    now: datetime.datetime,
+    blocked: AbstractSet[int],
+    campaigns: PlanningCampaigns,
+) -> Cell | None:
+    """A day of a campaign whose results are not out: asked for, not booked (else None)."""
+    if opening is None or opening.is_closed or opening.my_booking or not campaigns.campaigns:
+        return None
+    campaign = campaigns.campaign_for(unit.activity_id, day)
+    if campaign is None:
+        return None
+    if not any(
+        e.activity_id == unit.activity_id and e.start_date <= day <= e.end_date for e in enrolments
+    ):
+        return None
+    is_open = campaign.phase(now) == Campaign.Phase.OPEN and unit.activity.portal_booking
+    if opening.pk in campaigns.requested:
+        return Cell(day, State.REQUESTED, opening, "unask" if is_open else "")
+    if is_open and unit.activity_id in blocked:
+        return Cell(day, State.BLOCKED, opening)
+    return Cell(day, State.REQUESTABLE, opening, "ask" if is_open else "")
 
 
 def _plain_cell(
@@ -417,7 +467,7 @@ def _plain_cell(
 def bookings_unlocked(window: UnlockWindow) -> list[Unlocked]:
     """The live bookings made in `window` that needed its document (documents' review page).
 
-    Registered with `documents.registry.register_unlocked_source`; one query.
+    Registered in `documents.registry.unlocked_sources`; one query.
     """
     bookings = Booking.objects.filter(
         member_id__in=window.member_ids,
@@ -452,14 +502,30 @@ def bookings_unlocked(window: UnlockWindow) -> list[Unlocked]:
     ]
 
 
-def enrolment_covering(member: Member, activity: Activity, day: datetime.date) -> Enrolment | None:
-    return Enrolment.objects.filter(
+@overload
+def enrolment_covering(
+    member: Member, activity: Activity, day: datetime.date, *, exists: Literal[False] = False
+) -> Enrolment | None: ...
+
+
+@overload
+def enrolment_covering(
+    member: Member, activity: Activity, day: datetime.date, *, exists: Literal[True]
+) -> bool: ...
+
+
+def enrolment_covering(
+    member: Member, activity: Activity, day: datetime.date, *, exists: bool = False
+) -> Enrolment | bool | None:
+    """The accepted enrolment of the member in the activity on that day (or only whether one is)."""
+    enrolments = Enrolment.objects.filter(
         member=member,
         activity=activity,
         status=Enrolment.Status.ACCEPTED,
         start_date__lte=day,
         end_date__gte=day,
-    ).first()
+    )
+    return enrolments.exists() if exists else enrolments.first()
 
 
 def closed_days(activity: Activity, start: datetime.date, end: datetime.date) -> dict:
@@ -491,3 +557,59 @@ def next_closure_eve(units: list, start: datetime.date) -> datetime.date:
     if closure:
         end = min(end, closure.start_date - datetime.timedelta(days=1))
     return max(end, start)
+
+
+@dataclass
+class WeekPlaces:
+    """Places taken against capacity of one activity over one week (the staff home's chart)."""
+
+    monday: datetime.date
+    taken: int = 0
+    capacity: int = 0
+    waiting: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.taken / self.capacity) if self.capacity else 0
+
+
+def places_by_week(
+    *, today: datetime.date, weeks: int = 4
+) -> tuple[list[datetime.date], list[tuple[str, list[WeekPlaces]]]]:
+    """(the weeks' Mondays, [(activity, its weeks)]) for this week and the next ones (from
+    next week on a Saturday or Sunday).
+
+    Two grouped queries (places, then live waiting-list entries), whatever the number of
+    households: the openings' counter `booked_count` holds the places taken.
+    """
+    first = today - datetime.timedelta(days=today.weekday())
+    if today.weekday() >= 5:
+        first += datetime.timedelta(weeks=1)
+    mondays = [first + datetime.timedelta(weeks=n) for n in range(weeks)]
+    end = first + datetime.timedelta(weeks=weeks)
+    rows: dict[int, tuple[str, list[WeekPlaces]]] = {}
+    openings = (
+        Opening.objects.filter(date__gte=max(today, first), date__lt=end, is_closed=False)
+        .order_by()
+        .values_list("unit__activity_id", "unit__activity__name", "date")
+        .annotate(taken=models.Sum("booked_count"), capacity=models.Sum("capacity"))
+    )
+    for activity_id, name, day, taken, capacity in openings:
+        week = rows.setdefault(activity_id, (name, [WeekPlaces(m) for m in mondays]))[1]
+        cell = week[(day - first).days // 7]
+        cell.taken += taken or 0
+        cell.capacity += capacity or 0
+    waiting = (
+        WaitingListEntry.objects.filter(
+            status__in=WaitingListEntry.LIVE,
+            opening__date__gte=max(today, first),
+            opening__date__lt=end,
+            opening__unit__activity_id__in=list(rows),
+        )
+        .order_by()
+        .values_list("opening__unit__activity_id", "opening__date")
+        .annotate(n=models.Count("pk"))
+    )
+    for activity_id, day, count in waiting:
+        rows[activity_id][1][(day - first).days // 7].waiting += count
+    return mondays, sorted(rows.values(), key=lambda row: row[0])

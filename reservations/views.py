@@ -94,7 +94,7 @@ def planning(request: FamilyRequest, pk: int) -> HttpResponse:
                 member=member,
                 user=request.user,
                 request=request,
-                **{k: form.cleaned_data[k] for k in ("book", "cancel", "join", "leave")},
+                **{k: form.cleaned_data[k] for k in form.ACTIONS},
             )
             report = PlanningReport.of(result)
             if not _is_htmx(request):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -25,16 +26,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = [
-    "espace_famille",
-    "famille",
-    "documents",
-    "inscriptions",
-    "reservations",
-    "factures",
-    "historique",
-    "contact",
-]
+# The project's apps, as the settings and the packaging read them.
+APPS = list(runpy.run_path(str(ROOT / "espace_famille" / "project_apps.py"))["PROJECT_APPS"])
 LANGUAGE = "en"
 SOURCE_LANGUAGE = "fr"
 # The header line of the French catalogues, as written in the .po file.

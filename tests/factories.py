@@ -17,6 +17,7 @@ from espace_famille import audit
 from espace_famille.models import AuditEvent, User
 from factures import services
 from factures.models import Tariff
+from factures.sepa import services as sepa_services
 from factures.services import LineSpec
 from famille.models import Family, Member
 from inscriptions.models import Activity, Enrolment, Unit
@@ -262,3 +263,26 @@ def make_tariffs(units: dict[str, Unit]) -> list[Tariff]:
         Tariff.objects.create(unit=units["matin"], price="5.00", valid_from=start, qf_min=701),
         Tariff.objects.create(unit=units["repas"], price="4.00", valid_from=start),
     ]
+
+
+# Direct debit: the creditor configured by tests/factures/sepa/conftest.py, test IBANs.
+CREDITOR_ID = "FR72ZZZ123456"  # a valid ICS (mod 97 check)
+IBAN_TEST = "FR7630006000011234567890189"
+IBAN_OTHER = "FR7630004000010001234567830"
+IBAN_THIRD = "FR7610278060000001234567872"
+TODAY = datetime.date(2026, 11, 20)
+COLLECTION_DAY = datetime.date(2026, 12, 10)  # the debit day, 20 days ahead
+
+
+def paper_mandate(family, staff, iban: str = IBAN_TEST, holder: str = "Camille Test"):
+    return sepa_services.mandate_record_paper(
+        family=family,
+        user=staff,
+        holder=holder,
+        iban=iban,
+        signed_on=datetime.date(2026, 10, 1),
+    )
+
+
+def collect(staff, day: datetime.date = COLLECTION_DAY, today: datetime.date = TODAY):
+    return sepa_services.collection_create(collection_date=day, user=staff, today=today)

@@ -5,14 +5,20 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from dataclasses import dataclass, field
 
 from PIL import Image
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
+    ByteStringObject,
     DictionaryObject,
+    IndirectObject,
     NameObject,
+    PdfObject,
+    StreamObject,
     TextStringObject,
 )
 
@@ -131,9 +137,60 @@ def active_pdf() -> bytes:
 
 def pdf_pages(data: bytes) -> int:
     """The number of pages of a PDF that pypdf reads strictly (it raises on a broken one)."""
-    from pypdf import PdfReader
-
     return len(PdfReader(io.BytesIO(data), strict=True).pages)
+
+
+@dataclass
+class PdfContents:
+    """What every object of a PDF holds, read by pypdf (not by searching its bytes, which
+    misses what sits in compressed object streams)."""
+
+    names: set[str] = field(default_factory=set)  # dictionary keys and name values: "/JS"
+    texts: list[str] = field(default_factory=list)  # strings and decoded stream data
+    page_objects: int = 0  # objects of /Type /Page, reachable or not
+
+    def mentions(self, word: str) -> bool:
+        return any(word in text for text in self.texts)
+
+
+def pdf_contents(data: bytes) -> PdfContents:
+    """Every object of the PDF's cross-reference table (and the trailer), walked by pypdf."""
+    reader = PdfReader(io.BytesIO(data), strict=True)
+    contents = PdfContents()
+    numbers = [
+        (number, generation) for generation, table in reader.xref.items() for number in table
+    ]
+    numbers += [(number, 0) for number in reader.xref_objStm]
+    objects: list[PdfObject | None] = [reader.trailer]
+    objects += [reader.get_object(IndirectObject(n, g, reader)) for n, g in numbers]
+    for obj in objects:
+        _walk(obj, contents)
+    return contents
+
+
+def _walk(obj: PdfObject | None, contents: PdfContents) -> None:
+    if obj is None or isinstance(obj, IndirectObject):
+        return  # every indirect object is walked on its own
+    if isinstance(obj, DictionaryObject):
+        if obj.get("/Type") == "/Page":
+            contents.page_objects += 1
+        for key, value in obj.items():
+            contents.names.add(str(key))
+            _walk(value, contents)
+        if isinstance(obj, StreamObject):
+            try:
+                contents.texts.append(obj.get_data().decode("latin-1"))
+            except (PdfReadError, NotImplementedError):
+                contents.texts.append(obj._data.decode("latin-1"))
+    elif isinstance(obj, ArrayObject):
+        for item in obj:
+            _walk(item, contents)
+    elif isinstance(obj, NameObject):
+        contents.names.add(str(obj))
+    elif isinstance(obj, TextStringObject | ByteStringObject):
+        contents.texts.append(
+            str(obj) if isinstance(obj, TextStringObject) else bytes(obj).decode("latin-1")
+        )
 
 
 def form_pdf() -> bytes:

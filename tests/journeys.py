@@ -11,7 +11,8 @@ import datetime
 from django.urls import reverse
 
 from contact.models import Thread
-from espace_famille.models import User
+from espace_famille.export import download_token, export_build
+from espace_famille.models import DataExport, User
 from factures.models import Payment
 from famille.models import Member
 from inscriptions.models import Activity, Unit
@@ -120,6 +121,11 @@ def drive(client, parent: User, lea: Member, prepared: dict[str, object]) -> lis
 
     assert get(reverse("my_data")).status_code == 200
     response = post(reverse("my_data"), {})
+    assert response.status_code == 302
+    export = DataExport.objects.get(family=parent.family)
+    export_build(export_id=export.pk)  # the background task, queued at commit
+    assert get(reverse("my_data")).status_code == 200
+    response = get(reverse("my_data_download", args=[download_token(export)]))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     get(reverse("personal_data"))
     get(reverse("accessibility"))

@@ -8,6 +8,8 @@ from famille.models import Member
 from tests.helpers import PORTAL_URLS
 
 pytestmark = pytest.mark.django_db
+# The menus' pages, and those reached from Ma famille (Mes données, the deletion request).
+PORTAL_URLS = [*PORTAL_URLS, "/mes-donnees/", "/famille/supprimer-le-compte/"]
 
 
 @pytest.mark.parametrize("url", PORTAL_URLS)

@@ -71,13 +71,14 @@ def test_a_kind_registered_twice_with_another_label_is_refused():
     from django.core.exceptions import ImproperlyConfigured
     from django.db import models
 
-    from espace_famille.audit_kinds import register_kinds
+    from espace_famille.audit_kinds import audit_kinds
 
     class Clash(models.TextChoices):
         LOGIN = "login", "Autre chose"
 
-    with pytest.raises(ImproperlyConfigured):
-        register_kinds(Clash)
+    with pytest.raises(ImproperlyConfigured), audit_kinds.added(Clash):
+        pass
+    assert "tests.test_audit.Clash" not in audit_kinds
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import ngettext_lazy
 
-from espace_famille.registry import MenuEntry, menu_entries, register_menu
+from espace_famille.registry import MenuEntry, menu
 from tests.factories import make_family, make_parent
 from tests.helpers import PORTAL_URLS
 
@@ -42,12 +42,10 @@ def test_every_portal_page_has_the_menu_button(parent_client):
         assert '<a class="menu-button" href="/">' in page, url
 
 
-def test_a_badge_appears_when_an_app_provides_one(parent_client, monkeypatch):
-    from espace_famille import registry
-
-    entries = dict(registry._menu)
-    monkeypatch.setattr(registry, "_menu", entries)
-    register_menu(
+def test_a_badge_appears_when_an_app_provides_one(parent_client):
+    others = [entry for entry in menu if entry.key != "factures"]
+    with menu.overridden(
+        *others,
         MenuEntry(
             key="factures",
             title="Mes factures",
@@ -56,14 +54,14 @@ def test_a_badge_appears_when_an_app_provides_one(parent_client, monkeypatch):
             order=40,
             badge=lambda family: 3,
             badge_label=ngettext_lazy("%(n)s facture à payer", "%(n)s factures à payer", "n"),
-        )
-    )
-    page = parent_client.get("/").content.decode()
+        ),
+    ):
+        page = parent_client.get("/").content.decode()
     assert '<span class="tile__badge">3 factures à payer</span>' in page
 
 
 def test_tiles_are_ordered_as_the_user_guide(db):
-    assert [entry.title for entry in menu_entries()] == TILES
+    assert [entry.title for entry in menu] == TILES
 
 
 def _dashboard_queries(client, django_assert_max_num_queries, parent):

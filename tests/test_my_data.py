@@ -1,16 +1,26 @@
-"""Mes données: a parent downloads the household's data and files, and nothing of another."""
+"""Mes données: a parent downloads the household's data and files, and nothing of another.
 
+The ZIP is prepared in the background (the `build_household_export` task), its link shown on
+the page and emailed, valid MY_DATA_LINK_DAYS, for a parent of the same household only.
+"""
+
+import datetime
 import io
 import json
+import re
 import zipfile
 
 import pytest
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from contact.services import thread_create
-from espace_famille.models import AuditEvent
+from espace_famille.export import export_build
+from espace_famille.models import AuditEvent, DataExport
 from factures.services import invoice_pdf_store
 from tests.factories import PDF_BYTES, issue, make_submission, make_type, upload
 
@@ -18,12 +28,43 @@ pytestmark = pytest.mark.django_db
 URL = reverse("my_data")
 
 
-def download(client):
-    response = client.post(URL)
+_capture = []
+
+
+@pytest.fixture(autouse=True)
+def _run_tasks(django_capture_on_commit_callbacks):
+    """The task is queued at commit (TASKS_BACKEND=immediate runs it then): tests run the
+    callbacks the request registered, as a committed request would."""
+    _capture[:] = [django_capture_on_commit_callbacks]
+    yield
+    _capture.clear()
+
+
+def request_export(client):
+    with _capture[0](execute=True):
+        response = client.post(URL)
+    assert response.status_code == 302 and response["Location"] == URL
+    return response
+
+
+def link_in_page(client) -> str:
+    page = client.get(URL).content.decode()
+    links = re.findall(r'href="(/mes-donnees/[^"/]+/)"', page)
+    assert len(links) >= 1, page
+    return links[0]
+
+
+def fetch(client, link):
+    response = client.get(link)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert 'filename="mes-donnees.zip"' in response["Content-Disposition"]
-    return zipfile.ZipFile(io.BytesIO(response.content))
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def download(client):
+    request_export(client)
+    return fetch(client, link_in_page(client))
 
 
 @pytest.fixture
@@ -59,7 +100,7 @@ def test_the_page_offers_the_download(parent_client):
     response = parent_client.get(URL)
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count("<h1") == 1 and "Télécharger mes données" in page
+    assert page.count("<h1") == 1 and "Préparer mes données" in page
 
 
 def test_the_zip_holds_the_household_and_nothing_else(parent_client, households, family, parent):
@@ -91,6 +132,12 @@ def test_the_zip_holds_the_household_and_nothing_else(parent_client, households,
     assert "Absence de Léa" in summary and "Arachides" in summary
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.DATA_EXPORTED)
     assert event.family == family and event.user == parent
+    kinds = AuditEvent.objects.filter(family=family, kind__startswith="data_export")
+    assert set(kinds.values_list("kind", flat=True)) == {
+        AuditEvent.Kind.DATA_EXPORT_REQUESTED,
+        AuditEvent.Kind.DATA_EXPORT_READY,
+        AuditEvent.Kind.DATA_EXPORTED,
+    }
 
 
 def family_attachment_bytes(family):
@@ -111,7 +158,7 @@ def test_anonymous_and_staff_get_no_zip(client, staff, households):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     client.force_login(staff)
     assert client.post(URL).status_code == 403
-    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.DATA_EXPORTED).exists()
+    assert not DataExport.objects.exists()
 
 
 def test_the_page_is_linked_from_ma_famille(parent_client):
@@ -119,16 +166,83 @@ def test_the_page_is_linked_from_ma_famille(parent_client):
 
 
 def test_the_download_takes_few_queries(parent_client, households, django_assert_max_num_queries):
-    with django_assert_max_num_queries(20):
-        download(parent_client)
+    request_export(parent_client)
+    link = link_in_page(parent_client)
+    with django_assert_max_num_queries(12):
+        fetch(parent_client, link)
+    with django_assert_max_num_queries(12):
+        parent_client.get(URL)
 
 
-def test_downloads_are_limited_per_hour(parent_client, settings, family):
+def test_requests_are_limited_per_hour(parent_client, settings, family):
     settings.MY_DATA_EXPORTS_PER_HOUR = 2
-    download(parent_client)
-    download(parent_client)
+    request_export(parent_client)
+    request_export(parent_client)
     response = parent_client.post(URL, follow=True)
     assert response.redirect_chain == [(URL, 302)]
     assert "réessayez dans une heure" in response.content.decode()
-    exports = AuditEvent.objects.filter(kind=AuditEvent.Kind.DATA_EXPORTED, family=family)
-    assert exports.count() == 2
+    assert DataExport.objects.filter(family=family).count() == 2
+
+
+def test_the_link_is_emailed_to_the_household(parent_client, households, family, parent):
+    request_export(parent_client)
+    [message] = [m for m in mail.outbox if "données sont prêtes" in m.subject]
+    assert set(message.to) == {family.email, parent.email}
+    link = re.search(r"http://\S+/mes-donnees/\S+/", message.body).group(0)
+    assert link.endswith(link_in_page(parent_client))
+    assert "jusqu'au" in message.body
+
+
+def test_the_page_says_en_preparation_until_the_task_ran(parent_client, family):
+    export = DataExport.objects.create(family=family)  # requested, the task not run yet
+    page = parent_client.get(URL).content.decode()
+    assert "En préparation" in page and "/mes-donnees/ey" not in page
+    assert export_build(export_id=export.pk) == DataExport.Status.READY
+    assert "Télécharger mes données" in parent_client.get(URL).content.decode()
+
+
+def test_another_household_cannot_use_the_link(client, households, parent, other_family):
+    client.force_login(parent)
+    request_export(client)
+    link = link_in_page(client)
+    client.force_login(other_family.logins.get())
+    response = client.get(link)
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(
+        kind=AuditEvent.Kind.DATA_EXPORTED, family=other_family
+    ).exists()
+
+
+def test_a_forged_link_is_refused(parent_client, households):
+    request_export(parent_client)
+    link = link_in_page(parent_client)
+    assert parent_client.get(link[:-3] + "xx/").status_code == 404
+
+
+def test_an_expired_link_is_refused(parent_client, households, family, settings):
+    settings.MY_DATA_LINK_DAYS = 7
+    request_export(parent_client)
+    link = link_in_page(parent_client)
+    DataExport.objects.filter(family=family).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    response = parent_client.get(link)
+    assert response.status_code == 404
+    assert "expiré" in response.content.decode()
+
+
+def test_the_expired_zip_is_erased_by_retention(parent_client, households, family):
+    request_export(parent_client)
+    export = DataExport.objects.get(family=family)
+    assert default_storage.exists(export.file.name)
+    call_command("retention", "--apply", stdout=io.StringIO())
+    assert DataExport.objects.filter(pk=export.pk).exists()  # still valid
+    DataExport.objects.filter(pk=export.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    out = io.StringIO()
+    with _capture[0](execute=True):
+        call_command("retention", "--apply", stdout=out)
+    assert "exports: 1 erased" in out.getvalue()
+    assert not DataExport.objects.filter(pk=export.pk).exists()
+    assert not default_storage.exists(export.file.name)

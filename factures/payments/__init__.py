@@ -8,9 +8,12 @@ through `services.payment_confirm`), and may look a payment up when the parent c
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+
+from espace_famille.registry import Registry
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -20,6 +23,10 @@ if TYPE_CHECKING:
 
 class NotificationRejected(Exception):
     """A notification that is not from the provider (bad signature, unreadable body)."""
+
+
+class ProviderUnreachable(Exception):
+    """The provider could not be asked about a notification (answered 503: send it again)."""
 
 
 def check_event_fields(*, body: bytes, event_id: str, event_type: str, reference: str) -> None:
@@ -37,6 +44,10 @@ class PaymentProvider:
     name = ""
     # The shortest lock of an invoice being paid: the life of the provider's hosted session.
     min_lock_minutes = 0
+    # The smallest amount the provider takes (PayFiP: 1 €); None: no minimum.
+    minimal_amount: Decimal | None = None
+    # One invoice per transaction (PayFiP): several invoices are paid one after the other.
+    one_invoice_per_payment = False
 
     def is_enabled(self) -> bool:
         return self.name == settings.PAYMENT_PROVIDER
@@ -64,34 +75,43 @@ class PaymentProvider:
         )
 
 
-_providers: dict[str, type[PaymentProvider]] = {}
+def _provider_name(cls: type[PaymentProvider]) -> str:
+    return cls.name
 
 
-def register(cls: type[PaymentProvider]) -> type[PaymentProvider]:
-    _providers[cls.name] = cls
-    return cls
+# factures' own extension point: each provider module registers its class (`@providers.register`).
+providers: Registry[type[PaymentProvider]] = Registry("payment providers", key=_provider_name)
 
 
 def get_provider_class(name: str | None = None) -> type[PaymentProvider]:
     """The provider `name` (default: the configured one); the base class if unknown or none."""
     name = name or settings.PAYMENT_PROVIDER
-    return _providers.get(name, PaymentProvider)
+    return providers.get(name) or PaymentProvider
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:
     """The provider `name` (default: the configured one); KeyError when there is none."""
     name = name or settings.PAYMENT_PROVIDER
-    return _providers[name]()
+    provider = providers.get(name)
+    if provider is None:
+        raise KeyError(name)
+    return provider()
 
 
 def online_payment_enabled() -> bool:
     """Whether parents can pay online: a provider is configured (PAYMENT_PROVIDER) and enabled."""
     name = settings.PAYMENT_PROVIDER
-    return name in _providers and _providers[name]().is_enabled()
+    provider = providers.get(name)
+    return provider is not None and provider().is_enabled()
 
 
 def provider_names() -> list[str]:
-    return list(_providers)
+    return [provider.name for provider in providers]
 
 
-from factures.payments import sandbox, stripe_checkout  # noqa: E402, F401  (register them)
+from factures.payments import (  # noqa: E402, F401  (register them)
+    payfip,
+    sandbox,
+    stripe_checkout,
+    systempay,
+)

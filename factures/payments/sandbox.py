@@ -22,7 +22,7 @@ from factures.payments import (
     NotificationRejected,
     PaymentProvider,
     check_event_fields,
-    register,
+    providers,
 )
 from factures.payments.events import event_process
 
@@ -73,7 +73,7 @@ def build_notification(payment: Payment, *, paid: bool) -> tuple[bytes, str]:
     return body, sign(body)
 
 
-@register
+@providers.register
 class SandboxProvider(PaymentProvider):
     name = "sandbox"
 

@@ -19,7 +19,7 @@ from factures.payments import (
     NotificationRejected,
     PaymentProvider,
     check_event_fields,
-    register,
+    providers,
 )
 from factures.payments.events import event_process
 
@@ -75,7 +75,7 @@ def _verified_event(body: bytes, header: str) -> tuple[str, str, dict[str, Any],
     return event_id, event_type, session, data
 
 
-@register
+@providers.register
 class StripeProvider(PaymentProvider):
     name = "stripe"
     # A Checkout Session lives at least 30 minutes after its creation (Stripe's minimum

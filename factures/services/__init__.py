@@ -2,7 +2,8 @@
 
 - invoices: gapless numbers, invoices and credit notes, what a payment settles, the stored PDF;
 - payments: a payment started, confirmed, failed, recorded by staff or refunded, and the journey
-  through a provider (begin, sandbox answer, refresh, abandon).
+  through a provider (begin, sandbox answer, refresh, abandon);
+- journeys: several invoices paid one after the other (PayFiP: one invoice per transaction).
 
 Callers import from `factures.services`; the names are re-exported here.
 """
@@ -12,8 +13,15 @@ from factures.services.invoices import (
     credit_note_issue,
     invoice_apply_settlement,
     invoice_issue,
+    invoice_lines_childcare_sync,
     invoice_number_allocate,
     invoice_pdf_store,
+)
+from factures.services.journeys import (
+    Journey,
+    payment_journey_lines,
+    payment_journey_plan,
+    payment_journey_step,
 )
 from factures.services.payments import (
     PaymentUnavailable,
@@ -33,11 +41,13 @@ from factures.services.payments import (
 )
 
 __all__ = [
+    "Journey",
     "LineSpec",
     "PaymentUnavailable",
     "credit_note_issue",
     "invoice_apply_settlement",
     "invoice_issue",
+    "invoice_lines_childcare_sync",
     "invoice_number_allocate",
     "invoice_pdf_store",
     "new_payment_reference",
@@ -45,6 +55,9 @@ __all__ = [
     "payment_begin",
     "payment_confirm",
     "payment_fail",
+    "payment_journey_lines",
+    "payment_journey_plan",
+    "payment_journey_step",
     "payment_lock_minutes",
     "payment_lock_q",
     "payment_record_offline",

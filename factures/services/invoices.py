@@ -8,6 +8,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ from factures.models import (
 from factures.money import round_cents
 
 if TYPE_CHECKING:
+    from django.core.files.storage import Storage
     from django.http import HttpRequest
 
     from espace_famille.models import User
@@ -49,6 +51,7 @@ class LineSpec:
     member_name: str = ""
     booking_ids: tuple[int, ...] = ()
     manual_charge_id: int | None = None
+    childcare: bool = False  # childcare for the tax credit (activity and unit flags)
 
     @property
     def amount(self) -> Decimal:
@@ -137,6 +140,7 @@ def invoice_issue(
                 quantity=spec.quantity,
                 unit_price=spec.unit_price,
                 amount=spec.amount,
+                childcare=spec.childcare,
             )
             for position, spec in enumerate(lines, start=1)
         )
@@ -202,31 +206,112 @@ def credit_note_issue(
 
 
 def invoice_apply_settlement(invoice: Invoice, amount: Decimal) -> None:
+    """Add what a payment or credit note settles; once the invoice is settled, its stored PDF
+    is rendered again after the commit (in the background), marked "Acquittée"."""
     invoice.amount_settled += amount
     fields = ["amount_settled"]
     if invoice.is_settled and invoice.settled_at is None:
         invoice.settled_at = timezone.now()
         fields.append("settled_at")
+        invoice_pk = invoice.pk
+        transaction.on_commit(lambda: _enqueue_pdf_refresh(invoice_pk))
     invoice.save(update_fields=fields)
 
 
-def invoice_pdf_store(*, invoice_id: int) -> Invoice:
-    """Render the invoice's PDF once and store it with its checksum; later calls reuse it."""
+def _enqueue_pdf_refresh(invoice_pk: int) -> None:
+    from factures.tasks import invoice_pdf_refresh
+
+    try:
+        invoice_pdf_refresh.enqueue(invoice_id=invoice_pk)
+    except Exception:  # the PDF view renders it again on the next download instead
+        logger.exception("PDF refresh of invoice %s not queued", invoice_pk)
+
+
+def invoice_pdf_store(*, invoice_id: int, refresh: bool = False) -> Invoice:
+    """Render the invoice's PDF once and store it with its checksum; later calls reuse it.
+
+    `refresh`: render it again when the stored one predates the settlement (it still asks to
+    be paid); the new file replaces the old one, which is deleted after the commit.
+    """
     from factures.pdf import invoice_pdf_render
 
     invoice = Invoice.objects.select_related("family").get(pk=invoice_id)
-    if invoice.pdf:
+    if invoice.pdf and not (refresh and invoice.pdf_is_stale):
         return invoice
-    # Rendered before the transaction (about a second): an issued invoice never changes, and
-    # on SQLite every writer waits while a write transaction is open.
-    _filename, _mimetype, content = invoice_pdf_render(invoice)
-    with atomic_with_files():  # the file is deleted again if the row is not updated
-        invoice = Invoice.objects.select_for_update().select_related("family").get(pk=invoice_id)
-        if invoice.pdf:
-            return invoice  # stored meanwhile by another request
-        token = secrets.token_hex(8)
-        name = f"{invoice.issued_on.year}/{invoice.number}-{token}.pdf"  # under factures/
-        file_save(invoice.pdf, name, ContentFile(content))
-        invoice.pdf_sha256 = hashlib.sha256(content).hexdigest()
-        invoice.save(update_fields=["pdf", "pdf_sha256"])
+    # Rendered before the transaction (about a second): only what is settled changes, checked
+    # again under the lock; on SQLite every writer waits while a write transaction is open.
+    for _attempt in range(3):
+        rendered_state = (invoice.amount_settled, invoice.settled_at)
+        rendered_at = timezone.now()
+        _filename, _mimetype, content = invoice_pdf_render(invoice)
+        with atomic_with_files():  # the file is deleted again if the row is not updated
+            invoice = (
+                Invoice.objects.select_for_update().select_related("family").get(pk=invoice_id)
+            )
+            if invoice.pdf and not (refresh and invoice.pdf_is_stale):
+                return invoice  # stored meanwhile by another request
+            if (invoice.amount_settled, invoice.settled_at) != rendered_state:
+                continue  # settled while rendering: render what is true now
+            old_name = invoice.pdf.name if invoice.pdf else ""
+            token = secrets.token_hex(8)
+            name = f"{invoice.issued_on.year}/{invoice.number}-{token}.pdf"  # under factures/
+            file_save(invoice.pdf, name, ContentFile(content))
+            invoice.pdf_sha256 = hashlib.sha256(content).hexdigest()
+            invoice.pdf_rendered_at = rendered_at
+            invoice.save(update_fields=["pdf", "pdf_sha256", "pdf_rendered_at"])
+            if old_name:
+                storage = invoice.pdf.storage
+                transaction.on_commit(partial(_delete_replaced, storage, old_name))
+        return invoice
     return invoice
+
+
+def _delete_replaced(storage: Storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except Exception:  # `manage.py sweep_orphans` removes it later
+        logger.exception("Replaced PDF %s not deleted", name)
+
+
+def invoice_lines_childcare_sync(
+    *, year: int, user: User, request: HttpRequest | None = None
+) -> int:
+    """Set the childcare flag of the booking lines of invoices issued in `year` and the year
+    before from their activity and unit as they are now; return how many lines changed.
+
+    For a structure that ticks "frais de garde" on its activities after billing (in January,
+    before the attestations): a line's flag says which attestation counts it and is printed
+    nowhere, so the invoices themselves do not change. Manual lines keep theirs.
+    """
+    from factures.models import BilledBooking
+
+    start = datetime.date(year - 1, 1, 1)
+    end = datetime.date(year, 12, 31)
+    with transaction.atomic():
+        rows = (
+            BilledBooking.objects.filter(line__invoice__issued_on__range=(start, end))
+            .values_list(
+                "line_id",
+                "line__childcare",
+                "booking__opening__unit__activity__childcare_tax_credit",
+                "booking__opening__unit__tax_credit_excluded",
+            )
+            .distinct()
+        )
+        wanted: dict[int, bool] = {}
+        current: dict[int, bool] = {}
+        for line_id, flag, activity_childcare, unit_excluded in rows:
+            current[line_id] = flag
+            wanted[line_id] = wanted.get(line_id, True) and activity_childcare and not unit_excluded
+        changed = [line_id for line_id, flag in wanted.items() if flag != current[line_id]]
+        for flag in (True, False):
+            ids = [line_id for line_id in changed if wanted[line_id] is flag]
+            if ids:
+                # Not through save(): the line's printed values never change, only this flag.
+                InvoiceLine.objects.filter(pk__in=ids).update(childcare=flag)
+        summary = _(
+            "Frais de garde recalculés sur les lignes des factures de %(first)s et %(last)s : "
+            "%(count)s ligne(s) modifiée(s)"
+        ) % {"first": year - 1, "last": year, "count": len(changed)}
+        audit.record(None, user, BillingEvent.CHILDCARE_LINES_UPDATED, summary, request=request)
+    return len(changed)

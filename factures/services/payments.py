@@ -26,8 +26,9 @@ from factures.models import (
 )
 from factures.money import round_cents
 from factures.payment_states import IllegalTransition, allowed, payment_lock, transition
-from factures.payments import get_provider, provider_names
+from factures.payments import get_provider, get_provider_class, provider_names
 from factures.payments.sandbox import build_notification
+from factures.sepa.selectors import invoice_ids_scheduled
 from factures.services.invoices import invoice_apply_settlement
 
 if TYPE_CHECKING:
@@ -100,6 +101,10 @@ def payment_start(
             raise Invoice.DoesNotExist
         if any(invoice.kind != Invoice.Kind.INVOICE or invoice.is_settled for invoice in invoices):
             raise ValidationError(_("Une des factures cochées est déjà soldée."))
+        if invoice_ids_scheduled([invoice.pk for invoice in invoices]):
+            raise ValidationError(
+                _("Une des factures cochées sera prélevée sur votre compte : rien à payer ici.")
+            )
         if PaymentAllocation.objects.filter(payment_lock_q(now=now), invoice__in=invoices).exists():
             raise ValidationError(
                 _(
@@ -111,6 +116,15 @@ def payment_start(
         if expected_total is not None and round_cents(expected_total) != amount:
             raise ValidationError(
                 _("Le paiement partiel n'est pas autorisé : le montant est le solde des factures.")
+            )
+        minimum = get_provider_class(provider).minimal_amount
+        if minimum is not None and amount < minimum:
+            raise ValidationError(
+                _(
+                    "Le service de paiement en ligne n'accepte pas moins de %(minimum)s € : "
+                    "réglez cette facture auprès de la structure."
+                )
+                % {"minimum": f"{minimum:.2f}".replace(".", ",")}
             )
         payment = Payment(
             family=family,
@@ -269,6 +283,8 @@ def payment_record_offline(
     """A payment received by staff (cheque, cash, CESU, transfer), at most the balance."""
     if method == Payment.Method.ONLINE:
         raise ValidationError(_("Un paiement en ligne n'est pas saisi à la main."))
+    if method == Payment.Method.DIRECT_DEBIT:
+        raise ValidationError(_("Un prélèvement vient d'une remise de prélèvements."))
     amount = round_cents(Decimal(amount))
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().select_related("family").get(pk=invoice.pk)

@@ -23,7 +23,12 @@ from reservations.services.bulk import (
     typical_week_apply,
 )
 from reservations.services.common import BookingRefused, booking_problem, openings_recount
-from reservations.services.openings import closure_apply, opening_update, openings_generate
+from reservations.services.openings import (
+    closure_apply,
+    opening_update,
+    openings_generate,
+    openings_generate_job,
+)
 from reservations.services.waitlist import waitlist_join, waitlist_leave, waitlist_promote
 
 __all__ = [
@@ -40,6 +45,7 @@ __all__ = [
     "closure_apply",
     "opening_update",
     "openings_generate",
+    "openings_generate_job",
     "openings_recount",
     "typical_week_apply",
     "waitlist_join",

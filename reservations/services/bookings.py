@@ -22,8 +22,8 @@ from reservations.services.common import (
     _full_message,
     _locked_opening,
     _moment,
+    _places,
     _recount,
-    _taken,
     booking_problem,
 )
 from reservations.services.waitlist import waitlist_promote
@@ -46,16 +46,27 @@ def booking_create(
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            opening = _locked_opening(opening.pk)
+            opening = _locked_opening(opening.pk, known=opening)
+            places = _places(opening, member)
             problem = booking_problem(
-                member=member, opening=opening, user=user, now=now, by_staff=by_staff
+                member=member,
+                opening=opening,
+                user=user,
+                now=now,
+                by_staff=by_staff,
+                already_booked=places.member_booked,
             )
             if problem:
                 raise problem
-            if _taken(opening, except_member=member) >= opening.capacity:
+            if places.taken >= opening.capacity:
                 raise _full_message(member, opening)
             return _book(
-                member=member, opening=opening, user=user, by_staff=by_staff, request=request
+                member=member,
+                opening=opening,
+                user=user,
+                by_staff=by_staff,
+                request=request,
+                places=places,
             )
     except IntegrityError:
         raise BookingRefused(

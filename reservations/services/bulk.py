@@ -79,8 +79,22 @@ def _apply_join(**kwargs: Any) -> None:
     waitlist_join(**kwargs)
 
 
+def _apply_ask(**kwargs: Any) -> None:
+    from reservations.campaigns.services import campaign_request_add
+
+    campaign_request_add(**kwargs)
+
+
+def _apply_unask(**kwargs: Any) -> None:
+    from reservations.campaigns.services import campaign_request_withdraw
+
+    campaign_request_withdraw(**kwargs)
+
+
 def _done(action: str) -> str:
     return {
+        "ask": _("Demandé : %(unit)s du %(day)s"),
+        "unask": _("Demande retirée : %(unit)s du %(day)s"),
         "cancel": _("Annulé : %(unit)s du %(day)s"),
         "leave": _("Sorti(e) de la liste d'attente : %(unit)s du %(day)s"),
         "book": _("Réservé : %(unit)s du %(day)s"),
@@ -91,8 +105,10 @@ def _done(action: str) -> str:
 _APPLY: dict[str, Callable[..., None]] = {
     "cancel": _apply_cancel,
     "leave": _apply_leave,
+    "unask": _apply_unask,
     "book": _apply_book,
     "join": _apply_join,
+    "ask": _apply_ask,
 }
 
 
@@ -104,6 +120,8 @@ def bookings_apply(
     cancel: Iterable[int] = (),
     join: Iterable[int] = (),
     leave: Iterable[int] = (),
+    ask: Iterable[int] = (),
+    unask: Iterable[int] = (),
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
 ) -> ApplyResult:
@@ -114,7 +132,14 @@ def bookings_apply(
     """
     now = now or timezone.now()
     result = ApplyResult()
-    wanted = {"cancel": cancel, "leave": leave, "book": book, "join": join}
+    wanted = {
+        "cancel": cancel,
+        "leave": leave,
+        "unask": unask,
+        "book": book,
+        "join": join,
+        "ask": ask,
+    }
     ids = {action: sorted({int(pk) for pk in pks}) for action, pks in wanted.items()}
     openings = Opening.objects.filter(pk__in=[pk for pks in ids.values() for pk in pks])
     by_pk = {o.pk: o for o in openings.select_related("unit__activity")}

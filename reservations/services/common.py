@@ -5,23 +5,24 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.selectors import missing_documents
 from espace_famille import audit
 from espace_famille.emails import send_to_family
 from espace_famille.formatting import long_date
-from inscriptions.selectors import missing_documents
+from espace_famille.queries import count_of
 from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening, WaitingListEntry
 from reservations.notice import booking_deadline
-from reservations.rules import registered_rule_problem
+from reservations.registry import registered_rule_problem
 from reservations.selectors import enrolment_covering
 
 if TYPE_CHECKING:
@@ -58,11 +59,19 @@ def _describe(member: Member, opening: Opening) -> dict[str, str]:
     return {"member": str(member), "unit": opening.unit.name, "day": _day(opening.date)}
 
 
-def _locked_opening(pk: int) -> Opening:
-    # Row lock on PostgreSQL: concurrent bookings of one opening run one after the other.
-    return (
-        Opening.objects.select_for_update(of=("self",)).select_related("unit__activity").get(pk=pk)
-    )
+def _locked_opening(pk: int, known: Opening | None = None) -> Opening:
+    """The opening re-read under its row lock: concurrent changes of it run one after the other.
+
+    `known`: the same opening already read with its unit and activity (the planning reads them
+    for every ticked cell); the locked row then reads the opening alone and keeps those, which
+    saves compiling the three-table join once more on each booking.
+    """
+    locked = Opening.objects.select_for_update(of=("self",))
+    if known is None or known.pk != pk or not Opening.unit.is_cached(known):
+        return locked.select_related("unit__activity").get(pk=pk)
+    opening = locked.get(pk=pk)
+    opening.unit = known.unit
+    return opening
 
 
 def openings_recount(*, opening_ids: Iterable[int] | QuerySet | None = None) -> int:
@@ -72,22 +81,61 @@ def openings_recount(*, opening_ids: Iterable[int] | QuerySet | None = None) -> 
     bookings imported outside the services. `opening_ids` may be a list or a values("pk")
     queryset; None recounts every opening.
     """
-    active = (
-        Booking.objects.filter(opening=OuterRef("pk"), status__in=Booking.ACTIVE)
-        .order_by()
-        .values("opening")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    active = Booking.objects.filter(opening=OuterRef("pk"), status__in=Booking.ACTIVE)
     openings = Opening.objects.all()
     if opening_ids is not None:
         openings = openings.filter(pk__in=opening_ids)
-    return openings.update(booked_count=Coalesce(Subquery(active), Value(0)))
+    return openings.update(booked_count=count_of(active))
 
 
 def _recount(opening: Opening) -> None:
     """Refresh the counter of one opening whose bookings changed (caller holds its row lock)."""
     openings_recount(opening_ids=[opening.pk])
+
+
+@dataclass(frozen=True)
+class Places:
+    """What a new booking of one member needs to know of an opening, read under its row lock."""
+
+    booked: int  # live bookings (the opening's `booked_count`)
+    offered_to_others: int  # places held for another member's waiting-list offer
+    member_booked: bool
+    member_waiting: bool  # the member waits or holds an offer on this opening
+
+    @property
+    def taken(self) -> int:
+        return self.booked + self.offered_to_others
+
+
+def _places(opening: Opening, member: Member) -> Places:
+    """Two plain reads instead of four queries (an EXISTS, two COUNTs and a conditional UPDATE).
+
+    The live bookings' members and the live waiting-list entries of one opening are a few dozen
+    rows, counted here: cheaper to compile than two aggregates with filters (a fifth less CPU
+    for this step under cProfile). Read after the row lock, each in its own statement, so that
+    on PostgreSQL they see the bookings committed by the transaction that held the lock before
+    (a subquery of the locking SELECT would read the snapshot taken before the wait).
+    """
+    booked = list(
+        Booking.objects.filter(opening=opening, status__in=Booking.ACTIVE).values_list(
+            "member_id", flat=True
+        )
+    )
+    entries = list(
+        WaitingListEntry.objects.filter(
+            opening=opening, status__in=WaitingListEntry.LIVE
+        ).values_list("member_id", "status")
+    )
+    return Places(
+        booked=len(booked),
+        offered_to_others=sum(
+            1
+            for member_id, status in entries
+            if status == WaitingListEntry.Status.OFFERED and member_id != member.pk
+        ),
+        member_booked=member.pk in booked,
+        member_waiting=any(member_id == member.pk for member_id, _status in entries),
+    )
 
 
 def _taken(opening: Opening, *, except_member: Member | None = None) -> int:
@@ -112,13 +160,18 @@ def booking_problem(
     user: User | None,
     now: datetime.datetime,
     by_staff: bool = False,
+    already_booked: bool | None = None,
 ) -> BookingRefused | None:
-    """The first rule a new booking breaks (capacity excepted), or None."""
+    """The first rule a new booking breaks (capacity excepted), or None.
+
+    `already_booked`: whether the member holds a live booking of the opening, when the caller
+    has read it already (`_places`); None reads it here.
+    """
     activity = opening.unit.activity
     info = _describe(member, opening)
     if opening.is_closed:
         return BookingRefused(_("%(unit)s du %(day)s : fermé.") % info, BookingRefused.CLOSED)
-    if enrolment_covering(member, activity, opening.date) is None:
+    if not enrolment_covering(member, activity, opening.date, exists=True):
         return BookingRefused(
             _("%(member)s n'est pas inscrit(e) à « %(activity)s » pour le %(day)s.")
             % {**info, "activity": activity.name},
@@ -138,11 +191,15 @@ def booking_problem(
                 % {**info, "limit": _moment(deadline)},
                 BookingRefused.DEADLINE,
             )
-    if Booking.objects.filter(member=member, opening=opening, status__in=Booking.ACTIVE).exists():
+    if already_booked is None:
+        already_booked = Booking.objects.filter(
+            member=member, opening=opening, status__in=Booking.ACTIVE
+        ).exists()
+    if already_booked:
         return BookingRefused(
             _("%(member)s est déjà inscrit(e) : %(unit)s du %(day)s.") % info, BookingRefused.TWICE
         )
-    missing = missing_documents(member, activity.required_documents.all())
+    missing = missing_documents(member=member, activity_types=activity.required_documents.all())
     if missing:
         return BookingRefused(
             _("Documents obligatoires manquants pour %(member)s : %(documents)s.")
@@ -172,7 +229,13 @@ def _book(
     by_staff: bool,
     request: HttpRequest | None,
     summary: str = "",
+    places: Places | None = None,
 ) -> Booking:
+    """Write the booking, its opening's counter and the audit row (caller holds the row lock).
+
+    With the `places` read under the lock, the counter is set from them and the waiting list
+    is touched only when the member is on it; without, both are read again.
+    """
     activity = opening.unit.activity
     needs_confirmation = activity.booking_needs_confirmation and not by_staff
     booking = Booking(
@@ -185,10 +248,14 @@ def _book(
     # partial unique constraint refuses a second live booking (full_clean would re-query
     # each foreign key, four queries per booking of a typical week).
     booking.save()
-    _recount(opening)
-    WaitingListEntry.objects.filter(
-        member=member, opening=opening, status__in=WaitingListEntry.LIVE
-    ).update(status=WaitingListEntry.Status.BOOKED)
+    if places is None:
+        _recount(opening)
+    else:
+        Opening.objects.filter(pk=opening.pk).update(booked_count=places.booked + 1)
+    if places is None or places.member_waiting:
+        WaitingListEntry.objects.filter(
+            member=member, opening=opening, status__in=WaitingListEntry.LIVE
+        ).update(status=WaitingListEntry.Status.BOOKED)
     audit.record(
         member.family,
         user,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from reservations.services.waitlist import waitlist_promote
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from espace_famille.models import User
+    from espace_famille.models import StaffJob, User
 
 
 def openings_generate(
@@ -141,3 +141,41 @@ def closure_apply(
         )
         count += 1
     return count
+
+
+def openings_generate_job(
+    *,
+    job: StaffJob,
+    progress: Callable[[int, int], None],
+    activity_id: int,
+    start: str,
+    end: str,
+    capacity: int | None = None,
+) -> dict[str, Any]:
+    """`openings_generate` as a background job (espace_famille.jobs), a month at a time so
+    that the progress bar moves; its result page's text."""
+    from django.urls import reverse
+    from django.utils.translation import ngettext
+
+    activity = Activity.objects.get(pk=activity_id)
+    first, last = datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
+    months = []
+    day = first
+    while day <= last:
+        following = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        months.append((day, min(last, following - datetime.timedelta(days=1))))
+        day = following
+    created = 0
+    for done, (month_start, month_end) in enumerate(months):
+        progress(done, len(months))
+        created += openings_generate(
+            activity=activity, start=month_start, end=month_end, capacity=capacity
+        )
+    progress(len(months), len(months))
+    return {
+        "summary": ngettext("%(n)d ouverture créée.", "%(n)d ouvertures créées.", created)
+        % {"n": created},
+        "url": reverse("admin:reservations_opening_changelist")
+        + f"?quand=toutes&unit__activity__id__exact={activity.pk}",
+        "link": _("Voir les ouvertures de l'activité"),
+    }

@@ -30,6 +30,7 @@ from django.utils import timezone
 from contact.models import Thread
 from documents.models import DocumentType, Submission
 from espace_famille.demo import DEMO_PASSWORD, STAFF_EMAIL
+from espace_famille.models import StaffJob
 from factures import services as billing
 from factures.models import Invoice, Payment
 from famille.models import ChangeRequest, Family
@@ -114,6 +115,7 @@ def _portal_pages(family: Family) -> tuple[list[tuple[str, str]], list[str]]:
         "famille:member_add": [
             (f"famille-ajouter-{role}", {"role": role}) for role in ("parent", "enfant", "personne")
         ],
+        "famille:deletion": [("famille-suppression", {})],
         "famille:request": [
             (f"famille-demande-{change.status}", {"pk": change.pk}) for change in requests
         ],
@@ -167,10 +169,20 @@ def _admin_pages(family: Family) -> list[tuple[str, str]]:
         "factures_invoice": Invoice.objects.filter(family=family).first(),
         "documents_submission": Submission.objects.filter(member__family=family).last(),
     }
-    pages = []
+    pages = [("admin-accueil", reverse("admin:index"))]
     for name, obj in objects.items():
         pages.append((f"admin-{name}-liste", reverse(f"admin:{name}_changelist")))
         pages.append((f"admin-{name}", reverse(f"admin:{name}_change", args=[obj.pk])))
+    # The result page of a billing run (the running page refreshes itself every 2 s).
+    job = StaffJob.objects.create(
+        kind="factures.billing_run",
+        label="10/2026",
+        state=StaffJob.State.SUCCEEDED,
+        done=2,
+        total=2,
+        result={"summary": "2 factures émises, total 8,00 €.", "url": "/admin/factures/invoice/"},
+    )
+    pages.append(("admin-tache", reverse("admin:espace_famille_staffjob_progress", args=[job.pk])))
     return pages
 
 

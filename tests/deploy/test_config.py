@@ -42,7 +42,7 @@ def test_the_units_start_what_exists(monkeypatch):
         for t in timers
         if "job@" in t
     }
-    assert {"clearsessions", "sweep_orphans"} <= jobs
+    assert {"clearsessions", "sweep_orphans", "campaigns_allocate"} <= jobs
     monkeypatch.setenv("GUNICORN_BIND", "127.0.0.1:8123")
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))

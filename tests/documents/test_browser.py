@@ -54,7 +54,7 @@ def test_documents_pages_have_no_accessibility_violation(page, live_server, fami
 
     from espace_famille.registry import demo_steps
 
-    for step in demo_steps():
+    for step in demo_steps:
         if step.name == "documents":
             step.run()
     vaccination = DocumentType.objects.get(name="Carnet de vaccination")

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def _demo():
     from espace_famille.registry import demo_steps
 
-    for step in demo_steps():
+    for step in demo_steps:
         step.run()
 
 
@@ -82,14 +82,14 @@ def test_generated_families_get_their_documents_once():
     from espace_famille.registry import scale_steps
 
     _demo()
-    for step in scale_steps():
+    for step in scale_steps:
         if step.name in ("famille", "documents"):
             step.run(20)
     generated = Family.objects.filter(name__startswith="GEN-")
     assert generated.count() == 20
     assert Submission.objects.filter(family__in=generated).values("family").distinct().count() == 20
     count = Submission.objects.count()
-    next(step for step in scale_steps() if step.name == "documents").run(20)
+    next(step for step in scale_steps if step.name == "documents").run(20)
     assert Submission.objects.count() == count
 
 

@@ -1,4 +1,4 @@
-"""One rule of "document provided", honoured by every read (ORM, SQL, the page's Python).
+"""One rule of "document provided" (`provided_rule`), honoured by every read.
 
 A document waiting for review counts as provided only when its type says so
 (`DocumentType.pending_counts`, on by default); an accepted one while it is valid.
@@ -43,14 +43,14 @@ def test_every_read_gives_the_same_answer(
     document_type = make_type("Carnet", pending_counts=pending_counts)
     submission = make_submission(family, document_type, lea, status=status, valid_until=valid_until)
 
-    orm = Submission.objects.satisfying(TODAY).filter(pk=submission.pk).exists()
-    sql = document_type not in missing_documents(member=lea, today=TODAY)
-    python = Submission.objects.select_related("document_type").get().is_provided(TODAY)
+    filtered = Submission.objects.provided(TODAY).filter(pk=submission.pk).exists()
+    selector = document_type not in missing_documents(member=lea, today=TODAY)
+    flag = Submission.objects.with_rule_flags(TODAY).get().counts_as_provided
     page = requested_document(family, document_type, lea, today=TODAY).provided
     [owner] = [o for o in family_documents(family, today=TODAY) if o.member == lea]
     listed = next(d for d in owner.documents if d.document_type == document_type).provided
 
-    assert orm == sql == python == page == listed == provided
+    assert filtered == selector == flag == page == listed == provided
 
 
 def test_a_document_awaiting_review_counts_by_default(db):
@@ -64,11 +64,11 @@ def test_accepted_only_a_pending_document_blocks_but_asks_nothing_more(family, l
     [missing] = missing_documents(member=lea, today=TODAY)
     assert missing == document_type and missing.awaiting_review
     # The family has sent it: the badge and the page do not ask for it again.
+    item = requested_document(family, document_type, lea, today=TODAY)
+    assert item.awaiting_acceptance and not item.needs_action
     badge = documents_to_provide_count(family, today=TODAY)
     DocumentType.objects.update(pending_counts=True)
     assert documents_to_provide_count(family, today=TODAY) == badge
-    item = requested_document(family, document_type, lea, today=TODAY)
-    assert item.awaiting_acceptance and not item.needs_action
 
 
 def test_a_type_with_nothing_sent_is_not_awaiting_review(family, lea):

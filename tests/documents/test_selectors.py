@@ -6,14 +6,14 @@ import datetime
 
 import pytest
 
-from documents import registry
 from documents.models import DocumentType, Submission
-from documents.registry import register_requirement_source, unregister_requirement_source
+from documents.registry import requirement_sources
 from documents.selectors import (
     State,
     documents_to_provide_count,
     family_documents,
     missing_documents,
+    required_types_for,
 )
 from tests.factories import make_family, make_submission, make_type
 
@@ -22,9 +22,10 @@ ACCEPTED = Submission.Status.ACCEPTED
 
 
 @pytest.fixture
-def no_sources(monkeypatch):
+def no_sources():
     """Only the sources a test registers (inscriptions registers its own in ready())."""
-    monkeypatch.setattr(registry, "_sources", [])
+    with requirement_sources.overridden():
+        yield
 
 
 @pytest.fixture
@@ -35,11 +36,8 @@ def activity_source(no_sources):
     def source(member_ids: list[int]) -> dict[int, set[int]]:
         return {pk: ids for pk, ids in required.items() if pk in member_ids}
 
-    register_requirement_source(source)
-    register_requirement_source(source)  # registering twice keeps one
-    assert registry.requirement_sources() == (source,)
-    yield required
-    unregister_requirement_source(source)
+    with requirement_sources.added(source):
+        yield required
 
 
 def names(types) -> set[str]:
@@ -107,36 +105,40 @@ def test_expiry_is_by_date_without_any_job(family, lea, vaccination):
     }
 
 
-@pytest.mark.parametrize("form", ["instances", "ids", "queryset"])
-def test_required_types_are_added_even_optional_ones(family, lea, form):
+def test_the_activity_types_are_added_even_optional_ones(family, lea):
     swimming = make_type("Certificat de natation", scope=DocumentType.Scope.ACTIVITY)
-    optional = make_type("Photo", mandatory=False)
+    make_type("Photo", mandatory=False)
     make_type("Inactif", scope=DocumentType.Scope.ACTIVITY, is_active=False)
     wanted = DocumentType.objects.filter(name__in=["Certificat de natation", "Photo", "Inactif"])
-    required = {
-        "instances": [swimming, optional],
-        "ids": [swimming.pk, optional.pk],
-        "queryset": wanted,
-    }[form]
 
-    assert names(missing_documents(member=lea, required_types=required, today=TODAY)) == {
+    assert names(missing_documents(member=lea, activity_types=wanted, today=TODAY)) == {
         "Certificat de natation",
         "Photo",
     }
     make_submission(family, swimming, lea, status=Submission.Status.PENDING)
-    assert names(missing_documents(member=lea, required_types=required, today=TODAY)) == {"Photo"}
+    assert names(missing_documents(member=lea, activity_types=wanted, today=TODAY)) == {"Photo"}
+
+
+def test_required_types_for_a_parent_leave_out_the_types_asked_of_children(
+    family_parent_member, lea
+):
+    household = make_type("Justificatif de domicile", scope=DocumentType.Scope.FAMILY)
+    every_child = make_type("Carnet de santé", scope=DocumentType.Scope.CHILD)
+
+    assert set(required_types_for(family_parent_member)) == {household}
+    assert set(required_types_for(lea)) == {household, every_child}
 
 
 def test_missing_documents_is_one_query_whatever_the_data(
     family, lea, vaccination, insurance, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
-        missing_documents(member=lea, required_types=DocumentType.objects.all())
+        missing_documents(member=lea, activity_types=DocumentType.objects.all())
     for index in range(10):
         make_type(f"Type {index}")
         make_submission(family, vaccination, lea, status=Submission.Status.REFUSED)
     with django_assert_num_queries(1):
-        assert len(missing_documents(member=lea, required_types=DocumentType.objects.all())) == 12
+        assert len(missing_documents(member=lea, activity_types=DocumentType.objects.all())) == 12
 
 
 def test_badge_counts_what_the_page_asks_for(family, lea, hugo, vaccination, insurance):

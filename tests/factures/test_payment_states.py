@@ -22,6 +22,7 @@ from factures.models import Invoice, Payment, ProviderEvent
 from factures.payment_states import (
     TRANSITIONS,
     IllegalTransition,
+    allowed,
     payment_lock,
     transition,
 )
@@ -37,7 +38,10 @@ EVENTS = ("success", "wrong", "failure", "cancel", "duplicate", "late")
 def test_the_table_lists_every_state():
     assert set(TRANSITIONS) == set(S.values)
     assert all(targets <= set(S.values) for targets in TRANSITIONS.values())
-    assert TRANSITIONS[S.SUCCEEDED] == TRANSITIONS[S.REFUNDED] == frozenset()
+    assert TRANSITIONS[S.REFUNDED] == TRANSITIONS[S.REJECTED] == frozenset()
+    # Succeeded is final for an online payment; only a direct debit's bank reject undoes it.
+    assert not any(allowed(S.SUCCEEDED, target, Payment.Method.ONLINE) for target in S.values)
+    assert allowed(S.SUCCEEDED, S.REJECTED, Payment.Method.DIRECT_DEBIT)
 
 
 @pytest.mark.parametrize(("current", "target"), list(itertools.product(S.values, S.values)))
@@ -47,15 +51,15 @@ def test_transition_applies_exactly_the_table(family, current, target):
         family=family, invoice_ids=[invoice.pk], user=None, provider="stripe"
     )
     Payment.objects.filter(pk=payment.pk).update(status=current)
+    moved = allowed(current, target, payment.method)  # the table, less direct debits' moves
     with transaction.atomic():
         locked = payment_lock(payment.pk)
-        if target in TRANSITIONS[current]:
+        if moved:
             transition(locked, target, note="moved")
         else:
             with pytest.raises(IllegalTransition):
                 transition(locked, target, note="moved")
     payment.refresh_from_db()
-    moved = target in TRANSITIONS[current]
     assert payment.status == (target if moved else current)
     assert payment.note == ("moved" if moved else "")
 

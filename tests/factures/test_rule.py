@@ -9,7 +9,7 @@ from django.utils import timezone
 from factures.models import BillingSettings
 from factures.rules import overdue_balance_rule
 from factures.selectors import overdue_balance
-from reservations.rules import booking_rules
+from reservations.registry import booking_rules
 from tests.factories import child, issue
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def _overdue(family, amount):
 
 
 def test_registered_with_the_booking_rules():
-    assert overdue_balance_rule in booking_rules()
+    assert overdue_balance_rule in booking_rules.items()
 
 
 def test_no_threshold_never_refuses(family):

@@ -19,7 +19,7 @@ from django.db import OperationalError, connection
 from django.urls import reverse
 
 from espace_famille import audit
-from espace_famille.models import AuditEvent
+from espace_famille.models import AuditEvent, StaffJob
 from factures.audit_kinds import BillingEvent
 from factures.models import BilledBooking, Invoice, InvoiceLine, Payment, ProviderEvent
 from factures.payments.sandbox import SIGNATURE_HEADER, build_notification
@@ -107,18 +107,22 @@ def test_booking_interrupted_then_retried(parent_client, lea, opening):
     assert opening.booked_count == 1
 
 
-def test_billing_run_interrupted_then_retried(staff_client, family, other_family, units, tariffs):
+def test_billing_job_interrupted_then_retried(staff_client, family, other_family, units, tariffs):
     for household in (family, other_family):
         first_name = "Léa" if household == family else "Zoé"
         book(child(household, first_name), units["repas"], datetime.date(2026, 10, 7))
         book(child(household, first_name), units["repas"], datetime.date(2026, 10, 14))
     url = reverse("admin:factures_invoice_billing_run")
 
-    # The first household's invoice is committed; the connection is lost during the second.
+    # The run is a background job: the first household's invoice is committed; the connection
+    # is lost during the second. The job ends in failure, its page says so, nothing half-done.
     with connection_lost_at(BillingEvent.INVOICE_ISSUED, skip=1):
         response = staff_client.post(url, {"month": f"{OCTOBER:%Y-%m}"})
 
-    assert_clean_503(response)
+    assert response.status_code == 302
+    job = StaffJob.objects.get()
+    assert job.state == StaffJob.State.FAILED
+    assert "Erreur inattendue" in job.error
     first = Invoice.objects.get()
     assert first.lines.count() == 1
     assert BilledBooking.objects.count() == 2  # the first household's bookings only
@@ -126,6 +130,7 @@ def test_billing_run_interrupted_then_retried(staff_client, family, other_family
 
     retry = staff_client.post(url, {"month": f"{OCTOBER:%Y-%m}"})
     assert retry.status_code == 302
+    assert StaffJob.objects.latest("pk").state == StaffJob.State.SUCCEEDED
     invoices = list(Invoice.objects.order_by("number"))
     assert [i.family_id for i in invoices] == [
         first.family_id,

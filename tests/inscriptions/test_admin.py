@@ -15,7 +15,9 @@ def test_changelists_load(staff_client, lea, open_activity, today):
     for name in ("activity", "enrolment", "unit"):
         response = staff_client.get(reverse(f"admin:inscriptions_{name}_changelist"))
         assert response.status_code == 200, name
-    enrolments = staff_client.get(reverse("admin:inscriptions_enrolment_changelist"))
+    enrolments = staff_client.get(
+        reverse("admin:inscriptions_enrolment_changelist"), {"decision": "toutes"}
+    )
     assert "1 / 24" in enrolments.text  # accepted / capacity
     change = staff_client.get(
         reverse("admin:inscriptions_activity_change", args=[open_activity.pk])

@@ -119,6 +119,25 @@ def test_generate_openings_and_closure_from_the_admin(staff_client, lea):
     assert Opening.objects.get(date=datetime.date(2031, 3, 12)).is_closed
 
 
+def test_a_year_of_openings_is_generated_as_a_job_with_its_result(staff_client, lea):
+    from espace_famille.models import StaffJob
+
+    activity, unit, _opening = _live(lea)
+    unit.weekdays = "3"
+    unit.save()
+    response = staff_client.post(
+        reverse("admin:reservations_opening_generate"),
+        {"activity": activity.pk, "start": "2031-01-01", "end": "2031-12-31", "capacity": 8},
+    )
+    job = StaffJob.objects.get(kind="reservations.openings_generate")
+    assert response.url == reverse("admin:espace_famille_staffjob_progress", args=[job.pk])
+    assert (job.state, job.done, job.total) == ("succeeded", 12, 12)  # a month per step
+    created = Opening.objects.filter(date__year=2031).count()
+    assert created == 53  # the Wednesdays of 2031, holidays created closed
+    page = staff_client.get(response.url).content.decode()
+    assert f"{created} ouvertures créées." in page
+
+
 def test_add_pages_load(staff_client):
     for name in (
         "inscriptions_activity",
@@ -130,3 +149,29 @@ def test_add_pages_load(staff_client):
     ):
         assert staff_client.get(reverse(f"admin:{name}_add")).status_code == 200, name
     assert staff_client.get(reverse("admin:reservations_opening_generate")).status_code == 200
+
+
+def test_the_booking_list_shows_places_taken_capacity_and_the_waiting_list(staff_client, lea, hugo):
+    _activity, _unit, opening = _live(lea)
+    insert_booking(lea, opening)
+    Opening.objects.filter(pk=opening.pk).update(booked_count=1)
+    WaitingListEntry.objects.create(member=hugo, opening=opening)
+    page = staff_client.get(reverse("admin:reservations_booking_changelist"), {"quand": "a_venir"})
+    assert "1 / 1 (1 en attente)" in page.text
+
+
+def test_long_booking_lists_show_the_planner_s_estimate_on_postgresql(
+    staff_client, lea, monkeypatch
+):
+    from django.db import connection
+
+    from espace_famille.admin_security import EstimatedCountPaginator
+
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 1)  # "long" from one row
+    _activity, _unit, opening = _live(lea)
+    insert_booking(lea, opening)
+    page = staff_client.get(reverse("admin:reservations_booking_changelist"), {"quand": "toutes"})
+    # SQLite counts exactly; PostgreSQL shows its estimate, marked as such in the pager.
+    estimated = connection.vendor == "postgresql"
+    pager = page.text.split('class="paginator">', 1)[1].split("</p>", 1)[0]
+    assert ("environ" in pager) == estimated

@@ -10,7 +10,7 @@ from inscriptions.audit_kinds import EnrolmentEvent
 from inscriptions.models import Enrolment
 from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening
-from reservations.rules import register_booking_rule, unregister_booking_rule
+from reservations.registry import booking_rules
 from reservations.selectors import billable_bookings
 from reservations.services import (
     BookingRefused,
@@ -117,8 +117,7 @@ def test_registered_rule_runs_for_parents_not_for_staff(
         calls.append((member, opening, user))
         return "Votre solde impayé dépasse le seuil : réglez vos factures pour réserver."
 
-    register_booking_rule(overdue)
-    try:
+    with booking_rules.added(overdue):
         refused = refusal(member=lea, opening=opening, user=parent, now=before)
         assert refused.message == (
             "Votre solde impayé dépasse le seuil : réglez vos factures pour réserver."
@@ -126,8 +125,6 @@ def test_registered_rule_runs_for_parents_not_for_staff(
         assert calls == [(lea, opening, parent)]
         booking = booking_create(member=lea, opening=opening, user=staff, now=before, by_staff=True)
         assert booking.created_by == staff
-    finally:
-        unregister_booking_rule(overdue)
 
 
 def test_portal_booking_off(parent, lea, activity, opening, enrolled, before):

@@ -12,7 +12,7 @@ MINE = ("structure", "famille", "inscriptions", "reservations")
 
 
 def run_demo():
-    for step in demo_steps():
+    for step in demo_steps:
         if step.name in MINE:
             step.run()
 
@@ -43,7 +43,7 @@ def test_demo_is_complete_and_idempotent(db):
 
 def test_scale_step_gives_generated_children_a_year_of_bookings(db):
     run_demo()
-    for step in scale_steps():
+    for step in scale_steps:
         if step.name in MINE:
             step.run(4)
     generated = Booking.objects.filter(member__family__name__startswith="GEN-")
@@ -52,7 +52,7 @@ def test_scale_step_gives_generated_children_a_year_of_bookings(db):
     assert max(dates) - min(dates) > datetime.timedelta(days=250)
     # Capacities make room for them, and running the step again adds nothing for them.
     before = generated.count()
-    for step in scale_steps():
+    for step in scale_steps:
         if step.name == "reservations":
             step.run(0)
     assert generated.count() == before

@@ -1,10 +1,10 @@
-"""Notice periods (délais de prévenance) and French bank holidays."""
+"""Notice periods (délais de prévenance) and French public holidays."""
 
 import datetime
 
 import pytest
 
-from reservations.holidays import bank_holidays, easter_sunday, is_working_day
+from reservations.holidays import bank_holidays, is_working_day
 from reservations.models import Booking
 from reservations.notice import Notice
 from reservations.services import BookingRefused, booking_cancel, booking_create
@@ -14,11 +14,11 @@ NOON = datetime.time(12, 0)
 
 
 @pytest.mark.parametrize(
-    ("year", "easter"),
-    [(2024, (3, 31)), (2025, (4, 20)), (2026, (4, 5)), (2030, (4, 21))],
+    ("year", "easter_monday"),
+    [(2024, (4, 1)), (2025, (4, 21)), (2026, (4, 6)), (2030, (4, 22))],
 )
-def test_easter(year, easter):
-    assert easter_sunday(year) == datetime.date(year, *easter)
+def test_easter_monday_is_a_public_holiday(year, easter_monday):
+    assert datetime.date(year, *easter_monday) in bank_holidays(year)
 
 
 def test_bank_holidays_2026():
@@ -30,6 +30,26 @@ def test_bank_holidays_2026():
     assert datetime.date(2026, 7, 14) in days
     assert not is_working_day(datetime.date(2026, 11, 11))
     assert is_working_day(datetime.date(2026, 11, 12))
+    assert is_working_day(datetime.date(2026, 4, 3))  # Good Friday: only in Alsace-Moselle
+    assert is_working_day(datetime.date(2026, 12, 24))
+
+
+def test_alsace_moselle_adds_good_friday_and_saint_stephen(settings):
+    settings.PUBLIC_HOLIDAYS = "alsace-moselle"
+    days = bank_holidays(2026)
+    assert len(days) == 13
+    assert datetime.date(2026, 4, 3) in days  # Vendredi saint
+    assert datetime.date(2026, 12, 26) in days  # Saint-Étienne
+    assert not is_working_day(datetime.date(2026, 4, 3))
+
+
+def test_alsace_moselle_moves_a_working_day_deadline_over_good_friday(settings):
+    # Wednesday 8 April 2026, two working days before; Monday 6 is Easter Monday.
+    day = datetime.date(2026, 4, 8)
+    working = Notice(kind="days", days=2, working_days=True, time=NOON)
+    assert working.deadline(day) == aware(2026, 4, 3, 12, 0)  # Tuesday 7, Friday 3
+    settings.PUBLIC_HOLIDAYS = "alsace-moselle"
+    assert working.deadline(day) == aware(2026, 4, 2, 12, 0)  # Tuesday 7, Thursday 2
 
 
 def test_days_before_at_a_time():

@@ -31,12 +31,22 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from documents.models import DocumentType, StructureCategory, StructureDocument, Submission
-from espace_famille.models import AuditEvent, EmailDelivery, User
+from espace_famille.models import AuditEvent, EmailDelivery, StaffJob, User
 from factures import services as billing
-from factures.models import BillingSettings, ManualCharge, Payment, ProviderEvent, Tariff
+from factures.models import (
+    BillingSettings,
+    ManualCharge,
+    OnlinePaymentMethod,
+    Payment,
+    ProviderEvent,
+    SepaCollection,
+    SepaDebit,
+    SepaMandate,
+    Tariff,
+)
 from famille.admin import field_policies_ensure
 from famille.audit_kinds import FamilyEvent
-from reservations.models import Closure, WaitingListEntry
+from reservations.models import Campaign, CampaignRequest, CampaignRule, Closure, WaitingListEntry
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -99,11 +109,24 @@ def dataset(
     WaitingListEntry.objects.create(
         member=family.members.get(first_name="Hugo"), opening=booking.opening
     )
+    campaign = Campaign.objects.create(
+        name="Vacances de février",
+        start_date=datetime.date(2031, 2, 17),
+        end_date=datetime.date(2031, 2, 21),
+        requests_open_at=timezone.now() - datetime.timedelta(days=10),
+        requests_close_at=timezone.now() - datetime.timedelta(days=1),
+        results_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    CampaignRule.objects.create(campaign=campaign, rule="pai", order=1)
+    CampaignRequest.objects.create(campaign=campaign, member=lea, opening=booking.opening)
     Tariff.objects.create(unit=unit, price=Decimal("6.25"), valid_from=datetime.date(2026, 9, 1))
     ManualCharge.objects.create(
         family=family, date=datetime.date(2026, 10, 5), label="Sortie", unit_price=Decimal(8)
     )
     BillingSettings.objects.get_or_create()
+    OnlinePaymentMethod.objects.create(
+        backend="systempay", label="Banque", merchant_id="12345678", key_test="Key1"
+    )
     payment = billing.payment_record_offline(
         invoice=invoice, method="cheque", amount=Decimal("5.00"), user=staff, reference="CHQ 1"
     )
@@ -113,6 +136,34 @@ def dataset(
         event_type="checkout.session.completed",
         payment=payment,
         status="done",
+    )
+    mandate = SepaMandate.objects.create(
+        family=family,
+        reference="EF-MATRIX",
+        holder="Camille Test",
+        iban="FR7630006000011234567890189",
+        source="paper",
+        signed_on=datetime.date(2026, 10, 1),
+        consent_text="…",
+    )
+    collection = SepaCollection.objects.create(
+        collection_date=datetime.date(2026, 12, 10), total=Decimal(5), count=1
+    )
+    debit_payment = Payment.objects.create(
+        family=family,
+        method=Payment.Method.DIRECT_DEBIT,
+        reference="PRL-MATRIX",
+        amount=Decimal(5),
+        created_at=timezone.now(),
+    )
+    SepaDebit.objects.create(
+        collection=collection,
+        mandate=mandate,
+        invoice=invoice,
+        payment=debit_payment,
+        amount=Decimal(5),
+        end_to_end_id="E2E-MATRIX",
+        sequence="FRST",
     )
     EmailAddress.objects.create(user=parent, email=parent.email, primary=True, verified=True)
     TOTP.activate(parent, generate_totp_secret())
@@ -131,6 +182,9 @@ def dataset(
         text="Bonjour",
         html="<p>Bonjour</p>",
     )
+    StaffJob.objects.create(
+        kind="factures.billing_run", label="10/2026", state="succeeded", started_by=staff
+    )
     field_policies_ensure()
     return {User: parent, Payment: payment}
 
@@ -138,7 +192,10 @@ def dataset(
 def snapshot(obj: Model) -> dict:
     """The object's values, but its stored files: viewing an invoice's PDF stores the PDF,
     which is rendered from values nobody can change."""
-    files = {f.name for f in obj._meta.fields if isinstance(f, FileField)} | {"pdf_sha256"}
+    files = {f.name for f in obj._meta.fields if isinstance(f, FileField)} | {
+        "pdf_sha256",
+        "pdf_rendered_at",
+    }
     return {k: v for k, v in model_to_dict(obj).items() if k not in files}
 
 

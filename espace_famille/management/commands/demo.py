@@ -2,7 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,12 +33,18 @@ class Command(BaseCommand):
                 _("Les données de démonstration ne se chargent qu'avec DEBUG (ou --force).")
             )
         with transaction.atomic():
-            for step in demo_steps():
+            for step in demo_steps:
                 step.run()
         if families:
-            for scale_step in scale_steps():
+            for scale_step in scale_steps:
                 with transaction.atomic():
                     scale_step.run(families)
+            if connection.vendor == "postgresql":
+                # Rows added in bulk: the planner's statistics now, not whenever autovacuum
+                # gets to them. With stale estimates, Mes factures at 10,000 households read
+                # 3,800 pages (a sequential scan of the payments) instead of 13.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
             self.stdout.write(
                 ngettext(
                     "%(n)d famille générée ajoutée.", "%(n)d familles générées ajoutées.", families

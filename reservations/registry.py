@@ -1,7 +1,9 @@
-"""Booking rules other apps add (e.g. factures: overdue balance above a threshold).
+"""reservations' extension point (`espace_famille.registry.Registry`): booking rules other apps
+add (e.g. factures: overdue balance above a threshold).
 
 A rule is `fn(*, member, opening, user) -> str | None`: a French refusal message, or None.
-Every booking made by a parent runs every registered rule, after the built-in ones.
+Every booking made by a parent runs every registered rule, after the built-in ones, in the
+order they were registered.
 """
 
 from __future__ import annotations
@@ -14,30 +16,16 @@ if TYPE_CHECKING:
     from famille.models import Member
     from reservations.models import Opening
 
+from espace_famille.registry import Registry
+
 BookingRule = Callable[..., str | None]
 
-_rules: list[BookingRule] = []
-
-
-def register_booking_rule(fn: BookingRule) -> BookingRule:
-    """Register `fn` once (again does nothing); usable as a decorator."""
-    if fn not in _rules:
-        _rules.append(fn)
-    return fn
-
-
-def unregister_booking_rule(fn: BookingRule) -> None:
-    if fn in _rules:
-        _rules.remove(fn)
-
-
-def booking_rules() -> tuple[BookingRule, ...]:
-    return tuple(_rules)
+booking_rules: Registry[BookingRule] = Registry("booking rules")
 
 
 def registered_rule_problem(*, member: Member, opening: Opening, user: User | None) -> str | None:
     """The first refusal of the registered rules, or None."""
-    for rule in _rules:
+    for rule in booking_rules:
         message = rule(member=member, opening=opening, user=user)
         if message:
             return str(message)
