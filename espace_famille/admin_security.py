@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +113,20 @@ def admin_permissions(*permissions: str) -> Callable:
         return wrapper
 
     return decorator
+
+
+def post_only(view: Callable) -> Callable:
+    """A custom admin view that acts then redirects (a button on another page): POST only, 405
+    otherwise. It is not a page: the admin's page list (benchmarks/admin.py) leaves it out."""
+
+    @wraps(view)
+    def wrapper(model_admin: admin.ModelAdmin, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(model_admin, request, *args, **kwargs)
+
+    wrapper.post_only = True  # type: ignore[attr-defined]
+    return wrapper
 
 
 class RefusalReasonForm(forms.Form):
