@@ -50,6 +50,7 @@ def admin_pages() -> list[tuple[str, str]]:
                 and pattern.name
                 and pattern.name not in standard
                 and not pattern.pattern.converters
+                and not getattr(pattern.callback, "post_only", False)  # a button, not a page
             ):
                 pages.append((f"{opts.label} ({pattern.name})", reverse(f"admin:{pattern.name}")))
     return pages

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,10 +16,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from espace_famille import audit
 from espace_famille.emails import family_language, send_rendered, send_templated
-from espace_famille.models import Structure, User
+from espace_famille.models import StaffJob, Structure, User
 from espace_famille.tokens import token_generator
 
 
@@ -112,3 +114,36 @@ def account_deactivate(*, request: HttpRequest | None, user: User, by: User | No
             obj=user,
             request=request,
         )
+
+
+def invitations_job(
+    *, job: StaffJob, progress: Callable[[int, int], None], user_ids: list[int]
+) -> dict[str, Any]:
+    """Mass invitations as a background job (espace_famille.jobs): one email per login, the
+    inactive ones skipped and counted; the result page's text."""
+    users = list(User.objects.filter(pk__in=user_ids).select_related("family").order_by("email"))
+    sent = skipped = 0
+    for done, user in enumerate(users, start=1):
+        if user.is_active and (user.family is None or user.family.is_active):
+            invitation_send(request=None, user=user, sent_by=job.started_by)
+            sent += 1
+        else:
+            skipped += 1
+        progress(done, len(users))
+    details = []
+    if skipped:
+        details.append(
+            ngettext(
+                "%(n)d compte désactivé ou famille partie : pas d'invitation.",
+                "%(n)d comptes désactivés ou familles parties : pas d'invitation.",
+                skipped,
+            )
+            % {"n": skipped}
+        )
+    return {
+        "summary": ngettext("%(n)d invitation envoyée.", "%(n)d invitations envoyées.", sent)
+        % {"n": sent},
+        "details": details,
+        "url": reverse("admin:espace_famille_user_changelist"),
+        "link": _("Voir les comptes"),
+    }

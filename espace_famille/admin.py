@@ -14,7 +14,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import ManyToManyField, QuerySet
 from django.forms import ModelMultipleChoiceField
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_tasks_db import admin as tasks_admin
@@ -28,6 +29,7 @@ from espace_famille.admin_security import (
     exists_once,
     staff_user,
 )
+from espace_famille.jobs import JobAlreadyRunning, job_start
 from espace_famille.models import AuditEvent, Structure, User
 from espace_famille.staff_home import staff_index
 
@@ -60,8 +62,29 @@ def can_manage(editor: User, account: User) -> bool:
     return True
 
 
-def send_invitations(request: HttpRequest, users: QuerySet[User]) -> None:
+# Up to this many logins, the invitations go out during the request, each refusal told on the
+# list; beyond, a background job sends them with a progress bar (a town's whole list of parents).
+INVITATIONS_INLINE_MAX = 25
+
+
+def send_invitations(request: HttpRequest, users: QuerySet[User]) -> HttpResponse | None:
     """Admin helper shared by the login and family lists."""
+    ids = list(users.values_list("pk", flat=True)[: INVITATIONS_INLINE_MAX + 1])
+    if len(ids) > INVITATIONS_INLINE_MAX:
+        ids = list(users.values_list("pk", flat=True))
+        try:
+            job = job_start(
+                kind="espace_famille.invitations",
+                user=staff_user(request),
+                params={"user_ids": ids},
+                label=ngettext("%(n)d compte", "%(n)d comptes", len(ids)) % {"n": len(ids)},
+            )
+        except JobAlreadyRunning as exc:
+            messages.warning(request, exc.messages[0])
+            job = exc.job
+        return HttpResponseRedirect(
+            reverse("admin:espace_famille_staffjob_progress", args=[job.pk])
+        )
     sent = 0
     for user in users.select_related("family"):
         if user.family is not None and not user.family.is_active:
@@ -84,6 +107,7 @@ def send_invitations(request: HttpRequest, users: QuerySet[User]) -> None:
             ngettext("%(n)d invitation envoyée.", "%(n)d invitations envoyées.", sent)
             % {"n": sent},
         )
+    return None
 
 
 @admin.register(User)
@@ -204,9 +228,9 @@ class UserAdmin(GuardedActionsMixin, DjangoUserAdmin):
         description=_("Envoyer l'invitation (lien pour choisir le mot de passe)"),
         permissions=["change"],
     )
-    def action_invite(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    def action_invite(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
         self._manageable_or_403(request, queryset)
-        send_invitations(request, queryset)
+        return send_invitations(request, queryset)
 
     @admin.action(description=_("Désactiver les comptes (famille partie)"), permissions=["change"])
     def action_deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

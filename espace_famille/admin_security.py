@@ -27,7 +27,7 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Field, Model, QuerySet
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -158,6 +158,24 @@ def admin_permissions(
         return wrapper
 
     return decorator
+
+
+def post_only(
+    view: AdminView[_Admin, _Params, _Response],
+) -> AdminView[_Admin, _Params, _Response | HttpResponseNotAllowed]:
+    """A custom admin view that acts then redirects (a button on another page): POST only, 405
+    otherwise. It is not a page: the admin's page list (benchmarks/admin.py) leaves it out."""
+
+    @wraps(view)
+    def wrapper(
+        model_admin: _Admin, request: HttpRequest, *args: _Params.args, **kwargs: _Params.kwargs
+    ) -> _Response | HttpResponseNotAllowed:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(model_admin, request, *args, **kwargs)
+
+    wrapper.post_only = True  # type: ignore[attr-defined]  # read by benchmarks/admin.py
+    return wrapper
 
 
 class RefusalReasonForm(forms.Form):

@@ -89,9 +89,19 @@ def failed_emails_count() -> int:
 
 def register() -> None:
     """The core's own line: the emails that could not be sent."""
-    from django.utils.translation import ngettext_lazy
+    from django.utils.translation import gettext_lazy, ngettext_lazy
 
-    from espace_famille.registry import StaffTodo, staff_todos
+    from espace_famille.accounts import invitations_job
+    from espace_famille.registry import JobKind, StaffTodo, job_kinds, staff_todos
+
+    job_kinds.register(
+        JobKind(
+            key="espace_famille.invitations",
+            title=gettext_lazy("Inviter des parents"),
+            permission="espace_famille.change_user",
+            run=invitations_job,
+        )
+    )
 
     staff_todos.register(
         StaffTodo(

@@ -15,7 +15,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
 from django.http.response import HttpResponseBase
@@ -24,7 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from espace_famille import audit
@@ -35,6 +34,7 @@ from espace_famille.admin_security import (
     admin_permissions,
     exists_once,
     permission_required,
+    post_only,
     staff_user,
 )
 from espace_famille.files import serve_private_file
@@ -234,7 +234,8 @@ class InvoiceAdmin(StaffModelAdmin):
         "issued_by",
         "staff_actions",
     ]
-    exclude = ["pdf", "pdf_sha256", "total", "amount_settled"]  # shown in euros, read-only
+    # Shown in euros, read-only; the PDF's own fields are the service's, never typed by staff.
+    exclude = ["pdf", "pdf_sha256", "pdf_rendered_at", "total", "amount_settled"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -467,11 +468,10 @@ class InvoiceAdmin(StaffModelAdmin):
         }
         return TemplateResponse(request, "admin/factures/attestations.html", context)
 
+    @post_only
     @admin_permissions("view", "factures.add_invoice")
     def childcare_sync_view(self, request: HttpRequest) -> HttpResponse:
         """POST: the childcare flags of the year's lines from the activities as they are now."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         try:
             year = int(request.POST.get("annee", ""))
         except ValueError:
@@ -484,7 +484,8 @@ class InvoiceAdmin(StaffModelAdmin):
             )
             self.message_user(
                 request,
-                gettext("%(count)s ligne(s) mise(s) à jour.") % {"count": count},
+                ngettext("%(count)s ligne mise à jour.", "%(count)s lignes mises à jour.", count)
+                % {"count": count},
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(reverse("admin:factures_invoice_attestations"))

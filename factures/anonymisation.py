@@ -1,7 +1,8 @@
 """Anonymisation of a departed household: the accounting is kept as issued (10 years).
 
 Invoices keep their numbers, amounts, payer name and address as issued and their stored PDFs;
-payments and their audit rows stay. This step erases nothing: it shows staff what is kept.
+payments and their audit rows stay, and so do direct debit mandates (the proof of the
+debits). This step erases nothing: it shows staff what is kept.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.utils.translation import ngettext
 
 from espace_famille.anonymisation import Item
 from factures.models import Invoice, Payment
+from factures.sepa.models import SepaMandate
 
 
 def accounting_kept(family: Any, *, apply: bool) -> list[Item]:
@@ -31,6 +33,22 @@ def accounting_kept(family: Any, *, apply: bool) -> list[Item]:
                 % {"n": count},
                 count,
                 [n for n in numbers if n],
+                kept=True,
+            )
+        )
+    mandates = SepaMandate.objects.filter(family=family).count()
+    if mandates:
+        # The creditor keeps a mandate and its debits' proof (SEPA rulebook: 14 months after
+        # the last debit); staff delete it from the admin once that period is over.
+        items.append(
+            Item(
+                ngettext(
+                    "%(n)d mandat de prélèvement conservé (preuve des prélèvements)",
+                    "%(n)d mandats de prélèvement conservés (preuve des prélèvements)",
+                    mandates,
+                )
+                % {"n": mandates},
+                mandates,
                 kept=True,
             )
         )

@@ -1,4 +1,4 @@
-"""Mes données: the household's invoices (with their PDFs) and payments."""
+"""Mes données: the household's invoices (with their PDFs), payments and direct debit mandates."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from espace_famille.export import Section, table
 from espace_famille.registry import ExportSource, export_sources
 from factures.models import Invoice, Payment
+from factures.sepa.models import SepaMandate
 
 if TYPE_CHECKING:
     from famille.models import Family
@@ -45,7 +46,22 @@ def sections(family: Family) -> list[Section]:
             _("Confirmé le"): "confirmed_at",
         },
     )
-    return [invoice_section, payments]
+    mandates = SepaMandate.objects.filter(family=family).order_by("signed_on", "pk")
+    mandate_section = table(
+        "mandats",
+        _("Mandats de prélèvement"),
+        mandates,
+        {
+            _("Référence (RUM)"): "reference",
+            _("Titulaire du compte"): "holder",
+            _("IBAN"): "iban",
+            _("BIC"): "bic",
+            _("Statut"): "status",
+            _("Signé le"): "signed_on",
+        },
+    )
+    mandate_section.files = [(f"{m.reference}.pdf", m.pdf) for m in mandates if m.pdf]
+    return [invoice_section, payments, mandate_section]
 
 
 export_sources.register(ExportSource("factures", 50, sections))

@@ -53,14 +53,28 @@ def invoices_to_pay_count(family: Family) -> int:
 
 
 def overdue_balance(family_id: int, *, today: datetime.date | None = None) -> Decimal:
-    """What the household owes on invoices past their due date (one query)."""
+    """What the household owes on invoices past their due date (one query).
+
+    A household paying by direct debit owes nothing overdue while its mandate is in force: its
+    invoices are collected on the debit day, which may come after their due date; an invoice
+    whose debit the bank rejected is owed again.
+    """
+    from factures.sepa.models import SepaDebit, SepaMandate
+
     today = today or timezone.localdate()
     owed = ExpressionWrapper(
         F("total") - F("amount_settled"), output_field=DecimalField(max_digits=12, decimal_places=2)
     )
+    mandate_in_force = SepaMandate.objects.filter(
+        family_id=OuterRef("family_id"), status=SepaMandate.Status.ACTIVE
+    )
+    debit_rejected = SepaDebit.objects.filter(
+        invoice=OuterRef("pk"), status=SepaDebit.Status.REJECTED
+    )
     total = (
         Invoice.objects.filter(family_id=family_id, due_date__lt=today)
         .to_pay()
+        .exclude(Exists(mandate_in_force) & ~Exists(debit_rejected))
         .aggregate(owed=Sum(owed))["owed"]
     )
     return total or ZERO

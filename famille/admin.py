@@ -136,8 +136,10 @@ class FamilyAdmin(StaffModelAdmin):
         return family._member_count  # type: ignore[attr-defined]  # get_queryset annotates it
 
     @admin.action(description=_("Envoyer l'invitation aux comptes parents"), permissions=["change"])
-    def action_invite(self, request: HttpRequest, queryset: QuerySet[Family]) -> None:
-        send_invitations(request, User.objects.filter(family__in=queryset))
+    def action_invite(
+        self, request: HttpRequest, queryset: QuerySet[Family]
+    ) -> HttpResponse | None:
+        return send_invitations(request, User.objects.filter(family__in=queryset))
 
     def has_anonymise_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(ANONYMISE_PERMISSION)

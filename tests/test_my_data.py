@@ -246,3 +246,33 @@ def test_the_expired_zip_is_erased_by_retention(parent_client, households, famil
     assert "exports: 1 erased" in out.getvalue()
     assert not DataExport.objects.filter(pk=export.pk).exists()
     assert not default_storage.exists(export.file.name)
+
+
+def test_the_household_direct_debit_mandate_is_in_its_data(parent_client, family, other_family):
+    """Mes données holds the mandate (IBAN included: it is the household's own), never another
+    household's."""
+    import datetime
+
+    from espace_famille.export import sections_for
+    from factures.sepa.models import SepaMandate
+
+    for household, iban in (
+        (family, "FR7630006000011234567890189"),
+        (other_family, "DE89370400440532013000"),
+    ):
+        SepaMandate.objects.create(
+            family=household,
+            reference=f"EF-{household.pk}-TEST",
+            holder=household.name,
+            iban=iban,
+            source=SepaMandate.Source.PAPER,
+            signed_on=datetime.date(2026, 1, 5),
+            consent_text="…",
+        )
+    found = {section.key: section for section in sections_for(family)}
+    rows = found["mandats"].rows
+    assert [row[0] for row in rows] == [f"EF-{family.pk}-TEST"]
+    assert "FR7630006000011234567890189" in rows[0]
+    assert not any(
+        "DE89" in cell for section in found.values() for row in section.rows for cell in row
+    )

@@ -36,6 +36,8 @@ HOUSEHOLD_KEYS = {
     "booking_id",
     "submission_id",
     "user_id",
+    # The credit notes of the household's invoices (a credit note corrects its own household's).
+    "corrects_id",
     # An opening's bookings and waiting list are bounded by its capacity, not by the town.
     "opening_id",
 }

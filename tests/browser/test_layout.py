@@ -67,6 +67,16 @@ NOT_PAGES = {
     "documents:file": "a downloaded file",
     "documentation:file": "a downloaded file",
     "contact:attachment": "a downloaded file",
+    "factures:attestation_fiscale": "a PDF file",
+    "factures:attestation_presence": "a PDF file",
+    "factures:sepa_mandate_pdf": "a PDF file",
+    "factures:sepa_revoke": "POST only",
+    # A PayFiP or SystemPay journey under way: tests/factures/test_browser_gateways.py looks at
+    # these pages at 360, 768 and 1280 px with axe, against the gateways' stub servers.
+    "factures:gateway_form": "the gateway's form, sent on by itself",
+    "factures:gateway_return": "the gateway's return",
+    "factures:journey_next": "between two PayFiP payments",
+    "factures:journey_summary": "the end of a PayFiP journey",
 }
 
 
@@ -133,6 +143,8 @@ def _portal_pages(family: Family) -> tuple[list[tuple[str, str]], list[str]]:
         ],
         "reservations:typical_week": [("semaine-type", {"pk": lea.pk})],
         "factures:index": [("factures", {}), ("factures-soldees", {}, "?etat=soldees")],
+        "factures:attestations": [("factures-attestations", {})],
+        "factures:sepa_mandate": [("factures-prelevement", {})],
         "factures:sandbox_checkout": [("paiement-sandbox", {"reference": pending.reference})],
         "factures:payment_return": [
             (f"paiement-{payment.status}", {"reference": payment.reference})
@@ -252,7 +264,13 @@ def demo_family(db):
     return Family.objects.get(name="TEST")
 
 
-def test_every_portal_page_fits_at_every_width(browser, live_server, output_path, demo_family):
+def test_every_portal_page_fits_at_every_width(
+    browser, live_server, output_path, demo_family, settings
+):
+    # Direct debit offered, as by a structure that set its creditor identifier and account.
+    settings.SEPA_CREDITOR_ID = "FR72ZZZ123456"
+    settings.SEPA_CREDITOR_IBAN = "FR1420041010050500013M02606"
+    settings.SEPA_CREDITOR_NAME = "Accueil de loisirs"
     portal, unresolved = _portal_pages(demo_family)
     assert unresolved == [], "portal pages with no demo object to open them with"
     assert len(portal) > 25

@@ -43,6 +43,9 @@ def test_the_units_start_what_exists(monkeypatch):
         if "job@" in t
     }
     assert {"clearsessions", "sweep_orphans", "campaigns_allocate"} <= jobs
+    # Retention runs every night and erases (a dry run would only count).
+    assert "Unit=espace-famille-retention.service" in units["espace-famille-retention.timer"]
+    assert "manage.py retention --apply" in units["espace-famille-retention.service"]
     monkeypatch.setenv("GUNICORN_BIND", "127.0.0.1:8123")
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))

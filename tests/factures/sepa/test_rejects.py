@@ -123,3 +123,19 @@ def test_a_pain002_report_records_its_rejects_once(debited, staff):
 def test_a_file_that_is_no_pain002_is_refused_in_french(staff, content):
     with pytest.raises(ValidationError, match=r"pas un compte rendu pain\.002"):
         services.rejects_import(content=content, by=staff)
+
+
+def test_an_invoice_waiting_for_its_debit_is_not_overdue_until_the_bank_rejects_it(family, staff):
+    """A household paying by direct debit is not refused bookings for an invoice whose due date
+    comes before the debit day; once the bank rejects the debit, the invoice is owed again."""
+    from factures.selectors import overdue_balance
+
+    invoice = issue(family, "42.00")  # due long before the debit day
+    after_due = invoice.due_date + datetime.timedelta(days=1)
+    assert overdue_balance(family.pk, today=after_due) == invoice.total  # no mandate yet
+    paper_mandate(family, staff)
+    assert overdue_balance(family.pk, today=after_due) == 0
+    debit = collect(staff).debits.get()
+    assert overdue_balance(family.pk, today=after_due) == 0
+    services.debit_reject(debit=debit, code="AM04", by=staff)
+    assert overdue_balance(family.pk, today=after_due) == invoice.total
