@@ -1,4 +1,4 @@
-"""Direct debit tests: the creditor configured, families with mandates, a collection file."""
+"""Direct debit tests: the creditor configured (mandates and collections: tests/factories.py)."""
 
 from __future__ import annotations
 
