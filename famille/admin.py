@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,6 +25,7 @@ from espace_famille.admin_security import (
 from espace_famille.anonymisation import household_plan
 from espace_famille.formatting import field_label
 from espace_famille.models import User
+from espace_famille.queries import count_of
 from famille.forms import RefuseForm
 from famille.models import (
     ANONYMISE_PERMISSION,
@@ -129,7 +130,13 @@ class FamilyAdmin(StaffModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Family]:
-        return super().get_queryset(request).annotate(_member_count=Count("members"))
+        # A correlated count, run for the listed page only (a grouped COUNT over the join read
+        # every member of the town before the page was cut).
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_member_count=count_of(Member.objects.filter(family=OuterRef("pk"))))
+        )
 
     @admin.display(description=_("membres"), ordering="_member_count")
     def member_count(self, family: Family) -> int:
