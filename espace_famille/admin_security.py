@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, wraps
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
@@ -33,7 +33,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django.contrib.admin.filters import _ListFilterChoices
     from django.contrib.admin.options import InlineModelAdmin
+    from django.contrib.admin.views.main import ChangeList
     from django_stubs_ext import StrOrPromise
 
     from espace_famille.models import User
@@ -255,3 +257,22 @@ class EstimatedCountPaginator(Paginator):
                 self.estimated = True
                 return rows
         return super().count
+
+
+class DefaultChoiceFilter(admin.SimpleListFilter):
+    """A list filter that opens on `DEFAULT` (where a staff member's day starts) rather than on
+    everything; "Toutes" is one of its choices, so no "Tout" link is added."""
+
+    DEFAULT = ""
+
+    def value(self) -> str:
+        return super().value() or self.DEFAULT
+
+    def choices(self, changelist: ChangeList) -> Iterator[_ListFilterChoices]:
+        name = self.parameter_name or ""  # every subclass names its parameter
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({name: lookup}),
+                "display": title,
+            }

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from espace_famille.admin_security import (
+    DefaultChoiceFilter,
     LabelledInlineMixin,
     StaffModelAdmin,
     refusal_reason_page,
@@ -25,7 +26,6 @@ from inscriptions.services import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.admin.filters import _ListFilterChoices
     from django.contrib.admin.views.main import ChangeList
     from django_stubs_ext import StrOrPromise
 
@@ -156,7 +156,7 @@ def _accepted_subquery() -> Subquery:
     return count_of(Enrolment.objects.filter(activity=OuterRef("activity"), status="accepted"))
 
 
-class DecisionFilter(admin.SimpleListFilter):
+class DecisionFilter(DefaultChoiceFilter):
     """The enrolments open on the requests still to decide: where a staff member's day starts.
 
     "Toutes" lists every enrolment, newest request first, along its index.
@@ -176,17 +176,6 @@ class DecisionFilter(admin.SimpleListFilter):
             ("cancelled", _("Annulées")),
             ("toutes", _("Toutes")),
         ]
-
-    def value(self) -> str:
-        return super().value() or self.DEFAULT
-
-    def choices(self, changelist: ChangeList) -> Iterator[_ListFilterChoices]:
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
         value = self.value()

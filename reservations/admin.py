@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from espace_famille.admin_security import (
+    DefaultChoiceFilter,
     EstimatedCountPaginator,
     LabelledInlineMixin,
     StaffModelAdmin,
@@ -31,7 +31,6 @@ from reservations import services
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
 
 if TYPE_CHECKING:
-    from django.contrib.admin.filters import _ListFilterChoices
     from django.contrib.admin.options import _FieldGroups
     from django.contrib.admin.views.main import ChangeList
     from django_stubs_ext import StrOrPromise
@@ -132,7 +131,7 @@ class GenerateForm(forms.Form):
         return data
 
 
-class OpeningDateFilter(admin.SimpleListFilter):
+class OpeningDateFilter(DefaultChoiceFilter):
     """The opening's date, "à venir" by default: where a staff member's day starts.
 
     Replaces a `date_hierarchy`, whose DISTINCT over every row's day read the whole table (on
@@ -158,17 +157,6 @@ class OpeningDateFilter(admin.SimpleListFilter):
             ("passees", _("Passées")),
             ("toutes", _("Toutes")),
         ]
-
-    def value(self) -> str:
-        return super().value() or self.DEFAULT
-
-    def choices(self, changelist: ChangeList) -> Iterator[_ListFilterChoices]:
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         today = timezone.localdate()
