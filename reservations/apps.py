@@ -22,10 +22,11 @@ class ReservationsConfig(AppConfig):
 
         staff_home.register()  # its lines and panels on the admin's home page
         from espace_famille.audit_kinds import audit_kinds
-        from reservations.audit_kinds import BookingEvent, CampaignEvent
+        from reservations.audit_kinds import AbsenceEvent, BookingEvent, CampaignEvent
 
         audit_kinds.register(BookingEvent)
         audit_kinds.register(CampaignEvent)
+        audit_kinds.register(AbsenceEvent)
         from documents.registry import unlocked_sources
         from espace_famille.registry import MenuEntry, menu
         from inscriptions.registry import enrolment_cancelled
