@@ -46,7 +46,7 @@ class AbsenceCreditedHandler(Protocol):
         bookings: list[Booking],
         by: User | None,
         request: HttpRequest | None,
-    ) -> None: ...
+    ) -> object: ...
 
 
 absence_credited: Registry[AbsenceCreditedHandler] = Registry("on absence credited")

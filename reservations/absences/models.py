@@ -5,9 +5,14 @@ Imported by `reservations.models`, so Django registers them in the app "reservat
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from inscriptions.models import Activity
 
 
 class AbsenceReason(models.TextChoices):
@@ -62,12 +67,10 @@ class AbsencePolicy(models.Model):
         return [str(labels[code]) for code in self.reasons if code in labels]
 
     @classmethod
-    def for_activity(cls, activity: object) -> AbsencePolicy:
-        """The activity's policy; without one, illness with a certificate and no waiting days."""
-        try:
-            return activity.absence_policy  # type: ignore[attr-defined, no-any-return]
-        except cls.DoesNotExist:
-            return cls(activity=activity)  # type: ignore[misc]  # an unsaved default
+    def for_activity(cls, activity: Activity) -> AbsencePolicy:
+        """The activity's policy (1 query); without one, illness with a certificate and no
+        waiting days."""
+        return cls.objects.filter(activity_id=activity.pk).first() or cls(activity=activity)
 
 
 class AbsenceDeclaration(models.Model):
