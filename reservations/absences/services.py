@@ -272,7 +272,7 @@ def _send_decision(declaration: AbsenceDeclaration, *, credited: int, waiting: i
         context={
             "declaration": declaration,
             "member": declaration.member,
-            "credited": credited,
-            "waiting": waiting,
+            "credited_days": credited,
+            "waiting_days": waiting,
         },
     )

@@ -148,7 +148,9 @@ def test_a_day_is_declared_once(week, parent):
 def test_accepted_days_are_not_billed_and_the_family_is_told(
     week, parent, staff, django_capture_on_commit_callbacks
 ):
-    declaration = declare(week[0], parent, last_day=week[1].opening.date, now=on(week[1].opening.date))
+    declaration = declare(
+        week[0], parent, last_day=week[1].opening.date, now=on(week[1].opening.date)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         absence_accept(declaration=declaration, by=staff)
     assert set(AbsenceDay.objects.values_list("credited", flat=True)) == {True}
@@ -327,9 +329,7 @@ def test_a_missing_certificate_is_asked_for_in_french(parent_client, yesterday_b
     assert "Un justificatif (certificat médical…) est demandé pour « Cantine »." in response.text
 
 
-def test_another_household_cannot_declare_for_our_booking(
-    client, other_parent, yesterday_booking
-):
+def test_another_household_cannot_declare_for_our_booking(client, other_parent, yesterday_booking):
     client.force_login(other_parent)
     url = reverse("reservations:absence", args=[yesterday_booking.pk])
     assert client.get(url).status_code == 404
