@@ -27,6 +27,10 @@ class ReservationsConfig(AppConfig):
         audit_kinds.register(BookingEvent)
         audit_kinds.register(CampaignEvent)
         audit_kinds.register(AbsenceEvent)
+        from espace_famille.anonymisation import Step, anonymisation_steps
+        from reservations.absences.anonymisation import absence_texts_erase
+
+        anonymisation_steps.register(Step("absences", 45, absence_texts_erase))
         from documents.registry import unlocked_sources
         from espace_famille.registry import MenuEntry, menu
         from inscriptions.registry import enrolment_cancelled
