@@ -352,3 +352,21 @@ def test_a_cancelled_booking_is_not_declared(parent_client, yesterday_booking):
     page = parent_client.get(url)
     assert "Seul un jour réservé" in page.text
     assert 'name="reason"' not in page.text
+
+
+def test_the_household_data_holds_its_declared_absences_only(week, parent, zoe):
+    from espace_famille.export import sections_for
+
+    declare(week[0], parent, comment="Gastro de Léa")
+    other = AbsenceDeclaration.objects.create(
+        member=zoe,
+        activity=week[0].opening.unit.activity,
+        first_day=MONDAY,
+        last_day=MONDAY,
+        reason="illness",
+        comment="Zoé secret",
+    )
+    found = {section.key: section for section in sections_for(parent.family)}
+    rows = found["absences"].rows
+    assert len(rows) == 1 and "Gastro de Léa" in rows[0]
+    assert other.comment not in {cell for row in rows for cell in row}
