@@ -268,6 +268,9 @@ CONTACT_MESSAGES_PER_HOUR = env_int("CONTACT_MESSAGES_PER_HOUR", 10)
 # Public holidays of notice periods and closed days (reservations/holidays.py): metropolitan
 # France, or with Alsace-Moselle's Good Friday and 26 December.
 PUBLIC_HOLIDAYS = env_choice("PUBLIC_HOLIDAYS", "france", ("france", "alsace-moselle"))
+# Justified absences (reservations/absences): how many days after a booked day its absence can
+# still be declared (from the day after the cancellation deadline).
+ABSENCE_DECLARATION_DAYS = env_int("ABSENCE_DECLARATION_DAYS", 7)
 
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "sandbox" if DEBUG else "")
 if PAYMENT_PROVIDER not in ("", "sandbox", "stripe", "payfip", "systempay"):

@@ -43,3 +43,8 @@ class FacturesConfig(AppConfig):
             )
         )
         booking_rules.register(overdue_balance_rule)
+        # A justified absence accepted after its days were invoiced: a credit note.
+        from factures.services.absences import absence_credit_notes_issue
+        from reservations.registry import absence_credited
+
+        absence_credited.register(absence_credit_notes_issue)

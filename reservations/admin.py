@@ -500,4 +500,6 @@ class WaitingListEntryAdmin(StaffModelAdmin):
 
 
 # Registration campaigns (reservations/campaigns/admin.py).
+# Justified absences (reservations/absences/admin.py).
+from reservations.absences import admin as _absences_admin  # noqa: E402, F401
 from reservations.campaigns import admin as _campaigns_admin  # noqa: E402, F401

@@ -22,10 +22,15 @@ class ReservationsConfig(AppConfig):
 
         staff_home.register()  # its lines and panels on the admin's home page
         from espace_famille.audit_kinds import audit_kinds
-        from reservations.audit_kinds import BookingEvent, CampaignEvent
+        from reservations.audit_kinds import AbsenceEvent, BookingEvent, CampaignEvent
 
         audit_kinds.register(BookingEvent)
         audit_kinds.register(CampaignEvent)
+        audit_kinds.register(AbsenceEvent)
+        from espace_famille.anonymisation import Step, anonymisation_steps
+        from reservations.absences.anonymisation import absence_texts_erase
+
+        anonymisation_steps.register(Step("absences", 45, absence_texts_erase))
         from documents.registry import unlocked_sources
         from espace_famille.registry import MenuEntry, menu
         from inscriptions.registry import enrolment_cancelled

@@ -22,3 +22,11 @@ class CampaignEvent(models.TextChoices):
     CAMPAIGN_REQUESTED = "campaign_requested", _("Demande de campagne")
     CAMPAIGN_WITHDRAWN = "campaign_withdrawn", _("Demande de campagne retirée")
     CAMPAIGN_ALLOCATED = "campaign_allocated", _("Attribution de campagne")
+
+
+class AbsenceEvent(models.TextChoices):
+    """Justified absences: a parent's declaration and the staff's review."""
+
+    ABSENCE_DECLARED = "absence_declared", _("Absence déclarée")
+    ABSENCE_ACCEPTED = "absence_accepted", _("Absence justifiée acceptée")
+    ABSENCE_REFUSED = "absence_refused", _("Absence justifiée refusée")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections import defaultdict
 
@@ -105,12 +106,57 @@ def _demo() -> None:
                 wanted.append((member, opening))
     _bookings(wanted, user)
     lea = test.members.filter(first_name="Léa").first()
+    if lea:
+        _demo_absence(lea, user)
     if lea and chloe and full:
         WaitingListEntry.objects.get_or_create(
             member=lea,
             opening=full[-1],
             status=WaitingListEntry.Status.WAITING,
             defaults={"created_by": user},
+        )
+
+
+def _demo_absence(lea: Member, user: User | None) -> None:
+    """One absence of Léa's in the last days, declared with a certificate, for staff to review."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.demo import demo_pdf
+    from reservations.absences.services import (
+        AbsenceRefused,
+        absence_declare,
+        declarable_problem,
+    )
+    from reservations.models import AbsenceDeclaration
+
+    if AbsenceDeclaration.objects.filter(member=lea).exists():
+        return
+    now = timezone.now()
+    recent = (
+        Booking.objects.filter(
+            member=lea,
+            status=Booking.Status.BOOKED,
+            opening__date__range=(
+                timezone.localdate() - datetime.timedelta(days=6),
+                timezone.localdate(),
+            ),
+        )
+        .select_related("opening__unit__activity", "member")
+        .order_by("-opening__date")
+    )
+    booking = next((b for b in recent if declarable_problem(b, now) is None), None)
+    if booking is None:
+        return
+    certificate = demo_pdf(
+        "Certificat médical", ("Léa TEST", "Rhinopharyngite : 2 jours de repos.", "Dr Martin")
+    )
+    with contextlib.suppress(AbsenceRefused):  # declared meanwhile: nothing to add
+        absence_declare(
+            booking=booking,
+            user=user,
+            reason="illness",
+            comment="Fièvre, gardée à la maison.",
+            files=[SimpleUploadedFile("certificat.pdf", certificate, "application/pdf")],
         )
 
 

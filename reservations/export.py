@@ -1,4 +1,5 @@
-"""Mes données: the bookings, waiting-list entries and campaign requests of the household."""
+"""Mes données: the bookings, waiting-list entries, campaign requests and declared absences of
+the household."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from espace_famille.export import Section, table
 from espace_famille.registry import ExportSource, export_sources
-from reservations.models import Booking, CampaignRequest, WaitingListEntry
+from reservations.models import AbsenceDeclaration, Booking, CampaignRequest, WaitingListEntry
 
 if TYPE_CHECKING:
     from famille.models import Family
@@ -48,6 +49,22 @@ def sections(family: Family) -> list[Section]:
                 _("Résultat"): "outcome",
                 _("Explication"): "explanation",
                 _("Le"): "created_at",
+            },
+        ),
+        table(
+            "absences",
+            _("Absences déclarées"),
+            AbsenceDeclaration.objects.filter(member__family=family).order_by("pk"),
+            {
+                _("Prénom"): "member__first_name",
+                _("Activité"): "activity__name",
+                _("Du"): "first_day",
+                _("Au"): "last_day",
+                _("Motif"): "reason",
+                _("Précisions"): "comment",
+                _("Statut"): "status",
+                _("Motif du refus"): "refusal_reason",
+                _("Le"): "declared_at",
             },
         ),
     ]

@@ -187,9 +187,18 @@ class WaitingListEntry(models.Model):
 
 
 # Registration campaigns live in their own package; imported here so Django registers them.
+# Justified absences, likewise (reservations/absences).
+from reservations.absences.models import (  # noqa: E402
+    AbsenceDay,
+    AbsenceDeclaration,
+    AbsencePolicy,
+)
 from reservations.campaigns.models import Campaign, CampaignRequest, CampaignRule  # noqa: E402
 
 __all__ = [
+    "AbsenceDay",
+    "AbsenceDeclaration",
+    "AbsencePolicy",
     "Booking",
     "Campaign",
     "CampaignRequest",

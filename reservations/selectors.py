@@ -8,6 +8,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, overload
 
+from django.conf import settings
 from django.db import connection, models
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -21,6 +22,8 @@ from documents.registry import Unlocked, UnlockWindow
 from documents.selectors import missing_documents, scope_covers
 from famille.models import Member
 from inscriptions.models import Activity, Enrolment, Unit
+from reservations.absences.models import AbsenceDeclaration
+from reservations.absences.selectors import BookedDay, planning_booked_days
 from reservations.campaigns.models import Campaign
 from reservations.campaigns.selectors import PlanningCampaigns, planning_campaigns
 from reservations.holidays import is_bank_holiday
@@ -32,13 +35,15 @@ if TYPE_CHECKING:
 
 
 def billable_bookings(*, start: datetime.date, end: datetime.date) -> QuerySet[Booking]:
-    """Bookings to invoice between start and end: booked, or cancelled after the deadline."""
+    """Bookings to invoice between start and end: booked, or cancelled after the deadline,
+    but for the days of an accepted justified absence past its waiting days (credited)."""
     return (
         Booking.objects.filter(opening__date__range=(start, end))
         .filter(
             Q(status=Booking.Status.BOOKED)
             | Q(status=Booking.Status.CANCELLED, late_cancellation=True)
         )
+        .exclude(absence__credited=True)
         .select_related("member__family", "opening__unit__activity")
     )
 
@@ -85,6 +90,8 @@ class State:
     REQUESTABLE = "requestable"  # a day of a registration campaign, asked for, not booked
     REQUESTED = "requested"  # a day asked for in a campaign, before its results
     NONE = "none"  # the unit does not run on that weekday
+    ABSENCE_PENDING = "absence_pending"  # a booked day declared absent, not reviewed yet
+    ABSENCE_ACCEPTED = "absence_accepted"  # a justified absence accepted by the staff
 
     # (label, icon): every state is told by a word and a sign, never by colour alone.
     LABELS = {
@@ -101,6 +108,8 @@ class State:
         REQUESTABLE: (_("Sur demande (campagne)"), "◇"),
         REQUESTED: (_("Demandé"), "◆"),
         NONE: (_("Pas d'activité ce jour"), ""),
+        ABSENCE_PENDING: (_("Absence en cours d'examen"), "◐"),
+        ABSENCE_ACCEPTED: (_("Absence justifiée"), "✚"),
     }
     LEGEND = (AVAILABLE, BOOKED, PENDING, FULL, CLOSED, LOCKED, NOT_ENROLLED, WAITING, OFFERED)
 
@@ -115,6 +124,7 @@ class Cell:
     rank: int | None = None
     locked: bool = False  # a booking that can no longer be cancelled
     deadline: datetime.datetime | None = None
+    absence_url: str = ""  # a booked day past its deadline whose absence can be declared
 
     @property
     def label(self) -> str:
@@ -152,12 +162,16 @@ class Planning:
     # phase), told above the grid; `in_period`: some of their days are shown.
     campaigns: list[tuple[Campaign, str]] = field(default_factory=list)
     in_period: bool = False
+    # Some booked day of the period can be declared absent, or was.
+    absences: bool = False
 
     @property
     def legend(self) -> list[tuple[str, str, str]]:
         states = (*State.LEGEND, State.BLOCKED) if self.missing else State.LEGEND
         if self.in_period:
             states = (*states, State.REQUESTABLE, State.REQUESTED)
+        if self.absences:
+            states = (*states, State.ABSENCE_PENDING, State.ABSENCE_ACCEPTED)
         return [(s, str(State.LABELS[s][0]), State.LABELS[s][1]) for s in states]
 
     @property
@@ -318,7 +332,7 @@ def planning(
     view: str = "week",
     now: datetime.datetime | None = None,
 ) -> Planning:
-    """The member's planning from start to end (a week or a month): 4 queries at most."""
+    """The member's planning from start to end (a week or a month): 5 queries at most."""
     now = now or timezone.now()
     result = Planning(member=member, view=view, start=start, end=end)
     result.units, accepted, result.requested = enrolled_units(member, start, end)
@@ -338,6 +352,7 @@ def planning(
     )
     result.campaigns = [(c, c.phase(now)) for c in campaigns.coming]
     result.in_period = bool(campaigns.campaigns)
+    booked_days = planning_booked_days(member, start, end)
     weekdays = set().union(*(u.weekday_numbers for u in result.units)) or {1, 2, 3, 4, 5}
     monday = start - datetime.timedelta(days=start.weekday())
     while monday <= end:
@@ -353,12 +368,21 @@ def planning(
                     _campaign_cell(
                         unit, day, openings.get((unit.pk, day)), accepted, now, blocked, campaigns
                     )
-                    or _cell(unit, day, openings.get((unit.pk, day)), accepted, now, blocked)
+                    or _absence_cell(
+                        _cell(unit, day, openings.get((unit.pk, day)), accepted, now, blocked),
+                        booked_days,
+                        now,
+                    )
                     for day in days
                 ],
             )
             for unit in result.units
         ]
+        result.absences = result.absences or any(
+            cell.absence_url or cell.state in (State.ABSENCE_PENDING, State.ABSENCE_ACCEPTED)
+            for row in rows
+            for cell in row.cells
+        )
         result.weeks.append(Week(monday, days, rows))
         monday += datetime.timedelta(days=7)
     return result
@@ -392,6 +416,25 @@ def _cell(
     if cell.action in ("book", "join") and unit.activity_id in blocked:
         # Nothing to tick: the cell says why instead.
         return Cell(day, State.BLOCKED, opening, deadline=cell.deadline)
+    return cell
+
+
+def _absence_cell(cell: Cell, booked_days: dict[int, BookedDay], now: datetime.datetime) -> Cell:
+    """A booked day past its cancellation deadline: its justified absence's state, or the link
+    to declare one while the declaration window is open. A refused absence stays "Réservé"."""
+    if cell.state != State.BOOKED or not cell.locked or cell.opening is None:
+        return cell
+    booked = booked_days.get(cell.opening.pk)
+    if booked is None:
+        return cell
+    if booked.absence == AbsenceDeclaration.Status.PENDING:
+        return Cell(cell.day, State.ABSENCE_PENDING, cell.opening, deadline=cell.deadline)
+    if booked.absence == AbsenceDeclaration.Status.ACCEPTED:
+        return Cell(cell.day, State.ABSENCE_ACCEPTED, cell.opening, deadline=cell.deadline)
+    last = cell.day + datetime.timedelta(days=settings.ABSENCE_DECLARATION_DAYS)
+    declarable = cell.deadline and now >= cell.deadline and timezone.localdate(now) <= last
+    if booked.absence is None and declarable:
+        cell.absence_url = reverse("reservations:absence", args=[booked.booking_id])
     return cell
 
 

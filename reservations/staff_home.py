@@ -60,9 +60,28 @@ def coming_weeks(request: HttpRequest) -> dict[str, Any]:
 
 def register() -> None:
     from django.utils.translation import gettext_lazy as _
+    from django.utils.translation import ngettext_lazy
 
-    from espace_famille.registry import JobKind, job_kinds
+    from espace_famille.registry import JobKind, StaffTodo, job_kinds, staff_todos
+    from reservations.absences.selectors import absences_to_review_count
     from reservations.services import openings_generate_job
+
+    staff_todos.register(
+        StaffTodo(
+            key="absences",
+            order=35,
+            permission="reservations.view_absencedeclaration",
+            label=ngettext_lazy(
+                "%(n)s absence justifiée à examiner",
+                "%(n)s absences justifiées à examiner",
+                "n",
+            ),
+            count=absences_to_review_count,
+            url=lambda: (
+                reverse("admin:reservations_absencedeclaration_changelist") + "?examen=a_examiner"
+            ),
+        )
+    )
 
     job_kinds.register(
         JobKind(

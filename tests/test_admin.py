@@ -23,6 +23,7 @@ WITHOUT_ADD_PAGE = {
     "documents.Submission",
     "reservations.WaitingListEntry",
     "reservations.CampaignRequest",
+    "reservations.AbsenceDeclaration",
     "factures.Invoice",
     "factures.Payment",
     "factures.ProviderEvent",

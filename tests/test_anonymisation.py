@@ -39,6 +39,7 @@ from famille.services import (
     household_close,
 )
 from inscriptions.models import Activity, Enrolment
+from reservations.models import AbsenceDeclaration
 from tests.factories import PASSWORD, PDF_BYTES, make_type, upload
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +151,18 @@ def departed(structure, staff):
         end_date=datetime.date(2027, 7, 6),
         comment="Commentaire sur Anatole",
     )
+    AbsenceDeclaration.objects.create(
+        member=anatole,
+        activity=activity,
+        first_day=datetime.date(2026, 10, 7),
+        last_day=datetime.date(2026, 10, 7),
+        reason="illness",
+        comment="Anatole avait de la fièvre",
+        certificate=default_storage.save("reservations/absences/cert.pdf", ContentFile(PDF_BYTES)),
+        certificate_name="certificat-anatole.pdf",
+        status=AbsenceDeclaration.Status.REFUSED,
+        refusal_reason="Certificat de Philomène, pas d'Anatole",
+    )
     invoice = invoice_issue(
         family=family,
         period_start=datetime.date(2026, 10, 1),
@@ -235,7 +248,11 @@ def test_the_accounting_stays_as_issued(departed, staff, django_capture_on_commi
 def test_the_household_files_leave_the_storage(departed, staff, django_capture_on_commit_callbacks):
     names = [s.file.name for s in Submission.objects.filter(family=departed)]
     names += [m.attachment.name for m in departed.threads.get().messages.exclude(attachment="")]
-    assert len(names) == 2 and all(default_storage.exists(n) for n in names)
+    names += [
+        d.certificate.name
+        for d in AbsenceDeclaration.objects.filter(member__family=departed).exclude(certificate="")
+    ]
+    assert len(names) == 3 and all(default_storage.exists(n) for n in names)
     with django_capture_on_commit_callbacks(execute=True):
         family_anonymise(family=departed, user=staff)
     assert not any(default_storage.exists(name) for name in names)

@@ -175,15 +175,24 @@ def _after_issue(invoice_pk: int, *, render_pdf: bool) -> None:
 
 
 def credit_note_issue(
-    *, invoice: Invoice, amount: Decimal, reason: str, user: User | None = None
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    reason: str,
+    user: User | None = None,
+    beyond_balance: bool = False,
 ) -> Invoice:
-    """Correct an issued invoice: a credit note of `amount` that lowers its balance."""
+    """Correct an issued invoice: a credit note of `amount` that lowers its balance.
+
+    With `beyond_balance` (days of a justified absence already paid), the credit note may
+    exceed what is left to pay: it settles the balance, the rest is owed to the family.
+    """
     amount = round_cents(Decimal(amount))
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if locked.kind != Invoice.Kind.INVOICE:
             raise ValidationError(_("Un avoir ne se corrige pas par un avoir."))
-        if not ZERO < amount <= locked.balance:
+        if amount <= ZERO or (amount > locked.balance and not beyond_balance):
             raise ValidationError(
                 _("Le montant de l'avoir doit être positif et au plus le solde (%(balance)s €).")
                 % {"balance": locked.balance}
@@ -201,7 +210,7 @@ def credit_note_issue(
             kind=Invoice.Kind.CREDIT_NOTE,
             corrects=locked,
         )
-        invoice_apply_settlement(locked, amount)
+        invoice_apply_settlement(locked, min(amount, locked.balance))
     return note
 
 

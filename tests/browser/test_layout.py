@@ -35,7 +35,8 @@ from factures import services as billing
 from factures.models import Invoice, Payment
 from famille.models import ChangeRequest, Family
 from inscriptions.models import Enrolment
-from reservations.models import Booking
+from reservations.absences.services import declarable_problem
+from reservations.models import AbsenceDay, Booking
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,6 +114,16 @@ def _portal_pages(family: Family) -> tuple[list[tuple[str, str]], list[str]]:
     )
     thread = Thread.objects.filter(family=family).order_by("pk").first()
     document_type = DocumentType.objects.order_by("pk").first()
+    # Justified absences: the demo's declaration under review, and a day still to declare.
+    reviewed = AbsenceDay.objects.filter(booking__member__family=family).first()
+    recent = Booking.objects.filter(
+        member__family=family, status="booked", absence__isnull=True
+    ).select_related("opening__unit__activity")
+    declarable = next(
+        b
+        for b in recent.filter(opening__date__lte=timezone.localdate()).order_by("-opening__date")
+        if declarable_problem(b, timezone.now()) is None
+    )
     in_two_weeks = timezone.localdate() + datetime.timedelta(days=14)
     bookable = in_two_weeks - datetime.timedelta(days=in_two_weeks.weekday())  # its Monday
     pages = {
@@ -142,6 +153,10 @@ def _portal_pages(family: Family) -> tuple[list[tuple[str, str]], list[str]]:
             ("planning-hugo", {"pk": hugo.pk}, f"?date={bookable:%Y-%m-%d}"),
         ],
         "reservations:typical_week": [("semaine-type", {"pk": lea.pk})],
+        "reservations:absence": [
+            ("absence-en-examen", {"pk": reviewed.booking_id}),
+            ("absence-declarer", {"pk": declarable.pk}),
+        ],
         "factures:index": [("factures", {}), ("factures-soldees", {}, "?etat=soldees")],
         "factures:attestations": [("factures-attestations", {})],
         "factures:sepa_mandate": [("factures-prelevement", {})],
@@ -171,6 +186,12 @@ def _portal_pages(family: Family) -> tuple[list[tuple[str, str]], list[str]]:
     return found, unresolved
 
 
+def reviewed_declaration(family: Family):
+    from reservations.models import AbsenceDeclaration
+
+    return AbsenceDeclaration.objects.filter(member__family=family).first()
+
+
 def _admin_pages(family: Family) -> list[tuple[str, str]]:
     """Change list and change page of what staff handle every day."""
     objects = {
@@ -178,6 +199,7 @@ def _admin_pages(family: Family) -> list[tuple[str, str]]:
         "famille_changerequest": ChangeRequest.objects.filter(family=family).first(),
         "inscriptions_enrolment": Enrolment.objects.filter(member__family=family).first(),
         "reservations_booking": Booking.objects.filter(member__family=family).first(),
+        "reservations_absencedeclaration": reviewed_declaration(family),
         "factures_invoice": Invoice.objects.filter(family=family).first(),
         "documents_submission": Submission.objects.filter(member__family=family).last(),
     }

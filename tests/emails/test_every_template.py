@@ -20,7 +20,7 @@ from espace_famille.models import Structure, User
 from factures.models import Invoice, Payment
 from famille.models import ChangeRequest, Family, Member
 from inscriptions.models import Activity, Enrolment, Unit
-from reservations.models import Opening
+from reservations.models import AbsenceDeclaration, Opening
 
 DANGER = "D'Artagnan <b>& Zoé"
 ESCAPED = html.escape(DANGER)  # D&#x27;Artagnan &lt;b&gt;&amp; Zoé
@@ -108,6 +108,18 @@ def _context() -> dict[str, object]:
         "thread": Thread(pk=13, family=family, subject=DANGER),
         "message": Message(pk=14, body=DANGER, author=user),
         "path": "/contact/conversations/13/",
+        "declaration": AbsenceDeclaration(
+            pk=15,
+            member=member,
+            activity=activity,
+            first_day=today,
+            last_day=today,
+            reason="illness",
+            status=AbsenceDeclaration.Status.REFUSED,
+            refusal_reason=DANGER,
+        ),
+        "credited_days": 2,
+        "waiting_days": 1,
     }
 
 

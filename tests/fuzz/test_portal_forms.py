@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ from contact.models import Message, Thread
 from documents.models import DocumentType, StructureDocument, Submission
 from factures.models import Invoice, Payment
 from famille.models import ChangeRequest, Family, Member
+from reservations.models import Booking
 from tests.fuzz.support import (
     ERROR_SHOWN,
     NASTY,
@@ -79,6 +81,14 @@ def _candidates(family: Family) -> dict[str, list[str]]:
         (Invoice, "family"),
     ):
         pks |= set(model.objects.filter(**{lookup: family}).values_list("pk", flat=True)[:3])
+    # Booked days (the justified absence's page): the one under review, the latest ones.
+    bookings = Booking.objects.filter(member__family=family, status="booked")
+    pks |= set(bookings.filter(absence__isnull=False).values_list("pk", flat=True)[:1])
+    pks |= set(
+        bookings.filter(opening__date__lte=timezone.localdate(), absence__isnull=True)
+        .order_by("-opening__date")
+        .values_list("pk", flat=True)[:2]
+    )
     pks |= set(DocumentType.objects.values_list("pk", flat=True)[:5])
     pks |= set(StructureDocument.objects.values_list("pk", flat=True)[:3])
     references = list(Payment.objects.filter(family=family).values_list("reference", flat=True))

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from espace_famille.registry import demo_steps, scale_steps
 from inscriptions.models import Activity, Enrolment
-from reservations.models import Booking, Closure, Opening
+from reservations.models import AbsenceDeclaration, Booking, Closure, Opening
 
 MINE = ("structure", "famille", "inscriptions", "reservations")
 
@@ -38,6 +38,10 @@ def test_demo_is_complete_and_idempotent(db):
     assert test_bookings.filter(opening__date__gt=today).exists()
     assert Enrolment.objects.filter(status="requested", member__first_name="Hugo").count() == 1
     assert Opening.objects.filter(is_closed=True, date__gt=today).exists()
+    # One absence of Léa's to review, with its certificate.
+    declaration = AbsenceDeclaration.objects.get(member__family__name="TEST")
+    assert declaration.status == AbsenceDeclaration.Status.PENDING
+    assert declaration.certificate_type == "application/pdf"
     assert Opening.objects.filter(capacity=1, bookings__isnull=False).exists()  # full ones
 
 

@@ -46,7 +46,16 @@ from factures.models import (
 )
 from famille.admin import field_policies_ensure
 from famille.audit_kinds import FamilyEvent
-from reservations.models import Campaign, CampaignRequest, CampaignRule, Closure, WaitingListEntry
+from reservations.models import (
+    AbsenceDay,
+    AbsenceDeclaration,
+    AbsencePolicy,
+    Campaign,
+    CampaignRequest,
+    CampaignRule,
+    Closure,
+    WaitingListEntry,
+)
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +128,17 @@ def dataset(
     )
     CampaignRule.objects.create(campaign=campaign, rule="pai", order=1)
     CampaignRequest.objects.create(campaign=campaign, member=lea, opening=booking.opening)
+    AbsencePolicy.objects.create(activity=activity, waiting_days=1)
+    declaration = AbsenceDeclaration.objects.create(
+        member=booking.member,
+        activity=activity,
+        first_day=booking.opening.date,
+        last_day=booking.opening.date,
+        reason="illness",
+        certificate="reservations/absences/absent.pdf",
+        certificate_type="application/pdf",
+    )
+    AbsenceDay.objects.create(declaration=declaration, booking=booking)
     Tariff.objects.create(unit=unit, price=Decimal("6.25"), valid_from=datetime.date(2026, 9, 1))
     ManualCharge.objects.create(
         family=family, date=datetime.date(2026, 10, 5), label="Sortie", unit_price=Decimal(8)
