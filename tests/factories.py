@@ -16,7 +16,7 @@ from documents.models import DocumentType, Submission
 from espace_famille import audit
 from espace_famille.models import AuditEvent, User
 from factures import services
-from factures.models import Tariff
+from factures.models import Invoice, Tariff
 from factures.sepa import services as sepa_services
 from factures.services import LineSpec
 from famille.models import Family, Member
@@ -128,6 +128,30 @@ def issue(family, *amounts: str, month: datetime.date = OCTOBER, issued_on=None)
         ],
         issued_on=issued_on or datetime.date(2026, 11, 2),
         render_pdf=False,
+    )
+
+
+def issue_two_children(family) -> Invoice:
+    """An October invoice of 20.30 € (Léa's four mornings, Hugo's two meals), its PDF stored
+    once the commit is done (run it under django_capture_on_commit_callbacks(execute=True))."""
+    return services.invoice_issue(
+        family=family,
+        period_start=OCTOBER,
+        period_end=OCTOBER.replace(day=31),
+        lines=[
+            LineSpec(
+                label="Mercredis loisirs — Matin",
+                quantity=Decimal(4),
+                unit_price=Decimal("3.00"),
+                member=child(family, "Léa"),
+            ),
+            LineSpec(
+                label="Mercredis loisirs — Repas",
+                quantity=Decimal(2),
+                unit_price=Decimal("4.15"),
+                member=child(family, "Hugo"),
+            ),
+        ],
     )
 
 
