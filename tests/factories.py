@@ -263,6 +263,29 @@ def make_open_activity(today: datetime.date) -> Activity:
     return activity
 
 
+def make_school_year_activity(name: str = "Accueil du mercredi", **fields: object) -> Activity:
+    """A leisure activity over the 2029-2030 school year (`fields`: its notices, service…)."""
+    return Activity.objects.create(
+        name=name,
+        service=fields.pop("service", Activity.Service.LOISIRS),
+        start_date=datetime.date(2029, 9, 1),
+        end_date=datetime.date(2030, 7, 4),
+        **fields,
+    )
+
+
+def make_morning_unit(activity: Activity) -> Unit:
+    """Weekday mornings, 8:30 to 12:00, ten places."""
+    return Unit.objects.create(
+        activity=activity,
+        name="Matin",
+        start_time=datetime.time(8, 30),
+        end_time=datetime.time(12, 0),
+        weekdays="12345",
+        capacity=10,
+    )
+
+
 def make_billed_activity() -> Activity:
     return Activity.objects.create(
         name="Mercredis loisirs",

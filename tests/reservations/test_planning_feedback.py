@@ -18,7 +18,7 @@ from django.utils import timezone
 from documents.models import DocumentType
 from inscriptions.models import Activity, Unit
 from reservations.models import Booking, Opening
-from tests.factories import enrol, insert_booking
+from tests.factories import enrol, insert_booking, make_school_year_activity
 
 
 def _monday_in(weeks: int) -> datetime.date:
@@ -148,13 +148,8 @@ def test_documents_of_another_activity_block_only_that_activity(parent_client, l
 
 def _enrolled_with_notice(lea, *, service="periscolaire", weekdays="12345", **notice) -> None:
     """Léa enrolled in a school-year activity booked with this notice (before noon)."""
-    activity = Activity.objects.create(
-        name="Accueil",
-        service=service,
-        start_date=datetime.date(2029, 9, 1),
-        end_date=datetime.date(2030, 7, 4),
-        booking_notice_time=datetime.time(12, 0),
-        **notice,
+    activity = make_school_year_activity(
+        "Accueil", service=service, booking_notice_time=datetime.time(12, 0), **notice
     )
     Unit.objects.create(activity=activity, name="Soir", weekdays=weekdays, capacity=10)
     enrol(lea, activity)
