@@ -5,10 +5,9 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import OuterRef, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -17,7 +16,12 @@ from django.utils.translation import ngettext
 
 from contact.models import Message, Thread
 from contact.services import staff_answer, thread_close
-from espace_famille.admin_security import LabelledInlineMixin, StaffModelAdmin, staff_user
+from espace_famille.admin_security import (
+    LabelledInlineMixin,
+    PageOpenedMixin,
+    StaffModelAdmin,
+    staff_user,
+)
 from espace_famille.queries import count_of
 from espace_famille.uploads import clean_upload
 
@@ -100,7 +104,8 @@ class UnansweredFilter(admin.SimpleListFilter):
 
 
 @admin.register(Thread)
-class ThreadAdmin(StaffModelAdmin):
+class ThreadAdmin(PageOpenedMixin, StaffModelAdmin):
+    opened_needs_change = True  # staff who may answer read the messages
     form = ThreadAdminForm
     list_display = ["subject", "family", "status", "message_count", "last_message_at"]
     list_filter = [UnansweredFilter, "status", "last_message_at"]
@@ -150,23 +155,11 @@ class ThreadAdmin(StaffModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Thread | None = None) -> bool:
         return False
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        if request.method == "GET":
-            # get_object answers None for an unknown or non-numeric id ("abc"): Django's
-            # change view then redirects with its "does not exist" message.
-            thread = self.get_object(request, unquote(object_id))
-            if thread is not None and self.has_change_permission(request, thread):
-                # Staff who may answer opened the conversation: the family's messages are read.
-                Message.objects.filter(
-                    thread=thread, from_staff=False, read_at__isnull=True
-                ).update(read_at=timezone.now())
-        return super().change_view(request, object_id, form_url, extra_context)
+    def page_opened(self, request: HttpRequest, obj: Thread) -> None:
+        # Staff who may answer opened the conversation: the family's messages are read.
+        Message.objects.filter(thread=obj, from_staff=False, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
 
     def save_model(
         self, request: HttpRequest, obj: Thread, form: ThreadAdminForm, change: bool

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from espace_famille.admin import send_invitations
 from espace_famille.admin_security import (
     LabelledInlineMixin,
+    PageOpenedMixin,
     StaffModelAdmin,
     refusal_reason_page,
     staff_user,
@@ -188,7 +189,7 @@ class FamilyAdmin(StaffModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(StaffModelAdmin):
+class MemberAdmin(PageOpenedMixin, StaffModelAdmin):
     list_display = ["last_name", "first_name", "role", "birth_date", "has_pai", "family"]
     list_filter = ["role", "has_pai", "can_pick_up", "is_emergency_contact"]
     list_select_related = ["family"]
@@ -234,18 +235,11 @@ class MemberAdmin(StaffModelAdmin):
         shown = super().get_list_filter(request)
         return shown if sees_health(request) else [f for f in shown if f not in HEALTH_FIELDS]
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        if request.method == "GET" and sees_health(request):
-            member = self.get_object(request, unquote(object_id))
-            if member is not None and self.has_view_or_change_permission(request, member):
-                health_record_viewed(member=member, user=staff_user(request), request=request)
-        return super().change_view(request, object_id, form_url, extra_context)
+    def watches_pages(self, request: HttpRequest) -> bool:
+        return sees_health(request)
+
+    def page_opened(self, request: HttpRequest, obj: Member) -> None:
+        health_record_viewed(member=obj, user=staff_user(request), request=request)
 
 
 def sees_health(request: HttpRequest) -> bool:

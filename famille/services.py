@@ -267,17 +267,8 @@ def change_request_accept(
         change_request.member = target
     else:
         target.save(update_fields=[item.field_name for item in items])
-    change_request.status = ChangeRequest.Status.ACCEPTED
-    change_request.decided_by = user
-    change_request.decided_at = timezone.now()
-    change_request.save(update_fields=["status", "decided_by", "decided_at", "member"])
-    audit.record(
-        change_request.family,
-        user,
-        FamilyEvent.CHANGE_ACCEPTED,
-        _("Demande acceptée : %(target)s") % {"target": change_request.target_label},
-        obj=change_request,
-        request=request,
+    _decided(
+        change_request, ChangeRequest.Status.ACCEPTED, user=user, request=request, also=["member"]
     )
     _notify_decision(change_request)
     return change_request
@@ -295,22 +286,48 @@ def change_request_refuse(
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif du refus.")})
     change_request = _locked_pending(change_request)
-    change_request.status = ChangeRequest.Status.REFUSED
     change_request.reason = reason.strip()
-    change_request.decided_by = user
-    change_request.decided_at = timezone.now()
-    change_request.full_clean()
-    change_request.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    audit.record(
-        change_request.family,
-        user,
-        FamilyEvent.CHANGE_REFUSED,
-        _("Demande refusée : %(target)s") % {"target": change_request.target_label},
-        obj=change_request,
+    _decided(
+        change_request,
+        ChangeRequest.Status.REFUSED,
+        user=user,
         request=request,
+        also=["reason"],
+        clean=True,
     )
     _notify_decision(change_request)
     return change_request
+
+
+def _decided(
+    change_request: ChangeRequest,
+    status: ChangeRequest.Status,
+    *,
+    user: User,
+    request: HttpRequest | None,
+    also: list[str] | None = None,
+    clean: bool = False,
+) -> None:
+    """Save the decision on a locked pending request (`also`: fields the caller changed too;
+    `clean`: check them first) and audit it; the caller tells the household."""
+    change_request.status = status
+    change_request.decided_by = user
+    change_request.decided_at = timezone.now()
+    if clean:
+        change_request.full_clean()
+    change_request.save(update_fields=["status", "decided_by", "decided_at", *(also or [])])
+    if status == ChangeRequest.Status.ACCEPTED:
+        kind, summary = FamilyEvent.CHANGE_ACCEPTED, _("Demande acceptée : %(target)s")
+    else:
+        kind, summary = FamilyEvent.CHANGE_REFUSED, _("Demande refusée : %(target)s")
+    audit.record(
+        change_request.family,
+        user,
+        kind,
+        summary % {"target": change_request.target_label},
+        obj=change_request,
+        request=request,
+    )
 
 
 def _notify_decision(change_request: ChangeRequest, *, to: list[str] | None = None) -> None:
@@ -393,18 +410,7 @@ def _deletion_accept(
 ) -> ChangeRequest:
     """Accepting a deletion request closes the household (logins off, marked as left); its
     data is then erased by the anonymisation (admin action, or the retention period)."""
-    change_request.status = ChangeRequest.Status.ACCEPTED
-    change_request.decided_by = user
-    change_request.decided_at = timezone.now()
-    change_request.save(update_fields=["status", "decided_by", "decided_at"])
-    audit.record(
-        change_request.family,
-        user,
-        FamilyEvent.CHANGE_ACCEPTED,
-        _("Demande acceptée : %(target)s") % {"target": change_request.target_label},
-        obj=change_request,
-        request=request,
-    )
+    _decided(change_request, ChangeRequest.Status.ACCEPTED, user=user, request=request)
     # Its logins close below: the decision goes to the addresses the household has now.
     _notify_decision(change_request, to=family_recipients(change_request.family))
     household_close(family=change_request.family, user=user, request=request)

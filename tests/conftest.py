@@ -11,6 +11,7 @@ from django.core.cache import cache
 
 from espace_famille.models import Structure, User
 from tests.factories import PASSWORD, make_family, make_parent
+from tests.s3 import free_port
 
 # Playwright's sync API runs an event loop in the test thread, beside Django's sync ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -68,6 +69,17 @@ def _private_media(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "media", "base_url": None},
         },
     }
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    """Moto's S3 server on a free loopback port, for the tests of one module."""
+    server_module = pytest.importorskip("moto.server")
+    port = free_port()
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from documents.models import DocumentType, Submission
 from espace_famille import audit
 from espace_famille.models import AuditEvent, User
 from factures import services
-from factures.models import Tariff
+from factures.models import Invoice, Tariff
 from factures.sepa import services as sepa_services
 from factures.services import LineSpec
 from famille.models import Family, Member
@@ -131,6 +131,30 @@ def issue(family, *amounts: str, month: datetime.date = OCTOBER, issued_on=None)
     )
 
 
+def issue_two_children(family) -> Invoice:
+    """An October invoice of 20.30 € (Léa's four mornings, Hugo's two meals), its PDF stored
+    once the commit is done (run it under django_capture_on_commit_callbacks(execute=True))."""
+    return services.invoice_issue(
+        family=family,
+        period_start=OCTOBER,
+        period_end=OCTOBER.replace(day=31),
+        lines=[
+            LineSpec(
+                label="Mercredis loisirs — Matin",
+                quantity=Decimal(4),
+                unit_price=Decimal("3.00"),
+                member=child(family, "Léa"),
+            ),
+            LineSpec(
+                label="Mercredis loisirs — Repas",
+                quantity=Decimal(2),
+                unit_price=Decimal("4.15"),
+                member=child(family, "Hugo"),
+            ),
+        ],
+    )
+
+
 def child_post(member: Member, **changes: object) -> dict[str, object]:
     """The POST a browser sends for a child's form when the parent changes `changes`."""
     data: dict[str, object] = {
@@ -237,6 +261,29 @@ def make_open_activity(today: datetime.date) -> Activity:
     )
     Unit.objects.create(activity=activity, name="Journée", weekdays="3", capacity=24)
     return activity
+
+
+def make_school_year_activity(name: str = "Accueil du mercredi", **fields: object) -> Activity:
+    """A leisure activity over the 2029-2030 school year (`fields`: its notices, service…)."""
+    return Activity.objects.create(
+        name=name,
+        service=fields.pop("service", Activity.Service.LOISIRS),
+        start_date=datetime.date(2029, 9, 1),
+        end_date=datetime.date(2030, 7, 4),
+        **fields,
+    )
+
+
+def make_morning_unit(activity: Activity) -> Unit:
+    """Weekday mornings, 8:30 to 12:00, ten places."""
+    return Unit.objects.create(
+        activity=activity,
+        name="Matin",
+        start_time=datetime.time(8, 30),
+        end_time=datetime.time(12, 0),
+        weekdays="12345",
+        capacity=10,
+    )
 
 
 def make_billed_activity() -> Activity:

@@ -13,71 +13,58 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_check_deploy_is_clean_with_production_values(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {
-            "DEBUG",
-            "DJANGO_SETTINGS_MODULE",
-            "DJANGO_ALLOW_ASYNC_UNSAFE",
-        }
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "espace_famille.settings",
-            "DEBUG": "0",
-            "SECRET_KEY": "k8$Lq2!vX9#pR4@tZ7&mN1^wB6*yC3(hJ5)sF0_gD8+eA2=uQ-Espace-Famille-prod",
-            "SECURE_HSTS_PRELOAD": "1",
-            "PAYMENT_PROVIDER": "stripe",
-            "STRIPE_SECRET_KEY": "sk_live_example",
-            "STRIPE_WEBHOOK_SECRET": "whsec_example",
-            "ALLOWED_HOSTS": "famille.example.org",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-        }
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+PRODUCTION_SECRET_KEY = "k8$Lq2!vX9#pR4@tZ7&mN1^wB6*yC3(hJ5)sF0_gD8+eA2=uQ-Espace-Famille-prod"
+
+
+def _env(drop: set[str], **values: str) -> dict[str, str]:
+    """This process's environment without the names in `drop`, with `values` set."""
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, **values}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`manage.py args` run in a fresh process under `env`."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_check_deploy_is_clean_with_production_values(tmp_path):
+    env = _env(
+        {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        DJANGO_SETTINGS_MODULE="espace_famille.settings",
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_SECRET_KEY,
+        SECURE_HSTS_PRELOAD="1",
+        PAYMENT_PROVIDER="stripe",
+        STRIPE_SECRET_KEY="sk_live_example",
+        STRIPE_WEBHOOK_SECRET="whsec_example",
+        ALLOWED_HOSTS="famille.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    )
+    result = _manage("check", "--deploy", "--fail-level", "DEBUG", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
 def test_settings_refuse_to_start_without_secret_key_in_production(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update({"DEBUG": "0", "DJANGO_SETTINGS_MODULE": "espace_famille.settings"})
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    env = _env(
+        {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"},
+        DEBUG="0",
+        DJANGO_SETTINGS_MODULE="espace_famille.settings",
     )
+    result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
 
 
 def test_settings_refuse_a_bad_boolean(tmp_path):
-    env = {**os.environ, "DEBUG": "peut-être", "DJANGO_SETTINGS_MODULE": "espace_famille.settings"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env = _env(set(), DEBUG="peut-être", DJANGO_SETTINGS_MODULE="espace_famille.settings")
+    result = _manage("check", env=env)
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
 
@@ -101,8 +88,7 @@ def test_healthz_answers_503_when_the_database_does_not(client):
 
 
 def test_password_hashing_is_argon2_outside_tests():
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
-    env["DEBUG"] = "1"
+    env = _env({"DJANGO_SETTINGS_MODULE"}, DEBUG="1")
     code = "import espace_famille.settings as s; print(s.PASSWORD_HASHERS[0])"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
@@ -111,34 +97,20 @@ def test_password_hashing_is_argon2_outside_tests():
 
 
 def _production_check(**overrides: str) -> subprocess.CompletedProcess:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {
+    env = _env(
+        {
             "DJANGO_SETTINGS_MODULE",
             "PAYMENT_PROVIDER",
             "STRIPE_SECRET_KEY",
             "STRIPE_WEBHOOK_SECRET",
             "ALLOW_SANDBOX_PAYMENTS",
-        }
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "espace_famille.settings",
-            "DEBUG": "0",
-            "SECRET_KEY": "k8$Lq2!vX9#pR4@tZ7&mN1^wB6*yC3(hJ5)sF0_gD8+eA2=uQ-Espace-Famille-prod",
-            **overrides,
-        }
+        },
+        DJANGO_SETTINGS_MODULE="espace_famille.settings",
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_SECRET_KEY,
+        **overrides,
     )
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return _manage("check", env=env)
 
 
 def test_production_without_payment_provider_starts_without_online_payment():
@@ -156,24 +128,17 @@ def test_an_unknown_payment_provider_is_refused():
 
 def _production_settings(names: list[str], **overrides: str) -> dict:
     """The values of `names` in espace_famille.settings under a production environment."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {
+    env = _env(
+        {
             "DEBUG",
             "DJANGO_SETTINGS_MODULE",
             "PAYMENT_PROVIDER",
             "ALLOW_SANDBOX_PAYMENTS",
             "SECURE_SSL_REDIRECT",
             "SECURE_HSTS_SECONDS",
-        }
-    }
-    env.update(
-        {
-            "SECRET_KEY": "k8$Lq2!vX9#pR4@tZ7&mN1^wB6*yC3(hJ5)sF0_gD8+eA2=uQ-Espace-Famille-prod",
-            **overrides,
-        }
+        },
+        SECRET_KEY=PRODUCTION_SECRET_KEY,
+        **overrides,
     )
     code = (
         "import json, espace_famille.settings as s; "
@@ -231,37 +196,17 @@ def test_stripe_needs_its_keys():
 
 
 def _bare_env(**extra: str) -> dict[str, str]:
-    names = {
-        "DEBUG",
-        "SECRET_KEY",
-        "DATABASE_URL",
-        "DJANGO_SETTINGS_MODULE",
-    }
-    return {**{k: v for k, v in os.environ.items() if k not in names}, **extra}
+    return _env({"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}, **extra)
 
 
 def test_an_unconfigured_checkout_runs_management_commands_in_development_mode():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=ROOT,
-        env=_bare_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _manage("makemigrations", "--check", "--dry-run", env=_bare_env())
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout
 
 
 def test_a_configured_database_without_secret_key_still_refuses_to_start(tmp_path):
     env = _bare_env(DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr

@@ -82,6 +82,35 @@ class ReadOnlyPageMixin(ModelAdminBase):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class StaffPagesMixin(ModelAdminBase):
+    """The admin's own pages of a model and the list's buttons that lead to them.
+
+    `staff_pages`: (route, view method, URL name suffix), named `<app>_<model>_<suffix>`;
+    `list_buttons`: (URL name suffix, label) shown above the list (the change_list template
+    of the sepa folder reads them as `sepa_links`).
+    """
+
+    staff_pages: tuple[tuple[str, str, str], ...] = ()
+    list_buttons: tuple[tuple[str, Any], ...] = ()
+    change_list_template = "admin/factures/sepa/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        extra = [
+            path(route, self.admin_site.admin_view(getattr(self, view)), name=f"{prefix}_{name}")
+            for route, view, name in self.staff_pages
+        ]
+        return extra + super().get_urls()
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        prefix = f"admin:{self.opts.app_label}_{self.opts.model_name}"
+        links = [(reverse(f"{prefix}_{name}"), str(label)) for name, label in self.list_buttons]
+        extra_context = {**(extra_context or {}), "sepa_links": links}
+        return super().changelist_view(request, extra_context)
+
+
 class PaperMandateAdminForm(PaperMandateForm):
     family = forms.ModelChoiceField(
         label=_("Famille"), queryset=Family.objects.order_by("name"), widget=forms.NumberInput
@@ -90,7 +119,9 @@ class PaperMandateAdminForm(PaperMandateForm):
 
 
 @admin.register(SepaMandate)
-class SepaMandateAdmin(ReadOnlyPageMixin, StaffModelAdmin):
+class SepaMandateAdmin(StaffPagesMixin, ReadOnlyPageMixin, StaffModelAdmin):
+    staff_pages = (("papier/", "paper_view", "paper"), ("<int:pk>/pdf/", "pdf_view", "pdf"))
+    list_buttons = (("paper", _("Enregistrer un mandat papier")),)
     list_display = [
         "reference",
         "family",
@@ -158,35 +189,6 @@ class SepaMandateAdmin(ReadOnlyPageMixin, StaffModelAdmin):
             for mandate in queryset.exclude(status=SepaMandate.Status.REVOKED)
         )
         self.message_user(request, gettext("%(count)s mandat(s) révoqué(s).") % {"count": count})
-
-    def get_urls(self) -> list[URLPattern]:
-        extra = [
-            path(
-                "papier/",
-                self.admin_site.admin_view(self.paper_view),
-                name="factures_sepamandate_paper",
-            ),
-            path(
-                "<int:pk>/pdf/",
-                self.admin_site.admin_view(self.pdf_view),
-                name="factures_sepamandate_pdf",
-            ),
-        ]
-        return extra + super().get_urls()
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        extra_context = {
-            **(extra_context or {}),
-            "sepa_links": [
-                (
-                    reverse("admin:factures_sepamandate_paper"),
-                    gettext("Enregistrer un mandat papier"),
-                )
-            ],
-        }
-        return super().changelist_view(request, extra_context)
 
     @admin_permissions("view", "factures.add_sepamandate")
     def paper_view(self, request: HttpRequest) -> HttpResponse:
@@ -272,7 +274,17 @@ class DebitInline(LabelledInlineMixin, admin.TabularInline):
 
 
 @admin.register(SepaCollection)
-class SepaCollectionAdmin(ReadOnlyPageMixin, StaffModelAdmin):
+class SepaCollectionAdmin(StaffPagesMixin, ReadOnlyPageMixin, StaffModelAdmin):
+    staff_pages = (
+        ("preparer/", "create_view", "create"),
+        ("rejets/", "import_view", "import"),
+        ("<int:pk>/fichier/", "file_view", "file"),
+        ("<int:pk>/prelevee/", "debited_view", "debited"),
+    )
+    list_buttons = (
+        ("create", _("Préparer le prélèvement du mois")),
+        ("import", _("Importer les rejets (pain.002)")),
+    )
     list_display = [
         "collection_date",
         "count",
@@ -324,49 +336,6 @@ class SepaCollectionAdmin(ReadOnlyPageMixin, StaffModelAdmin):
             reverse("admin:factures_sepacollection_debited", args=[obj.pk]),
             gettext("Marquer comme prélevée"),
         )
-
-    def get_urls(self) -> list[URLPattern]:
-        extra = [
-            path(
-                "preparer/",
-                self.admin_site.admin_view(self.create_view),
-                name="factures_sepacollection_create",
-            ),
-            path(
-                "rejets/",
-                self.admin_site.admin_view(self.import_view),
-                name="factures_sepacollection_import",
-            ),
-            path(
-                "<int:pk>/fichier/",
-                self.admin_site.admin_view(self.file_view),
-                name="factures_sepacollection_file",
-            ),
-            path(
-                "<int:pk>/prelevee/",
-                self.admin_site.admin_view(self.debited_view),
-                name="factures_sepacollection_debited",
-            ),
-        ]
-        return extra + super().get_urls()
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        extra_context = {
-            **(extra_context or {}),
-            "sepa_links": [
-                (
-                    reverse("admin:factures_sepacollection_create"),
-                    gettext("Préparer le prélèvement du mois"),
-                ),
-                (
-                    reverse("admin:factures_sepacollection_import"),
-                    gettext("Importer les rejets (pain.002)"),
-                ),
-            ],
-        }
-        return super().changelist_view(request, extra_context)
 
     @admin_permissions("view", "factures.add_sepacollection")  # the add page itself is off
     def create_view(self, request: HttpRequest) -> HttpResponse:
@@ -489,7 +458,8 @@ class SepaCollectionAdmin(ReadOnlyPageMixin, StaffModelAdmin):
 
 
 @admin.register(SepaDebit)
-class SepaDebitAdmin(ReadOnlyPageMixin, StaffModelAdmin):
+class SepaDebitAdmin(StaffPagesMixin, ReadOnlyPageMixin, StaffModelAdmin):
+    staff_pages = (("<int:pk>/rejet/", "reject_view", "reject"),)
     list_display = [
         "end_to_end_id",
         "collection",
@@ -554,16 +524,6 @@ class SepaDebitAdmin(ReadOnlyPageMixin, StaffModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    def get_urls(self) -> list[URLPattern]:
-        extra = [
-            path(
-                "<int:pk>/rejet/",
-                self.admin_site.admin_view(self.reject_view),
-                name="factures_sepadebit_reject",
-            ),
-        ]
-        return extra + super().get_urls()
 
     @admin_permissions("view", "factures.change_sepadebit")
     def reject_view(self, request: HttpRequest, pk: int) -> HttpResponse:

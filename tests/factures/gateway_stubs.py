@@ -10,6 +10,8 @@ received and behaves like its service:
   `urlredirect`.
 - SystemPay: the form post (its signature checked), the payment page, the signed IPN posted to
   `vads_url_check`, and the signed return (GET to `vads_url_return`).
+- Stripe: the Checkout Session endpoints (create, retrieve, expire) with canned JSON answers,
+  and faults on demand (a 500, or an answer past the client's timeout).
 
 The signatures are computed here from Lyra's specification, not with eopayment's code.
 """
@@ -21,7 +23,9 @@ import datetime
 import hashlib
 import hmac
 import html
+import json
 import threading
+import time
 import uuid
 import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -340,3 +344,103 @@ class SystemPayStub(_Stub):
                 ),
             )
         return handler._send(404, "not found")
+
+
+class StripeStub:
+    """Stripe's Checkout Session endpoints: canned answers for the session `session_id`, what
+    they received (`created`, `expired`, `calls`, the last `form`), and `mode`: "ok", "500"
+    (an API error) or "slow" (answers after 2 s, past a 1 s client timeout)."""
+
+    def __init__(self, session_id: str) -> None:
+        self.session_id = session_id
+        self.mode = "ok"
+        self.calls: list[str] = []
+        self.created: list[dict] = []
+        self.expired: list[str] = []
+        self.session: dict = {}
+        self.form: dict = {}
+        stub = self
+        session_path = f"/v1/checkout/sessions/{session_id}"
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _answer(self, status: int, body: dict) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _fault(self) -> bool:
+                stub.calls.append(f"{self.command} {self.path}")
+                if stub.mode == "slow":
+                    time.sleep(2)  # past the client's timeout of 1 s
+                    return False  # answers anyway, too late: the session exists at Stripe
+                if stub.mode == "500":
+                    self._answer(500, {"error": {"type": "api_error", "message": "boom"}})
+                    return True
+                return False
+
+            def do_POST(self) -> None:
+                length = int(self.headers["Content-Length"] or 0)
+                form = parse_qs(self.rfile.read(length).decode())
+                stub.form = form
+                if self._fault():
+                    return
+                if self.path == f"{session_path}/expire":
+                    stub.expired.append(session_id)
+                    if stub.session.get("status") != "open":  # what Stripe answers then
+                        error = {"type": "invalid_request_error", "message": "not open"}
+                        return self._answer(400, {"error": error})
+                    stub.session = {**stub.session, "status": "expired"}
+                    return self._answer(200, stub.session)
+                if self.path != "/v1/checkout/sessions":
+                    return self._answer(404, {"error": {"message": "no such route"}})
+                stub.created.append({"form": form, "headers": dict(self.headers)})
+                stub.session = {
+                    "id": session_id,
+                    "object": "checkout.session",
+                    "url": f"https://checkout.stripe.com/c/pay/{session_id}",
+                    "status": "open",
+                    "payment_status": "unpaid",
+                    "amount_total": int(form["line_items[0][price_data][unit_amount]"][0]),
+                    "currency": form["line_items[0][price_data][currency]"][0],
+                    "client_reference_id": form["client_reference_id"][0],
+                    "metadata": {"payment_reference": form["client_reference_id"][0]},
+                }
+                return self._answer(200, stub.session)
+
+            def do_GET(self) -> None:
+                if self._fault():
+                    return
+                if self.path.split("?")[0] == session_path:
+                    return self._answer(200, stub.session)
+                return self._answer(404, {"error": {"message": "no such session"}})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True  # a "slow" answer does not hold the shutdown
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def __enter__(self) -> StripeStub:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def configure(self, settings, *, webhook_secret: str, **more: object) -> None:
+        """Point the project's Stripe provider at this stub (pytest-django's `settings`)."""
+        settings.PAYMENT_PROVIDER = "stripe"
+        settings.STRIPE_SECRET_KEY = "sk_test_x"
+        settings.STRIPE_WEBHOOK_SECRET = webhook_secret
+        settings.STRIPE_API_BASE = self.url
+        settings.STRIPE_MAX_NETWORK_RETRIES = 0
+        for name, value in more.items():
+            setattr(settings, name, value)

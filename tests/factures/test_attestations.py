@@ -107,6 +107,16 @@ def pay(invoice: Invoice, amount: str, when: datetime.datetime, staff, method="c
     )
 
 
+def pay_online(invoice: Invoice, cents: int, when: datetime.datetime, parent) -> Payment:
+    """The parent pays `cents` by card (the sandbox provider), confirmed at `when`."""
+    payment = services.payment_start(
+        family=invoice.family, invoice_ids=[invoice.pk], user=parent, provider="sandbox", now=when
+    )
+    services.payment_confirm(payment_id=payment.pk, amount_cents=cents, currency="EUR", now=when)
+    payment.refresh_from_db()
+    return payment
+
+
 # The numbers ----------------------------------------------------------------------------------
 
 
@@ -176,17 +186,7 @@ def test_credit_note_lowers_what_was_paid_for_each_line(november_invoice, staff,
 
 def test_money_to_refund_never_counts(november_invoice, parent, kids):
     lea, _hugo = kids
-    payment = services.payment_start(
-        family=november_invoice.family,
-        invoice_ids=[november_invoice.pk],
-        user=parent,
-        provider="sandbox",
-        now=at(YEAR, 12, 10),
-    )
-    services.payment_confirm(
-        payment_id=payment.pk, amount_cents=100, currency="EUR", now=at(YEAR, 12, 10)
-    )
-    payment.refresh_from_db()
+    payment = pay_online(november_invoice, 100, at(YEAR, 12, 10), parent)
     assert payment.status == Payment.Status.TO_REFUND
     assert family_year_statement(november_invoice.family, YEAR).child(
         lea.pk
@@ -195,16 +195,7 @@ def test_money_to_refund_never_counts(november_invoice, parent, kids):
 
 def test_online_payment_counts_on_its_confirmation_day(november_invoice, parent, kids):
     lea, _hugo = kids
-    payment = services.payment_start(
-        family=november_invoice.family,
-        invoice_ids=[november_invoice.pk],
-        user=parent,
-        provider="sandbox",
-        now=at(YEAR, 12, 31),
-    )
-    services.payment_confirm(
-        payment_id=payment.pk, amount_cents=5300, currency="EUR", now=at(YEAR, 12, 31)
-    )
+    pay_online(november_invoice, 5300, at(YEAR, 12, 31), parent)
     statement = family_year_statement(november_invoice.family, YEAR)
     assert statement.child(lea.pk).childcare_paid == Decimal("20.00")
     assert [p.label for p in statement.payments] == ["carte bancaire en ligne"]

@@ -18,8 +18,7 @@ from pypdf import PdfReader
 
 from factures import services
 from factures.models import Invoice, Payment
-from factures.services import LineSpec
-from tests.factories import OCTOBER, child, issue
+from tests.factories import issue
 
 pytestmark = pytest.mark.django_db
 
@@ -33,31 +32,6 @@ def stored_text(invoice: Invoice) -> str:
     content = default_storage.open(invoice.pdf.name).read()
     assert invoice.pdf_sha256 == hashlib.sha256(content).hexdigest()
     return pdf_text(content)
-
-
-@pytest.fixture
-def invoice(family, django_capture_on_commit_callbacks):
-    """An invoice of 20.30 € whose PDF (to pay) is stored."""
-    with django_capture_on_commit_callbacks(execute=True):
-        return services.invoice_issue(
-            family=family,
-            period_start=OCTOBER,
-            period_end=OCTOBER.replace(day=31),
-            lines=[
-                LineSpec(
-                    label="Mercredis loisirs — Matin",
-                    quantity=Decimal(4),
-                    unit_price=Decimal("3.00"),
-                    member=child(family, "Léa"),
-                ),
-                LineSpec(
-                    label="Mercredis loisirs — Repas",
-                    quantity=Decimal(2),
-                    unit_price=Decimal("4.15"),
-                    member=child(family, "Hugo"),
-                ),
-            ],
-        )
 
 
 def test_unpaid_pdf_asks_to_be_paid(invoice):

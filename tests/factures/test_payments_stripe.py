@@ -1,11 +1,8 @@
 """Stripe Checkout against a local stub of its API (never the real service), signed webhooks."""
 
 import json
-import threading
 import time
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 import pytest
 import stripe
@@ -16,6 +13,7 @@ from espace_famille.models import AuditEvent
 from factures import services
 from factures.models import Payment, ProviderEvent
 from tests.factories import issue
+from tests.factures.gateway_stubs import StripeStub
 
 pytestmark = pytest.mark.django_db
 WEBHOOK_SECRET = "whsec_test_secret"
@@ -23,81 +21,10 @@ WEBHOOK = reverse("factures:payment_notification", args=["stripe"])
 SESSION_ID = "cs_test_a1b2c3"
 
 
-class StripeStub:
-    """Canned answers of the two Checkout Session endpoints we call, and what they received."""
-
-    def __init__(self):
-        self.created: list[dict] = []
-        self.expired: list[str] = []
-        self.session: dict = {}
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _answer(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_POST(self):
-                length = int(self.headers["Content-Length"] or 0)
-                form = parse_qs(self.rfile.read(length).decode())
-                if self.path == f"/v1/checkout/sessions/{SESSION_ID}/expire":
-                    stub.expired.append(SESSION_ID)
-                    if stub.session.get("status") != "open":  # what Stripe answers then
-                        error = {"type": "invalid_request_error", "message": "not open"}
-                        return self._answer(400, {"error": error})
-                    stub.session = {**stub.session, "status": "expired"}
-                    return self._answer(200, stub.session)
-                if self.path != "/v1/checkout/sessions":
-                    return self._answer(404, {"error": {"message": "no such route"}})
-                stub.created.append({"form": form, "headers": dict(self.headers)})
-                stub.session = {
-                    "id": SESSION_ID,
-                    "object": "checkout.session",
-                    "url": f"https://checkout.stripe.com/c/pay/{SESSION_ID}",
-                    "status": "open",
-                    "payment_status": "unpaid",
-                    "amount_total": int(form["line_items[0][price_data][unit_amount]"][0]),
-                    "currency": form["line_items[0][price_data][currency]"][0],
-                    "client_reference_id": form["client_reference_id"][0],
-                    "metadata": {"payment_reference": form["client_reference_id"][0]},
-                }
-                return self._answer(200, stub.session)
-
-            def do_GET(self):
-                if self.path.split("?")[0] == f"/v1/checkout/sessions/{SESSION_ID}":
-                    return self._answer(200, stub.session)
-                return self._answer(404, {"error": {"message": "no such session"}})
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def stripe_stub(settings):
-    with StripeStub() as stub:
-        settings.PAYMENT_PROVIDER = "stripe"
-        settings.STRIPE_SECRET_KEY = "sk_test_x"
-        settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-        settings.STRIPE_API_BASE = stub.url
-        settings.STRIPE_MAX_NETWORK_RETRIES = 0
+    with StripeStub(SESSION_ID) as stub:
+        stub.configure(settings, webhook_secret=WEBHOOK_SECRET)
         yield stub
 
 

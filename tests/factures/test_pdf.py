@@ -11,33 +11,9 @@ from django.urls import reverse
 from factures import services
 from factures.models import Invoice
 from factures.services import LineSpec
-from tests.factories import OCTOBER, child
+from tests.factories import OCTOBER
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def invoice(family, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return services.invoice_issue(
-            family=family,
-            period_start=OCTOBER,
-            period_end=OCTOBER.replace(day=31),
-            lines=[
-                LineSpec(
-                    label="Mercredis loisirs — Matin",
-                    quantity=Decimal(4),
-                    unit_price=Decimal("3.00"),
-                    member=child(family, "Léa"),
-                ),
-                LineSpec(
-                    label="Mercredis loisirs — Repas",
-                    quantity=Decimal(2),
-                    unit_price=Decimal("4.15"),
-                    member=child(family, "Hugo"),
-                ),
-            ],
-        )
 
 
 def pdf_text(content: bytes, tmp_path) -> str:

@@ -24,10 +24,18 @@ from factures.audit_kinds import BillingEvent
 from factures.models import BilledBooking, Invoice, InvoiceLine, Payment, ProviderEvent
 from factures.payments.sandbox import SIGNATURE_HEADER, build_notification
 from factures.services import payment_start
-from inscriptions.models import Activity, Unit
 from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening
-from tests.factories import OCTOBER, WEDNESDAY, book, child, enrol, issue
+from tests.factories import (
+    OCTOBER,
+    WEDNESDAY,
+    book,
+    child,
+    enrol,
+    issue,
+    make_morning_unit,
+    make_school_year_activity,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,20 +78,8 @@ def assert_clean_503(response) -> None:
 
 @pytest.fixture
 def opening(structure):
-    activity = Activity.objects.create(
-        name="Mercredis",
-        service=Activity.Service.LOISIRS,
-        start_date=datetime.date(2029, 9, 1),
-        end_date=datetime.date(2030, 7, 4),
-    )
-    unit = Unit.objects.create(
-        activity=activity,
-        name="Matin",
-        start_time=datetime.time(8, 30),
-        end_time=datetime.time(12, 0),
-        weekdays="12345",
-        capacity=10,
-    )
+    activity = make_school_year_activity("Mercredis")
+    unit = make_morning_unit(activity)
     return Opening.objects.create(unit=unit, date=WEDNESDAY, capacity=10)
 
 

@@ -4,11 +4,8 @@ twice, and the invoices are never locked longer than the provider's session."""
 
 import datetime
 import json
-import threading
 import time
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
 
 import pytest
 import stripe
@@ -18,6 +15,7 @@ from factures import selectors, services
 from factures.models import Invoice, Payment
 from factures.payments import get_provider
 from tests.factories import issue
+from tests.factures.gateway_stubs import StripeStub
 
 pytestmark = pytest.mark.django_db
 SESSION_ID = "cs_test_faults"
@@ -26,82 +24,11 @@ UNAVAILABLE = "Le service de paiement est indisponible. Réessayez dans un momen
 NO_ANSWER = "Le service de paiement ne répond pas pour le moment"
 
 
-class FlakyStripe:
-    """Stripe's Checkout Session endpoints, answering `mode`: "ok", "500" or "slow"."""
-
-    def __init__(self):
-        self.mode = "ok"
-        self.calls: list[str] = []
-        self.session: dict = {}
-        self.form: dict = {}
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _answer(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _fault(self) -> bool:
-                stub.calls.append(f"{self.command} {self.path}")
-                if stub.mode == "slow":
-                    time.sleep(2)  # past the client's timeout of 1 s
-                    return False  # answers anyway, too late: the session exists at Stripe
-                if stub.mode == "500":
-                    self._answer(500, {"error": {"type": "api_error", "message": "boom"}})
-                    return True
-                return False
-
-            def do_POST(self):
-                length = int(self.headers["Content-Length"] or 0)
-                form = parse_qs(self.rfile.read(length).decode())
-                stub.form = form
-                if self._fault():
-                    return None
-                stub.session = {
-                    "id": SESSION_ID,
-                    "object": "checkout.session",
-                    "url": f"https://checkout.stripe.com/c/pay/{SESSION_ID}",
-                    "status": "open",
-                    "payment_status": "unpaid",
-                    "amount_total": int(form["line_items[0][price_data][unit_amount]"][0]),
-                    "currency": "eur",
-                    "client_reference_id": form["client_reference_id"][0],
-                }
-                return self._answer(200, stub.session)
-
-            def do_GET(self):
-                if self._fault():
-                    return None
-                return self._answer(200, stub.session)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-
 @pytest.fixture
 def flaky(settings):
-    stub = FlakyStripe()
-    stub.thread.start()
-    settings.PAYMENT_PROVIDER = "stripe"
-    settings.STRIPE_SECRET_KEY = "sk_test_x"
-    settings.STRIPE_WEBHOOK_SECRET = SECRET
-    settings.STRIPE_API_BASE = stub.url
-    settings.STRIPE_MAX_NETWORK_RETRIES = 0
-    settings.STRIPE_TIMEOUT_SECONDS = 1
-    yield stub
-    stub.server.shutdown()
-    stub.server.server_close()
+    with StripeStub(SESSION_ID) as stub:
+        stub.configure(settings, webhook_secret=SECRET, STRIPE_TIMEOUT_SECONDS=1)
+        yield stub
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import errno
 import http.client
 import io
 import os
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,6 +30,7 @@ from espace_famille.models import AuditEvent
 from factures.models import Invoice
 from tests.factories import issue, make_type
 from tests.faults.test_database import assert_clean_503, connection_lost_at
+from tests.s3 import bucket_keys, bucket_remove, s3_client, s3_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -58,22 +58,6 @@ def pdf_bytes(text: str) -> bytes:
 def files_in(root) -> list[str]:
     root = Path(root)
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server_module = pytest.importorskip("moto.server")
-    port = _free_port()
-    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 class _WritesFail(BaseHTTPRequestHandler):
@@ -132,21 +116,10 @@ def s3_refusing_writes(s3_endpoint):
 def _s3(endpoint: str, bucket: str) -> dict:
     from botocore.config import Config
 
-    return {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": bucket,
-            "endpoint_url": endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "region_name": "us-east-1",
-            "addressing_style": "path",
-            "default_acl": None,
-            "file_overwrite": False,
-            # Fewer retries than in production, to keep the test short.
-            "client_config": Config(retries={"max_attempts": 2, "mode": "standard"}),
-        },
-    }
+    # Fewer retries than in production, to keep the test short.
+    return s3_settings(
+        endpoint, bucket, client_config=Config(retries={"max_attempts": 2, "mode": "standard"})
+    )
 
 
 class BrokenStore:
@@ -175,25 +148,15 @@ def broken_store(request, settings):
     if request.param == "s3_missing_bucket":
         yield BrokenStore(settings, _s3(endpoint, "espace-famille-absent"), list)
         return
-    import boto3
-
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    )
+    client = s3_client(endpoint)
     bucket = "espace-famille-lent"
     client.create_bucket(Bucket=bucket)
-
-    def keys():
-        return [o["Key"] for o in client.list_objects_v2(Bucket=bucket).get("Contents", [])]
-
-    yield BrokenStore(settings, _s3(request.getfixturevalue("s3_refusing_writes"), bucket), keys)
-    for key in keys():
-        client.delete_object(Bucket=bucket, Key=key)
-    client.delete_bucket(Bucket=bucket)
+    yield BrokenStore(
+        settings,
+        _s3(request.getfixturevalue("s3_refusing_writes"), bucket),
+        lambda: bucket_keys(client, bucket),
+    )
+    bucket_remove(client, bucket)
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from documents.services import submission_create
 from espace_famille.files import file_fields
 from factures.services import invoice_pdf_store
 from tests.factories import PDF_BYTES, issue, make_type, upload
-from tests.faults.test_storage import files_in, pdf_bytes, s3_endpoint  # noqa: F401
+from tests.faults.test_storage import files_in, pdf_bytes
+from tests.s3 import bucket_keys, bucket_remove, s3_client, s3_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -96,40 +97,16 @@ def test_negative_age_is_refused():
         sweep("--min-age-hours", "-1")
 
 
-def test_orphans_in_an_s3_bucket(settings, s3_endpoint, family):  # noqa: F811
-    import boto3
-
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    )
-    client.create_bucket(Bucket="espace-famille-balayage")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": "espace-famille-balayage",
-                "endpoint_url": s3_endpoint,
-                "access_key": "testing",
-                "secret_key": "testing",
-                "region_name": "us-east-1",
-                "addressing_style": "path",
-                "default_acl": None,
-                "file_overwrite": False,
-            },
-        },
-    }
+def test_orphans_in_an_s3_bucket(settings, s3_endpoint, family):
+    bucket = "espace-famille-balayage"
+    client = s3_client(s3_endpoint)
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {**settings.STORAGES, "default": s3_settings(s3_endpoint, bucket)}
     invoice = invoice_pdf_store(invoice_id=issue(family, "10.00").pk)
-    client.put_object(Bucket="espace-famille-balayage", Key="factures/2026/perdu.pdf", Body=b"x")
+    client.put_object(Bucket=bucket, Key="factures/2026/perdu.pdf", Body=b"x")
 
     assert "orphan: factures/2026/perdu.pdf" in sweep("--min-age-hours", "0")
     sweep("--delete", "--min-age-hours", "0")
 
-    keys = [o["Key"] for o in client.list_objects_v2(Bucket="espace-famille-balayage")["Contents"]]
-    assert keys == [invoice.pdf.name]
-    client.delete_object(Bucket="espace-famille-balayage", Key=invoice.pdf.name)
-    client.delete_bucket(Bucket="espace-famille-balayage")
+    assert bucket_keys(client, bucket) == [invoice.pdf.name]
+    bucket_remove(client, bucket)

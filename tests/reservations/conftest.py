@@ -6,18 +6,13 @@ import datetime
 
 import pytest
 
-from inscriptions.models import Activity, Unit
 from reservations.models import Opening
-from tests.factories import WEDNESDAY, aware, enrol
+from tests.factories import WEDNESDAY, aware, enrol, make_morning_unit, make_school_year_activity
 
 
 @pytest.fixture
 def activity(structure):
-    return Activity.objects.create(
-        name="Accueil du mercredi",
-        service=Activity.Service.LOISIRS,
-        start_date=datetime.date(2029, 9, 1),
-        end_date=datetime.date(2030, 7, 4),
+    return make_school_year_activity(
         booking_notice="days",
         booking_notice_days=2,
         booking_notice_time=datetime.time(12, 0),
@@ -29,14 +24,7 @@ def activity(structure):
 
 @pytest.fixture
 def unit(activity):
-    return Unit.objects.create(
-        activity=activity,
-        name="Matin",
-        start_time=datetime.time(8, 30),
-        end_time=datetime.time(12, 0),
-        weekdays="12345",
-        capacity=10,
-    )
+    return make_morning_unit(activity)
 
 
 @pytest.fixture

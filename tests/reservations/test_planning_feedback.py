@@ -18,7 +18,7 @@ from django.utils import timezone
 from documents.models import DocumentType
 from inscriptions.models import Activity, Unit
 from reservations.models import Booking, Opening
-from tests.factories import enrol, insert_booking
+from tests.factories import enrol, insert_booking, make_school_year_activity
 
 
 def _monday_in(weeks: int) -> datetime.date:
@@ -146,6 +146,23 @@ def test_documents_of_another_activity_block_only_that_activity(parent_client, l
     assert rows["Soir"].cells[0].action == "book"
 
 
+def _enrolled_with_notice(lea, *, service="periscolaire", weekdays="12345", **notice) -> None:
+    """Léa enrolled in a school-year activity booked with this notice (before noon)."""
+    activity = make_school_year_activity(
+        "Accueil", service=service, booking_notice_time=datetime.time(12, 0), **notice
+    )
+    Unit.objects.create(activity=activity, name="Soir", weekdays=weekdays, capacity=10)
+    enrol(lea, activity)
+
+
+def _default_week(client, parent, lea, now: datetime.datetime) -> datetime.date:
+    """The Monday of the week the planning opens on, for a session at `now`."""
+    with time_machine.travel(now, tick=False):
+        client.force_login(parent)
+        page = client.get(reverse("reservations:planning", args=[lea.pk]))
+    return page.context["planning"].start
+
+
 @pytest.mark.parametrize("weekday", [5, 6], ids=["saturday", "sunday"])
 def test_weekend_opens_on_the_next_week_that_can_be_booked(client, parent, lea, weekday):
     # A week on Saturday 10:00 (or Sunday), days booked two days ahead at noon.
@@ -153,22 +170,11 @@ def test_weekend_opens_on_the_next_week_that_can_be_booked(client, parent, lea, 
     now = datetime.datetime.combine(
         saturday + datetime.timedelta(days=weekday - 5), datetime.time(10, 0)
     ).replace(tzinfo=timezone.get_current_timezone())
-    activity = Activity.objects.create(
-        name="Périscolaire",
-        service="periscolaire",
-        start_date=datetime.date(2029, 9, 1),
-        end_date=datetime.date(2030, 7, 4),
-        booking_notice="days",
-        booking_notice_days=2,
-        booking_notice_time=datetime.time(12, 0),
-    )
-    Unit.objects.create(activity=activity, name="Soir", weekdays="12345", capacity=10)
-    enrol(lea, activity)
+    _enrolled_with_notice(lea, booking_notice="days", booking_notice_days=2)
+    assert _default_week(client, parent, lea, now) == datetime.date(2030, 3, 11)
     with time_machine.travel(now, tick=False):
-        client.force_login(parent)  # a session of that day
-        page = client.get(reverse("reservations:planning", args=[lea.pk]))
-        assert page.context["planning"].start == datetime.date(2030, 3, 11)
         # An explicit date is kept; "Aujourd'hui" shows this week.
+        page = client.get(reverse("reservations:planning", args=[lea.pk]))
         assert page.context["nav"]["today"].endswith(f"?date={now.date().isoformat()}")
         asked = client.get(_url(lea, saturday))
         assert asked.context["planning"].start == datetime.date(2030, 3, 4)
@@ -176,41 +182,17 @@ def test_weekend_opens_on_the_next_week_that_can_be_booked(client, parent, lea, 
 
 def test_weekday_notice_skips_the_locked_week(client, parent, lea):
     # Booked by the Thursday noon of the week before: on Saturday the next week is locked too.
-    activity = Activity.objects.create(
-        name="Mercredis",
-        service="loisirs",
-        start_date=datetime.date(2029, 9, 1),
-        end_date=datetime.date(2030, 7, 4),
-        booking_notice="weekday",
-        booking_notice_weekday=4,
-        booking_notice_time=datetime.time(12, 0),
+    _enrolled_with_notice(
+        lea, service="loisirs", weekdays="3", booking_notice="weekday", booking_notice_weekday=4
     )
-    Unit.objects.create(activity=activity, name="Journée", weekdays="3", capacity=10)
-    enrol(lea, activity)
     now = datetime.datetime(2030, 3, 9, 10, 0, tzinfo=timezone.get_current_timezone())
-    with time_machine.travel(now, tick=False):
-        client.force_login(parent)
-        page = client.get(reverse("reservations:planning", args=[lea.pk]))
-    assert page.context["planning"].start == datetime.date(2030, 3, 18)
+    assert _default_week(client, parent, lea, now) == datetime.date(2030, 3, 18)
 
 
 def test_a_week_still_bookable_stays_the_default(client, parent, lea):
-    activity = Activity.objects.create(
-        name="Périscolaire",
-        service="periscolaire",
-        start_date=datetime.date(2029, 9, 1),
-        end_date=datetime.date(2030, 7, 4),
-        booking_notice="days",
-        booking_notice_days=1,
-        booking_notice_time=datetime.time(12, 0),
-    )
-    Unit.objects.create(activity=activity, name="Soir", weekdays="12345", capacity=10)
-    enrol(lea, activity)
+    _enrolled_with_notice(lea, booking_notice="days", booking_notice_days=1)
     tuesday = datetime.datetime(2030, 3, 5, 10, 0, tzinfo=timezone.get_current_timezone())
-    with time_machine.travel(tuesday, tick=False):
-        client.force_login(parent)
-        page = client.get(reverse("reservations:planning", args=[lea.pk]))
-    assert page.context["planning"].start == datetime.date(2030, 3, 4)
+    assert _default_week(client, parent, lea, tuesday) == datetime.date(2030, 3, 4)
 
 
 def test_default_week_stays_within_the_query_budget(

@@ -13,10 +13,10 @@ from espace_famille.models import User
 from factures import services as billing
 from factures.services import LineSpec
 from famille.services import change_request_create
-from inscriptions.models import Activity, Enrolment, Unit
+from inscriptions.models import Enrolment
 from reservations.models import Booking, Opening
 from reservations.services import openings_recount
-from tests.factories import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_morning_unit, make_school_year_activity, make_staff
 
 
 @pytest.fixture
@@ -48,24 +48,12 @@ def change_request(family, parent, lea):
 
 @pytest.fixture
 def activity(structure):
-    return Activity.objects.create(
-        name="Accueil du mercredi",
-        service=Activity.Service.LOISIRS,
-        start_date=datetime.date(2029, 9, 1),
-        end_date=datetime.date(2030, 7, 4),
-    )
+    return make_school_year_activity()
 
 
 @pytest.fixture
 def unit(activity):
-    return Unit.objects.create(
-        activity=activity,
-        name="Matin",
-        start_time=datetime.time(8, 30),
-        end_time=datetime.time(12, 0),
-        weekdays="12345",
-        capacity=10,
-    )
+    return make_morning_unit(activity)
 
 
 @pytest.fixture
