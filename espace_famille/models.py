@@ -112,9 +112,7 @@ class Structure(models.Model):
         help_text=_("Nom et adresse de l'hébergeur du portail (destinataire technique)."),
     )
     # The reminder emails the structure does not send (keys of registry.reminder_kinds).
-    reminders_off = models.JSONField(
-        _("rappels par e-mail désactivés"), default=list, blank=True
-    )
+    reminders_off = models.JSONField(_("rappels par e-mail désactivés"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("structure")
@@ -370,9 +368,7 @@ class SentReminder(models.Model):
     class Meta:
         verbose_name = _("rappel envoyé")
         verbose_name_plural = _("rappels envoyés")
-        constraints = [
-            models.UniqueConstraint(fields=["family", "key"], name="sent_reminder_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["family", "key"], name="sent_reminder_once")]
 
     def __str__(self) -> str:
         return f"{self.family_id} {self.key}"
