@@ -61,9 +61,7 @@ def test_an_empty_list_says_so_under_its_heading(parent_client):
     assert "Rien à faire pour le moment." in section
 
 
-def test_invoices_to_pay_show_their_count_and_total_in_french(
-    parent_client, family, other_family
-):
+def test_invoices_to_pay_show_their_count_and_total_in_french(parent_client, family, other_family):
     issue(family, "100.00")
     issue(family, "40.00", "3.84")
     issue(other_family, "999.00")
@@ -121,9 +119,7 @@ def test_a_missing_document_names_the_child(parent_client, family):
 def test_decisions_not_seen_and_answers_not_read_are_listed(
     parent_client, family, parent, staff, activity
 ):
-    ChangeRequest.objects.create(
-        family=family, kind="family", created_by=parent, status="accepted"
-    )
+    ChangeRequest.objects.create(family=family, kind="family", created_by=parent, status="accepted")
     ChangeRequest.objects.create(family=family, kind="family", created_by=parent, status="pending")
     enrolment = enrol(child(family, "Léa"), activity, status=Enrolment.Status.REFUSED)
     enrolment.decided_at = timezone.now() - datetime.timedelta(days=2)
