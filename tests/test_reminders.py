@@ -149,9 +149,7 @@ def test_the_household_turns_a_kind_off_in_ma_famille(parent_client, family, inv
     assert send(invoice.due_date + datetime.timedelta(days=1)).emails == 1
 
 
-def test_a_kind_turned_off_by_the_structure_is_not_offered_in_ma_famille(
-    parent_client, structure
-):
+def test_a_kind_turned_off_by_the_structure_is_not_offered_in_ma_famille(parent_client, structure):
     structure.reminders_off = ["facture-echeance"]
     structure.save()
     page = parent_client.get("/famille/").content.decode()
