@@ -112,7 +112,7 @@ def test_renewing_revokes_the_old_link_and_is_audited(client, parent_client, par
     )
     client.force_login(parent)
     page = client.get("/reservations/").content.decode()
-    assert "Renouveler le lien de l&#x27;agenda" in page
+    assert "Renouveler le lien de l'agenda" in page
 
 
 def test_an_unknown_or_forged_link_is_a_404(client, parent_client, family):
