@@ -237,8 +237,8 @@ def test_english_templates_exist_for_every_string(family, invoice, send, setting
     settings.LANGUAGE_CODE = "en"
     send(invoice.due_date - datetime.timedelta(days=3))
     (message,) = mail.outbox
-    assert message.subject.startswith("A reminder from your family portal")
-    assert "Here is what awaits you on your family portal:" in message.body
+    assert message.subject.startswith("A reminder from your Family Portal")
+    assert "Here is what awaits you on your Family Portal:" in message.body
 
 
 @pytest.mark.django_db(transaction=True)
