@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -146,7 +146,7 @@ def documents_by_person(
 
 
 def _activity_documents_to_provide(
-    family: Family, members: dict[int, Member], today: datetime.date
+    family: Family, members: Mapping[int, Member], today: datetime.date
 ) -> dict[int | None, int]:
     """Documents required by the members' activities that the scope rules did not count,
     per member id (None: the household's). One query after the requirement sources': the
@@ -177,8 +177,8 @@ def _activity_documents_to_provide(
             elif not row[f"sent_{member_id}"]:
                 wanted.add((member_id, type_id))
     counts: dict[int | None, int] = {}
-    for member_id, _type_id in wanted:
-        counts[member_id] = counts.get(member_id, 0) + 1
+    for owner_id, _type_id in wanted:
+        counts[owner_id] = counts.get(owner_id, 0) + 1
     return counts
 
 

@@ -31,4 +31,4 @@ def once_per_instance(instance: Any, key: str, compute: Callable[[], T]) -> T:
     kept: dict[str, Any] = instance.__dict__.setdefault("_once_per_instance", {})
     if key not in kept:
         kept[key] = compute()
-    return kept[key]  # type: ignore[no-any-return]
+    return kept[key]
