@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from espace_famille.formatting import long_date
@@ -30,11 +31,21 @@ CAMPAIGN_OPENING_DAYS = 7
 CAMPAIGN_CLOSING_DAYS = 2
 
 
-def _booked_day(booking: Booking) -> str:
+def _booked_unit(booking: Booking) -> str:
     unit = booking.opening.unit
-    day = long_date(booking.opening.date, "l j F")
-    label = f"{day}, {unit.activity.name} — {unit.name}"
+    label = f"{unit.activity.name} — {unit.name}"
     return f"{label} ({unit.hours})" if unit.hours else label
+
+
+def _booked_days(bookings: list[Booking]) -> str:
+    """ "lundi 30 novembre, Périscolaire — Matin (07:30-08:30) et Cantine — Repas ; mardi …" """
+    by_day: dict[datetime.date, list[str]] = {}
+    for booking in bookings:
+        by_day.setdefault(booking.opening.date, []).append(_booked_unit(booking))
+    return " ; ".join(
+        f"{long_date(day, 'l j F')}, {get_text_list(units, _('et'))}"
+        for day, units in by_day.items()
+    )
 
 
 def upcoming_bookings(family: Family, today: datetime.date) -> list[Booking]:
@@ -61,7 +72,7 @@ def todo_lines(family: Family, today: datetime.date) -> list[TodoLine]:
     for member_id, bookings in by_child.items():
         text = _("Prochaines réservations de %(name)s : %(days)s") % {
             "name": bookings[0].member.first_name,
-            "days": " ; ".join(_booked_day(booking) for booking in bookings),
+            "days": _booked_days(bookings),
         }
         lines.append(TodoLine(text=text, url=reverse("reservations:planning", args=[member_id])))
     return lines
