@@ -167,7 +167,19 @@ def test_another_household_never_receives_this_ones_reminders(
 
 
 @pytest.fixture
-def open_week(family):
+def wednesday_morning():
+    """A Wednesday at 8:00 in Paris: next week's booking deadlines are still ahead."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    moment = datetime.datetime(2026, 11, 25, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    with time_machine.travel(moment, tick=False):
+        yield
+
+
+@pytest.fixture
+def open_week(family, wednesday_morning):
     """Léa enrolled in an activity open every day of next week."""
     today = timezone.localdate()
     activity = Activity.objects.create(
