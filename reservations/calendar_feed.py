@@ -26,8 +26,9 @@ CALENDAR_FEED_PER_HOUR = 120
 
 
 def feed_for(pk: int, secret: str) -> CalendarFeed | None:
-    """The feed of that id when `secret` is its secret (constant-time comparison), else None."""
-    feed = CalendarFeed.objects.filter(pk=pk).first()
+    """The feed of that id when `secret` is its secret (constant-time comparison), else None;
+    a household that left the structure (inactive) has no feed any more."""
+    feed = CalendarFeed.objects.filter(pk=pk, family__is_active=True).first()
     if feed is None or not hmac.compare_digest(feed.secret.encode(), secret.encode()):
         return None
     return feed

@@ -161,3 +161,11 @@ def test_renewing_needs_a_post_and_a_login(client):
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
     assert CalendarFeed.objects.count() == 0
+
+
+def test_a_household_that_left_has_no_feed_any_more(client, parent_client, family):
+    url = create_feed(parent_client)
+    family.is_active = False
+    family.save()
+    client.logout()
+    assert client.get(url).status_code == 404
