@@ -19,8 +19,10 @@ class ContactConfig(AppConfig):
         from espace_famille.audit_kinds import audit_kinds
 
         audit_kinds.register(ContactEvent)
-        from contact import demo  # noqa: F401  (registers the demo steps)
-        from contact.selectors import unread_answers_count
+        from contact import (
+            demo,  # noqa: F401  (registers the demo steps)
+            todo,
+        )
         from contact.services import old_threads_purge
         from espace_famille.registry import MenuEntry, RetentionStep, menu, retention_steps
 
@@ -34,7 +36,10 @@ class ContactConfig(AppConfig):
                 url_name="contact:index",
                 order=80,
                 icon="contact",
-                badge=unread_answers_count,
+                badge=todo.badge,  # shares its query with the "À faire" line
                 badge_label=ngettext_lazy("%(n)s réponse non lue", "%(n)s réponses non lues", "n"),
             )
         )
+        from espace_famille.registry import FamilyTodo, family_todos
+
+        family_todos.register(FamilyTodo("contact", 50, todo.todo_lines))

@@ -23,8 +23,10 @@ class DocumentsConfig(AppConfig):
         from espace_famille.audit_kinds import audit_kinds
 
         audit_kinds.register(DocumentEvent)
-        from documents import demo  # noqa: F401  (registers the demo steps)
-        from documents.selectors import documents_to_provide_count
+        from documents import (
+            demo,  # noqa: F401  (registers the demo steps)
+            todo,
+        )
         from espace_famille.registry import MenuEntry, menu
 
         menu.register(
@@ -35,7 +37,7 @@ class DocumentsConfig(AppConfig):
                 url_name="documents:index",
                 order=50,
                 icon="documents",
-                badge=documents_to_provide_count,
+                badge=todo.badge,  # shares its query with the "À faire" line
                 badge_label=ngettext_lazy(
                     "%(n)s document à fournir", "%(n)s documents à fournir", "n"
                 ),
@@ -51,4 +53,23 @@ class DocumentsConfig(AppConfig):
                 order=70,
                 icon="documentation",
             )
+        )
+        from espace_famille.registry import (
+            FamilyTodo,
+            ReminderKind,
+            family_todos,
+            reminder_kinds,
+        )
+
+        family_todos.register(FamilyTodo("documents", 20, todo.todo_lines))
+        reminder_kinds.register(
+            ReminderKind(
+                "document-expire-bientot",
+                30,
+                _("Un document expire dans les 30 jours"),
+                todo.documents_expiring,
+            )
+        )
+        reminder_kinds.register(
+            ReminderKind("document-expire", 40, _("Un document a expiré"), todo.documents_expired)
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -82,9 +82,28 @@ def documents_to_provide_count(family: Family, *, today: datetime.date | None = 
 
     A document waiting for review is not counted, whatever its type's `pending_counts`: the
     family has nothing more to do (`Submission.objects.sent()`).
+    """
+    return sum(person.to_provide for person in documents_by_person(family, today=today))
 
-    One query for the household's and members' mandatory documents; when other apps registered
-    requirement sources (activities), their queries plus two more for the activity documents.
+
+@dataclass
+class PersonDocuments:
+    """A person of the household (None: the household's own documents) with how many requested
+    documents it still has to send and how many of its accepted ones expire within 30 days."""
+
+    member: Member | None
+    to_provide: int = 0
+    expiring: int = 0
+
+
+def documents_by_person(
+    family: Family, *, today: datetime.date | None = None
+) -> list[PersonDocuments]:
+    """The household, then each member, with its counts (only those with something to do).
+
+    One query for the household's and members' mandatory documents and the documents expiring;
+    when other apps registered requirement sources (activities), their queries plus one more for
+    the activity documents.
     """
     today = today or timezone.localdate()
     asked = DocumentType.objects.filter(is_active=True, mandatory=True)
@@ -93,58 +112,126 @@ def documents_to_provide_count(family: Family, *, today: datetime.date | None = 
     household_missing = asked.filter(scope=Scope.FAMILY).exclude(
         Exists(sent.filter(family_id=family.pk, member__isnull=True))
     )
-    rows = list(
+    # Expiring: an accepted document whose validity ends within 30 days, for a type that has
+    # nothing newer waiting for review nor accepted beyond those 30 days. Counted per document
+    # type, as the counts above, so that every subquery reaches submissions through the
+    # household's keys (tests/test_query_plans.py).
+    end = today + datetime.timedelta(days=RENEW_SOON_DAYS)
+    of_type = Submission.objects.filter(document_type=OuterRef("pk"))
+    in_window = of_type.filter(
+        status=Submission.Status.ACCEPTED, valid_until__gte=today, valid_until__lte=end
+    )
+    renewed = of_type.filter(
+        Q(status=Submission.Status.PENDING)
+        | Q(status=Submission.Status.ACCEPTED, valid_until__isnull=True)
+        | Q(status=Submission.Status.ACCEPTED, valid_until__gt=end)
+    )
+    mine = {"member_id": OuterRef(OuterRef("pk"))}
+    household_only = {"family_id": family.pk, "member__isnull": True}
+    active = DocumentType.objects.filter(is_active=True)
+    household_expiring = active.filter(Exists(in_window.filter(**household_only))).exclude(
+        Exists(renewed.filter(**household_only))
+    )
+    members = list(
         Member.objects.filter(family_id=family.pk)
-        .order_by()
+        .order_by("role", "birth_date", "first_name", "pk")
         .annotate(
             every_member=count_of(asked.filter(scope=Scope.MEMBER).exclude(Exists(by_member))),
             every_child=count_of(asked.filter(scope=Scope.CHILD).exclude(Exists(by_member))),
             household=count_of(household_missing),
+            expiring=count_of(
+                active.filter(Exists(in_window.filter(**mine))).exclude(
+                    Exists(renewed.filter(**mine))
+                )
+            ),
+            household_expiring=count_of(household_expiring),
         )
-        .values_list("pk", "role", "every_member", "every_child", "household")
+        .only("pk", "family_id", "role", "first_name", "last_name")
     )
-    if not rows:
-        return household_missing.count()
-    total = rows[0][4] + sum(
-        every_member + (every_child if role == Member.Role.CHILD else 0)
-        for _pk, role, every_member, every_child, _household in rows
-    )
+    if not members:
+        household = PersonDocuments(None, household_missing.count(), household_expiring.count())
+        return [household] if household.to_provide or household.expiring else []
+    people = [PersonDocuments(None, members[0].household, members[0].household_expiring)]
+    for member in members:
+        to_provide = member.every_member
+        if member.role == Member.Role.CHILD:
+            to_provide += member.every_child
+        people.append(PersonDocuments(member, to_provide, member.expiring))
     if requirement_sources:
-        total += _activity_documents_to_provide(family, {row[0]: row[1] for row in rows}, today)
-    return total
+        by_pk = {member.pk: member for member in members}
+        missing = _activity_documents_to_provide(family, by_pk, today)
+        for person in people:
+            person.to_provide += missing.get(person.member.pk if person.member else None, 0)
+    return [person for person in people if person.to_provide or person.expiring]
 
 
 def _activity_documents_to_provide(
-    family: Family, roles: dict[int, str], today: datetime.date
-) -> int:
-    """Documents required by the members' activities that the scope rules did not count."""
-    required = required_type_ids(list(roles))
+    family: Family, members: Mapping[int, Member], today: datetime.date
+) -> dict[int | None, int]:
+    """Documents required by the members' activities that the scope rules did not count,
+    per member id (None: the household's). One query after the requirement sources': the
+    types, each with whether the household and each member sent it."""
+    required = required_type_ids(list(members))
     type_ids = set().union(*required.values()) if required else set()
     if not type_ids:
-        return 0
+        return {}
+    sent = Submission.objects.sent(today).filter(family=family, document_type=OuterRef("pk"))
+    flags = {f"sent_{member_id}": Exists(sent.filter(member_id=member_id)) for member_id in members}
     types = {
-        pk: (scope, is_mandatory)
-        for pk, scope, is_mandatory in DocumentType.objects.filter(
-            pk__in=type_ids, is_active=True
-        ).values_list("pk", "scope", "mandatory")
+        row["pk"]: row
+        for row in DocumentType.objects.filter(pk__in=type_ids, is_active=True)
+        .annotate(sent_household=Exists(sent.filter(member__isnull=True)), **flags)
+        .values("pk", "scope", "mandatory", "sent_household", *flags)
     }
     wanted: set[tuple[int | None, int]] = set()
     for member_id, member_type_ids in required.items():
         for type_id in member_type_ids:
-            if type_id not in types or member_id not in roles:
+            if type_id not in types or member_id not in members:
                 continue
-            scope, is_mandatory = types[type_id]
-            if is_mandatory and scope_covers(scope, roles[member_id]):
+            row = types[type_id]
+            if row["mandatory"] and scope_covers(row["scope"], members[member_id].role):
                 continue  # already counted by the main query
-            wanted.add((None if scope == Scope.FAMILY else member_id, type_id))
-    if not wanted:
-        return 0
-    provided = set(
-        Submission.objects.sent(today)
-        .filter(family=family, document_type_id__in={type_id for _m, type_id in wanted})
-        .values_list("member_id", "document_type_id")
+            if row["scope"] == Scope.FAMILY:
+                if not row["sent_household"]:
+                    wanted.add((None, type_id))
+            elif not row[f"sent_{member_id}"]:
+                wanted.add((member_id, type_id))
+    counts: dict[int | None, int] = {}
+    for owner_id, _type_id in wanted:
+        counts[owner_id] = counts.get(owner_id, 0) + 1
+    return counts
+
+
+def not_renewed() -> Q:
+    """An accepted submission nobody has sent a newer document for (pending or accepted)."""
+    later = Submission.objects.filter(
+        family_id=OuterRef("family_id"),
+        document_type_id=OuterRef("document_type_id"),
+        uploaded_at__gt=OuterRef("uploaded_at"),
+    ).exclude(  # pending or accepted; written as an exclusion, so that the planner reaches
+        # the rows through the household's index, not the status index
+        status__in=[Submission.Status.REFUSED, Submission.Status.REPLACED]
     )
-    return len(wanted - provided)
+    renewed = Exists(later.filter(member_id=OuterRef("member_id"))) | (
+        Q(member__isnull=True) & Exists(later.filter(member__isnull=True))
+    )
+    return Q(status=Submission.Status.ACCEPTED) & ~renewed
+
+
+def expiring_documents(
+    *, start: datetime.date, end: datetime.date, family: Family | None = None
+) -> QuerySet[Submission]:
+    """Accepted documents of active types whose validity ends between `start` and `end`
+    (inclusive) and that nobody renewed yet: the dashboard's "expire bientôt" (one query)."""
+    found = Submission.objects.filter(
+        not_renewed(),
+        valid_until__gte=start,
+        valid_until__lte=end,
+        document_type__is_active=True,
+    )
+    if family is not None:
+        found = found.filter(family=family)
+    return found.select_related("member", "document_type").order_by("valid_until", "pk")
 
 
 def scope_covers(scope: str, role: str) -> bool:

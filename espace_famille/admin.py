@@ -7,12 +7,13 @@ from allauth.account import admin as account_admin
 from allauth.account.models import EmailAddress
 from allauth.mfa import admin as mfa_admin  # noqa: F401 (registers Authenticator, replaced below)
 from allauth.mfa.models import Authenticator
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import ManyToManyField, QuerySet
+from django.db.models import Field, ManyToManyField, QuerySet
 from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -31,6 +32,7 @@ from espace_famille.admin_security import (
 )
 from espace_famille.jobs import JobAlreadyRunning, job_start
 from espace_famille.models import AuditEvent, Structure, User
+from espace_famille.registry import reminder_kinds
 from espace_famille.staff_home import staff_index
 
 if TYPE_CHECKING:
@@ -245,9 +247,30 @@ class UserAdmin(GuardedActionsMixin, DjangoUserAdmin):
         )
 
 
+def _reminder_choices() -> list[tuple[str, str]]:
+    return [(kind.key, str(kind.label)) for kind in reminder_kinds]
+
+
 @admin.register(Structure)
 class StructureAdmin(StaffModelAdmin):
     list_display = ["name", "email", "phone"]
+
+    def formfield_for_dbfield(
+        self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        if db_field.name == "reminders_off":
+            # The kinds come from the apps (registry.reminder_kinds): checkboxes, not raw JSON.
+            return forms.MultipleChoiceField(
+                label=_("Rappels par e-mail désactivés"),
+                choices=_reminder_choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=_(
+                    "Les rappels cochés ne sont envoyés à aucune famille. Les autres partent "
+                    "chaque matin, sauf aux familles qui les ont refusés dans Ma famille."
+                ),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and not exists_once(request, Structure)

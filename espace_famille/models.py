@@ -111,6 +111,8 @@ class Structure(models.Model):
         blank=True,
         help_text=_("Nom et adresse de l'hébergeur du portail (destinataire technique)."),
     )
+    # The reminder emails the structure does not send (keys of registry.reminder_kinds).
+    reminders_off = models.JSONField(_("rappels par e-mail désactivés"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("structure")
@@ -141,6 +143,7 @@ class AuditEvent(models.Model):
         DATA_EXPORTED = "data_exported", _("Données du foyer téléchargées")
         DATA_EXPORT_REQUESTED = "data_export_requested", _("Données du foyer demandées")
         DATA_EXPORT_READY = "data_export_ready", _("Données du foyer prêtes, lien envoyé")
+        REMINDERS_SENT = "reminders_sent", _("Rappels envoyés par e-mail")
         OTHER = "other", _("Autre")
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
@@ -345,6 +348,30 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return str(_("Export n° %(pk)s") % {"pk": self.pk})
+
+
+class SentReminder(models.Model):
+    """A reminder sent to a household (espace_famille.reminders): its key is unique per
+    household, so the same event is never sent twice, whatever runs or restarts."""
+
+    family = models.ForeignKey(
+        "famille.Family",
+        verbose_name=_("famille"),
+        related_name="sent_reminders",
+        on_delete=models.CASCADE,
+    )
+    kind = models.CharField(_("type"), max_length=40)
+    key = models.CharField(_("événement"), max_length=120)
+    sent_on = models.DateField(_("envoyé le"), db_index=True)
+    created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rappel envoyé")
+        verbose_name_plural = _("rappels envoyés")
+        constraints = [models.UniqueConstraint(fields=["family", "key"], name="sent_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.family_id} {self.key}"
 
 
 audit_kinds.register(AuditEvent.Kind)

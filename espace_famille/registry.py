@@ -10,7 +10,8 @@ The core's own extension points are declared at the bottom of this module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+import datetime
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -238,7 +239,66 @@ class JobKind:
     run: Callable[..., dict[str, Any]]
 
 
-def _order(item: MenuEntry | DemoStep | ScaleStep | ExportSource | StaffTodo | StaffPanel) -> int:
+@dataclass(frozen=True)
+class TodoLine:
+    """One line of the dashboard's "À faire" list: a sentence that makes sense alone (it is the
+    link's text: "2 factures à payer : 143,84 €") and the page it links to."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class FamilyTodo:
+    """An app's lines of the dashboard's "À faire" list, above the tiles.
+
+    `lines(family, today)` returns the household's lines (usually none); one or two queries at
+    most, the same number whatever the data (the dashboard keeps its budget of 12).
+    """
+
+    key: str
+    order: int
+    lines: Callable[[Family, datetime.date], list[TodoLine]]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder due to one household, sent once: `key` names the event for good
+    ("facture-echeance:42"), so that a second run, or a restart, never sends it again."""
+
+    family_id: int
+    key: str
+    text: str  # a sentence, in the household's language (the command renders in it)
+    url: str = ""  # a path of the portal ("/factures/"), made absolute in the email
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    """A kind of reminder email an app offers (espace_famille.reminders).
+
+    `due(today)` returns the reminders of every household due that day (a few queries, not one
+    per household); the structure turns a kind off in the admin (Structure.reminders_off), a
+    household in Ma famille (Family.reminders_off). `default_on=False` makes it opt-in: sent
+    only to households that asked for it.
+    """
+
+    key: str
+    order: int
+    label: StrOrPromise
+    due: Callable[[datetime.date], Iterable[Reminder]]
+    default_on: bool = True
+
+
+def _order(
+    item: MenuEntry
+    | DemoStep
+    | ScaleStep
+    | ExportSource
+    | StaffTodo
+    | StaffPanel
+    | FamilyTodo
+    | ReminderKind,
+) -> int:
     return item.order
 
 
@@ -261,4 +321,12 @@ staff_panels: Registry[StaffPanel] = Registry(
 # Long staff work run in the background (espace_famille.jobs), by key.
 job_kinds: Registry[JobKind] = Registry(
     "job kinds", key=lambda kind: kind.key, order=lambda kind: kind.key
+)
+# The dashboard's "À faire" list, above the tiles.
+family_todos: Registry[FamilyTodo] = Registry(
+    "family to-do", key=lambda todo: todo.key, order=_order
+)
+# The kinds of reminder emails (manage.py send_reminders), by key.
+reminder_kinds: Registry[ReminderKind] = Registry(
+    "reminder kinds", key=lambda kind: kind.key, order=_order
 )

@@ -24,7 +24,7 @@ from espace_famille import export, privacy, ratelimit
 from espace_famille.access import FamilyRequest, family_required
 from espace_famille.files import serve_private_file
 from espace_famille.models import DataExport, Structure
-from espace_famille.registry import menu
+from espace_famille.registry import family_todos, menu
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,9 @@ LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 @family_required
 def dashboard(request: FamilyRequest) -> HttpResponse:
     family = request.family
+    today = timezone.localdate()
+    # "À faire": what each app says the household has to do, in the registry's order.
+    todo = [line for source in family_todos for line in source.lines(family, today)]
     tiles = []
     for entry in menu:
         count = entry.badge(family) if entry.badge else None
@@ -45,7 +48,7 @@ def dashboard(request: FamilyRequest) -> HttpResponse:
                 "badge": entry.badge_text(count) if count else "",
             }
         )
-    return render(request, "dashboard.html", {"tiles": tiles})
+    return render(request, "dashboard.html", {"todo": todo, "tiles": tiles})
 
 
 def _database_answers() -> None:

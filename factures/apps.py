@@ -24,9 +24,11 @@ class FacturesConfig(AppConfig):
         audit_kinds.register(BillingEvent)
         audit_kinds.register(DirectDebitEvent)
         from espace_famille.registry import MenuEntry, menu
-        from factures import demo  # noqa: F401  (registers the demo steps)
+        from factures import (
+            demo,  # noqa: F401  (registers the demo steps)
+            todo,
+        )
         from factures.rules import overdue_balance_rule
-        from factures.selectors import invoices_to_pay_count
         from factures.sepa import checks  # noqa: F401  (registers the system check)
         from reservations.registry import booking_rules
 
@@ -38,7 +40,7 @@ class FacturesConfig(AppConfig):
                 url_name="factures:index",
                 order=40,
                 icon="factures",
-                badge=invoices_to_pay_count,
+                badge=todo.badge,  # shares its query with the "À faire" line
                 badge_label=ngettext_lazy("%(n)s facture à payer", "%(n)s factures à payer", "n"),
             )
         )
@@ -48,3 +50,24 @@ class FacturesConfig(AppConfig):
         from reservations.registry import absence_credited
 
         absence_credited.register(absence_credit_notes_issue)
+        from espace_famille.registry import (
+            FamilyTodo,
+            ReminderKind,
+            family_todos,
+            reminder_kinds,
+        )
+
+        family_todos.register(FamilyTodo("factures", 10, todo.todo_lines))
+        reminder_kinds.register(
+            ReminderKind(
+                "facture-echeance",
+                10,
+                _("Une facture arrive à échéance"),
+                todo.invoices_due_soon,
+            )
+        )
+        reminder_kinds.register(
+            ReminderKind(
+                "facture-retard", 20, _("Une facture est en retard"), todo.invoices_overdue
+            )
+        )

@@ -42,6 +42,14 @@ class BillingSettings(models.Model):
         ),
         help_text=_("Imprimés sur chaque facture, rubrique « Comment payer »."),
     )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("rappel avant l'échéance (jours)"),
+        default=5,
+        help_text=_(
+            "Un e-mail rappelle une facture à régler ce nombre de jours avant son échéance "
+            "(0 : jamais). Les rappels se coupent aussi un par un dans la structure."
+        ),
+    )
 
     class Meta:
         verbose_name = _("réglages de facturation")

@@ -24,8 +24,10 @@ class FamilleConfig(AppConfig):
 
         audit_kinds.register(FamilyEvent)
         from espace_famille.registry import MenuEntry, menu
-        from famille import demo  # noqa: F401  (registers the demo steps)
-        from famille.selectors import unseen_decisions_count
+        from famille import (
+            demo,  # noqa: F401  (registers the demo steps)
+            todo,
+        )
 
         menu.register(
             MenuEntry(
@@ -35,9 +37,12 @@ class FamilleConfig(AppConfig):
                 url_name="famille:index",
                 order=10,
                 icon="famille",
-                badge=unseen_decisions_count,
+                badge=todo.badge,  # shares its query with the "À faire" line
                 badge_label=ngettext_lazy(
                     "%(n)s demande refusée à consulter", "%(n)s demandes refusées à consulter", "n"
                 ),
             )
         )
+        from espace_famille.registry import FamilyTodo, family_todos
+
+        family_todos.register(FamilyTodo("famille", 30, todo.todo_lines))

@@ -17,3 +17,4 @@ class FamilyEvent(models.TextChoices):
     DELETION_REQUESTED = "deletion_requested", _("Suppression du compte demandée")
     HOUSEHOLD_LEFT = "household_left", _("Famille partie (comptes fermés)")
     HOUSEHOLD_ANONYMISED = "household_anonymised", _("Famille anonymisée")
+    REMINDERS_CHOSEN = "reminders_chosen", _("Choix des rappels par e-mail modifié")

@@ -13,6 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from espace_famille.registry import ReminderKind
+from espace_famille.reminders import wants
 from famille.models import Family, Member
 
 if TYPE_CHECKING:
@@ -142,3 +144,20 @@ class RefuseForm(forms.Form):
         label=gettext_lazy("Motif du refus (envoyé à la famille)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ReminderChoicesForm(forms.Form):
+    """Ma famille: one checkbox per reminder kind the structure sends."""
+
+    def __init__(
+        self, *args: Any, kinds: list[ReminderKind], choices: dict[str, Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kinds = kinds
+        for kind in kinds:
+            self.fields[kind.key] = forms.BooleanField(
+                label=kind.label, required=False, initial=wants(choices, kind)
+            )
+
+    def choices(self) -> dict[str, bool]:
+        return {kind.key: bool(self.cleaned_data.get(kind.key)) for kind in self.kinds}

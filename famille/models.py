@@ -65,6 +65,11 @@ class Family(models.Model):
         ),
     )
     anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
+    # The household's choice per reminder kind ({key: true/false}); a kind it never chose
+    # follows its default (espace_famille.reminders).
+    reminder_choices = models.JSONField(
+        _("choix des rappels par e-mail"), default=dict, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("famille")

@@ -530,3 +530,36 @@ def inactive_households_close(*, now: datetime.datetime, apply: bool) -> int:
         household_close(family=family, user=None)
         count += 1
     return count
+
+
+@transaction.atomic
+def reminder_choices_set(
+    *,
+    family: Family,
+    user: User,
+    choices: dict[str, bool],
+    request: HttpRequest | None = None,
+) -> bool:
+    """The household's choice of reminder emails (Ma famille), audited; False if unchanged.
+
+    A preference, not a record of the household: no staff validation. Only the kinds given are
+    changed (those the structure offers), the others keep their choice or default.
+    """
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    current = dict(family.reminder_choices or {})
+    updated = {**current, **{key: bool(value) for key, value in choices.items()}}
+    if updated == current:
+        return False
+    family.reminder_choices = updated
+    family.save(update_fields=["reminder_choices"])
+    on = [key for key, value in sorted(choices.items()) if value]
+    off = [key for key, value in sorted(choices.items()) if not value]
+    audit.record(
+        family,
+        user,
+        FamilyEvent.REMINDERS_CHOSEN,
+        _("Rappels par e-mail : reçus %(on)s ; refusés %(off)s")
+        % {"on": ", ".join(on) or "—", "off": ", ".join(off) or "—"},
+        request=request,
+    )
+    return True

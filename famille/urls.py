@@ -11,4 +11,5 @@ urlpatterns = [
     path("demandes/<int:pk>/", views.change_request_detail, name="request"),
     path("demandes/<int:pk>/annuler/", views.change_request_withdraw, name="request_cancel"),
     path("supprimer-le-compte/", views.deletion_request, name="deletion"),
+    path("rappels/", views.reminder_choices, name="reminders"),
 ]

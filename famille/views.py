@@ -7,14 +7,15 @@ from collections.abc import Iterable
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from espace_famille.access import FamilyRequest, family_required, get_for_family
-from famille.forms import readonly_facts, record_form
+from espace_famille.reminders import kinds_offered
+from famille.forms import ReminderChoicesForm, readonly_facts, record_form
 from famille.models import (
     FAMILY_FIELDS,
     ChangeRequest,
@@ -36,6 +37,7 @@ from famille.services import (
     decisions_mark_seen,
     deletion_request_create,
     member_add_request,
+    reminder_choices_set,
 )
 from famille.values import display, label, model_field, review_rows, serialize
 
@@ -103,8 +105,30 @@ def index(request: FamilyRequest) -> HttpResponse:
             ),
         ],
         "requests": requests,
+        "reminders_form": _reminders_form(family),
     }
     return render(request, "famille/index.html", context)
+
+
+def _reminders_form(family: Family, data: QueryDict | None = None) -> ReminderChoicesForm:
+    return ReminderChoicesForm(
+        data, kinds=kinds_offered(), choices=family.reminder_choices, prefix="rappels"
+    )
+
+
+@require_POST
+@family_required
+def reminder_choices(request: FamilyRequest) -> HttpResponse:
+    """Ma famille's "Rappels par e-mail": the household's choice, saved at once (a preference,
+    not a record: no staff validation)."""
+    form = _reminders_form(request.family, request.POST)
+    if form.is_valid() and reminder_choices_set(
+        family=request.family, user=request.user, choices=form.choices(), request=request
+    ):
+        messages.success(request, _("Vos choix de rappels par e-mail sont enregistrés."))
+    else:
+        messages.info(request, _("Vos choix de rappels par e-mail n'ont pas changé."))
+    return redirect(reverse("famille:index") + "#rappels")
 
 
 def _record_page(

@@ -21,8 +21,11 @@ class InscriptionsConfig(AppConfig):
         audit_kinds.register(EnrolmentEvent)
         from documents.registry import requirement_sources
         from espace_famille.registry import MenuEntry, menu
-        from inscriptions import demo  # noqa: F401  (registers the demo steps)
-        from inscriptions.selectors import activity_document_requirements, pending_requests_count
+        from inscriptions import (
+            demo,  # noqa: F401  (registers the demo steps)
+            todo,
+        )
+        from inscriptions.selectors import activity_document_requirements
 
         menu.register(
             MenuEntry(
@@ -32,7 +35,7 @@ class InscriptionsConfig(AppConfig):
                 url_name="inscriptions:index",
                 order=20,
                 icon="inscriptions",
-                badge=pending_requests_count,
+                badge=todo.badge,  # shares its query with the "À faire" line
                 badge_label=ngettext_lazy(
                     "%(n)s demande d'inscription en attente",
                     "%(n)s demandes d'inscription en attente",
@@ -41,3 +44,6 @@ class InscriptionsConfig(AppConfig):
             )
         )
         requirement_sources.register(activity_document_requirements)
+        from espace_famille.registry import FamilyTodo, family_todos
+
+        family_todos.register(FamilyTodo("inscriptions", 40, todo.todo_lines))

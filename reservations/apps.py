@@ -61,6 +61,40 @@ class ReservationsConfig(AppConfig):
         from reservations.registry import booking_rules
 
         booking_rules.register(campaign_booking_rule)
+        from espace_famille.registry import (
+            FamilyTodo,
+            ReminderKind,
+            family_todos,
+            reminder_kinds,
+        )
+        from reservations import todo
+
+        family_todos.register(FamilyTodo("reservations", 60, todo.todo_lines))
+        reminder_kinds.register(
+            ReminderKind(
+                "campagne-ouverture",
+                50,
+                _("Les demandes d'une campagne de réservation ouvrent"),
+                todo.campaigns_opening,
+            )
+        )
+        reminder_kinds.register(
+            ReminderKind(
+                "campagne-cloture",
+                60,
+                _("Les demandes d'une campagne de réservation ferment bientôt"),
+                todo.campaigns_closing,
+            )
+        )
+        reminder_kinds.register(
+            ReminderKind(
+                "semaine-sans-reservation",
+                70,
+                _("Rien n'est encore réservé pour la semaine suivante"),
+                todo.week_unbooked,
+                default_on=False,
+            )
+        )
 
 
 def _cancel_bookings_of_enrolment(

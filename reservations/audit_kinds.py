@@ -14,6 +14,7 @@ class BookingEvent(models.TextChoices):
     WAITLIST_JOINED = "waitlist_joined", _("Liste d'attente")
     WAITLIST_OFFERED = "waitlist_offered", _("Place proposée (liste d'attente)")
     WAITLIST_LEFT = "waitlist_left", _("Sortie de la liste d'attente")
+    CALENDAR_FEED_RENEWED = "calendar_feed_renewed", _("Lien d'agenda créé ou renouvelé")
 
 
 class CampaignEvent(models.TextChoices):

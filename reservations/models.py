@@ -207,3 +207,27 @@ __all__ = [
     "Opening",
     "WaitingListEntry",
 ]
+
+
+class CalendarFeed(models.Model):
+    """The household's private calendar feed (iCal) of its bookings.
+
+    The URL carries the row's id and `secret` (random, compared in constant time); renewing
+    the secret revokes the former URL. A feed shows only first names, activities and times.
+    """
+
+    family = models.OneToOneField(
+        "famille.Family",
+        verbose_name=_("famille"),
+        related_name="calendar_feed",
+        on_delete=models.CASCADE,
+    )
+    secret = models.CharField(_("secret"), max_length=64)
+    renewed_at = models.DateTimeField(_("créé ou renouvelé le"))
+
+    class Meta:
+        verbose_name = _("agenda des réservations")
+        verbose_name_plural = _("agendas des réservations")
+
+    def __str__(self) -> str:
+        return str(_("Agenda du foyer n° %(pk)s") % {"pk": self.family_id})

@@ -5,20 +5,25 @@ from __future__ import annotations
 import datetime
 from calendar import monthrange
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from espace_famille import ratelimit
 from espace_famille.access import FamilyRequest, family_required, get_for_family
 from espace_famille.formatting import long_date
 from famille.models import Member
 from reservations import selectors, services
+from reservations.calendar_feed import CALENDAR_FEED_PER_HOUR, feed_for, feed_ics
 from reservations.forms import JumpForm, PlanningChangesForm, TypicalWeekForm
+from reservations.models import CalendarFeed
 from reservations.report import PlanningReport
 
 
@@ -31,7 +36,51 @@ def _is_htmx(request: HttpRequest) -> bool:
 def index(request: FamilyRequest) -> HttpResponse:
     today = timezone.localdate()
     members = selectors.members_taking_part(request.family, today)
-    return render(request, "reservations/index.html", {"members": members})
+    feed = CalendarFeed.objects.filter(family=request.family).first()
+    feed_url = ""
+    if feed is not None:
+        path = reverse("reservations:calendar_feed", args=[feed.pk, feed.secret])
+        feed_url = f"{settings.SITE_URL}{path}"
+    return render(
+        request,
+        "reservations/index.html",
+        {"members": members, "feed": feed, "feed_url": feed_url},
+    )
+
+
+@require_POST
+@family_required
+def calendar_feed_renew(request: FamilyRequest) -> HttpResponse:
+    """Mes réservations: create the household's calendar link, or renew it (revoking the old)."""
+    had_one = CalendarFeed.objects.filter(family=request.family).exists()
+    services.calendar_feed_renew(family=request.family, user=request.user, request=request)
+    if had_one:
+        messages.success(
+            request,
+            _(
+                "Nouveau lien d'agenda créé : l'ancien ne fonctionne plus. "
+                "Ajoutez le nouveau à votre agenda."
+            ),
+        )
+    else:
+        messages.success(request, _("Lien d'agenda créé : ajoutez-le à votre agenda."))
+    return redirect(reverse("reservations:index") + "#agenda")
+
+
+@require_GET
+@never_cache
+def calendar_feed(request: HttpRequest, pk: int, secret: str) -> HttpResponse:
+    """The household's bookings as an iCal feed, for calendar apps (no login session): the
+    link's secret is the only key. An unknown or revoked link is a 404."""
+    if not ratelimit.hit("calendar-feed", pk, limit=CALENDAR_FEED_PER_HOUR):
+        return HttpResponse(status=429, headers={"Retry-After": "3600"})
+    feed = feed_for(pk, secret)
+    if feed is None:
+        raise Http404
+    response = HttpResponse(feed_ics(feed), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="reservations.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _period(

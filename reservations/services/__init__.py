@@ -4,7 +4,8 @@
 - bookings: booking, cancelling and confirming one place;
 - waitlist: joining and leaving a waiting list, freed places given to the first in line;
 - bulk: a parent's ticked cells applied together, and the typical week;
-- openings: openings generated, capacities changed, days closed (staff).
+- openings: openings generated, capacities changed, days closed (staff);
+- calendar: the household's private calendar feed, created or renewed.
 
 Callers import from `reservations.services`; the names are re-exported here.
 """
@@ -22,6 +23,7 @@ from reservations.services.bulk import (
     bookings_apply,
     typical_week_apply,
 )
+from reservations.services.calendar import calendar_feed_renew
 from reservations.services.common import BookingRefused, booking_problem, openings_recount
 from reservations.services.openings import (
     closure_apply,
@@ -42,6 +44,7 @@ __all__ = [
     "booking_problem",
     "bookings_apply",
     "bookings_cancel_for_enrolment",
+    "calendar_feed_renew",
     "closure_apply",
     "opening_update",
     "openings_generate",

@@ -72,6 +72,9 @@ NOT_PAGES = {
     "factures:attestation_presence": "a PDF file",
     "factures:sepa_mandate_pdf": "a PDF file",
     "factures:sepa_revoke": "POST only",
+    "famille:reminders": "POST only (the form is on Ma famille)",
+    "reservations:calendar_feed_renew": "POST only (the form is on Mes réservations)",
+    "reservations:calendar_feed": "an iCal file for calendar apps",
     # A PayFiP or SystemPay journey under way: tests/factures/test_browser_gateways.py looks at
     # these pages at 360, 768 and 1280 px with axe, against the gateways' stub servers.
     "factures:gateway_form": "the gateway's form, sent on by itself",

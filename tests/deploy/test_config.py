@@ -42,7 +42,7 @@ def test_the_units_start_what_exists(monkeypatch):
         for t in timers
         if "job@" in t
     }
-    assert {"clearsessions", "sweep_orphans", "campaigns_allocate"} <= jobs
+    assert {"clearsessions", "sweep_orphans", "campaigns_allocate", "send_reminders"} <= jobs
     # Retention runs every night and erases (a dry run would only count).
     assert "Unit=espace-famille-retention.service" in units["espace-famille-retention.timer"]
     assert "manage.py retention --apply" in units["espace-famille-retention.service"]
