@@ -20,6 +20,7 @@ from documents.registry import (
 )
 from espace_famille.queries import count_of
 from famille.models import Family, Member
+from famille.selectors import household_members
 
 Scope = DocumentType.Scope
 
@@ -47,11 +48,19 @@ def _submissions_of(member: Member) -> SubmissionQuerySet:
     """The submissions that answer for `member` a type compared to the outer row: the
     household's for a household-level type, the member's own otherwise."""
     household = Q(document_type__scope=Scope.FAMILY)
+    # A member's own documents answer for it whichever household sent them (a child in shared
+    # custody has two); household-level ones are its main household's.
     return Submission.objects.filter(
-        (household & Q(member__isnull=True)) | (~household & Q(member_id=member.pk)),
+        (household & Q(member__isnull=True, family_id=member.family_id))
+        | (~household & Q(member_id=member.pk)),
         document_type=OuterRef("pk"),
-        family_id=member.family_id,
     )
+
+
+def visible_to(family: Family) -> Q:
+    """The submissions a household sees: the ones it sent, and every document of its members
+    (a shared child's documents are both households'); never the other household's own."""
+    return Q(family_id=family.pk) | Q(member__in=household_members(family).values("pk"))
 
 
 def missing_documents(
@@ -94,7 +103,7 @@ def documents_to_provide_count(family: Family, *, today: datetime.date | None = 
         Exists(sent.filter(family_id=family.pk, member__isnull=True))
     )
     rows = list(
-        Member.objects.filter(family_id=family.pk)
+        household_members(family)
         .order_by()
         .annotate(
             every_member=count_of(asked.filter(scope=Scope.MEMBER).exclude(Exists(by_member))),
@@ -141,7 +150,8 @@ def _activity_documents_to_provide(
         return 0
     provided = set(
         Submission.objects.sent(today)
-        .filter(family=family, document_type_id__in={type_id for _m, type_id in wanted})
+        .filter(Q(family=family, member__isnull=True) | Q(member_id__in=list(roles)))
+        .filter(document_type_id__in={type_id for _m, type_id in wanted})
         .values_list("member_id", "document_type_id")
     )
     return len(wanted - provided)
@@ -276,7 +286,7 @@ def _is_provided(submissions: list[Submission]) -> bool:
 def family_documents(family: Family, *, today: datetime.date | None = None) -> list[DocumentOwner]:
     """The household and each member with the documents asked of them (4 queries + sources)."""
     today = today or timezone.localdate()
-    members = list(family.members.all())
+    members = list(household_members(family))
     types = list(
         DocumentType.objects.filter(is_active=True).prefetch_related(
             Prefetch(
@@ -290,7 +300,7 @@ def family_documents(family: Family, *, today: datetime.date | None = None) -> l
     activity = required_type_ids([member.pk for member in members])
     history: dict[tuple[int | None, int], list[Submission]] = {}
     for submission in (
-        Submission.objects.filter(family=family)
+        Submission.objects.filter(visible_to(family))
         .with_rule_flags(today)
         .order_by("-uploaded_at", "-pk")
     ):
@@ -355,7 +365,10 @@ def requested_document(
     """The state of one requested document (one query)."""
     today = today or timezone.localdate()
     submissions = list(
-        Submission.objects.filter(family=family, document_type=document_type, member=member)
+        Submission.objects.filter(
+            Q(member=member) if member is not None else Q(family=family, member__isnull=True),
+            document_type=document_type,
+        )
         .with_rule_flags(today)
         .order_by("-uploaded_at", "-pk")
     )

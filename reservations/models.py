@@ -111,6 +111,18 @@ class Booking(models.Model):
         on_delete=models.SET_NULL,
     )
     late_cancellation = models.BooleanField(_("annulation hors délai (facturée)"), default=False)
+    family = models.ForeignKey(
+        "famille.Family",
+        verbose_name=_("foyer qui a réservé"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.CASCADE,
+        help_text=_(
+            "Garde alternée : le foyer qui a réservé (et paie) ce jour. "
+            "Vide : le foyer principal de l'enfant."
+        ),
+    )
 
     ACTIVE = (Status.BOOKED, Status.PENDING)
 
@@ -166,6 +178,18 @@ class WaitingListEntry(models.Model):
         on_delete=models.SET_NULL,
     )
     offered_at = models.DateTimeField(_("place proposée le"), null=True, blank=True)
+    family = models.ForeignKey(
+        "famille.Family",
+        verbose_name=_("foyer inscrit"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.CASCADE,
+        help_text=_(
+            "Garde alternée : le foyer qui attend cette place. "
+            "Vide : le foyer principal de l'enfant."
+        ),
+    )
 
     LIVE = (Status.WAITING, Status.OFFERED)
 
