@@ -14,7 +14,7 @@ from espace_famille.models import AuditEvent
 from inscriptions.models import Activity
 from reservations.audit_kinds import BookingEvent
 from reservations.models import Booking, Opening, WaitingListEntry
-from reservations.selectors import State, planning
+from reservations.selectors import State
 from reservations.services import (
     BookingRefused,
     booking_cancel,
