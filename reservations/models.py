@@ -58,6 +58,7 @@ class Opening(models.Model):
     my_rank: int
     my_booking: str | None
     my_wait: str | None
+    booked_by: int | None  # the household that made `my_booking` (shared custody)
 
     class Meta:
         verbose_name = _("ouverture")

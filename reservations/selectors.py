@@ -348,7 +348,7 @@ def planning(
     household = member.family_id if family is None else family.pk
     result = Planning(member=member, view=view, start=start, end=end)
     result.shared = household != member.family_id or (
-        Member.shared_custody.is_cached(member)  # type: ignore[attr-defined]
+        Member.shared_custody.is_cached(member)
         and getattr(member, "shared_custody", None) is not None
     )
     result.units, accepted, result.requested = enrolled_units(member, start, end)
