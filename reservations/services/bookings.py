@@ -102,7 +102,7 @@ def booking_cancel(
     with transaction.atomic():
         opening = _locked_opening(booking.opening_id)
         booking = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("member__family", "family")
             .get(pk=booking.pk)
         )
@@ -158,7 +158,7 @@ def booking_confirm(
     """Staff confirm a booking awaiting confirmation."""
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("member__family", "family", "opening__unit")
             .get(pk=booking.pk)
         )

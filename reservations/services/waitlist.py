@@ -94,7 +94,7 @@ def waitlist_leave(
     with transaction.atomic():
         opening = _locked_opening(entry.opening_id)
         entry = (
-            WaitingListEntry.objects.select_for_update()
+            WaitingListEntry.objects.select_for_update(of=("self",))
             .select_related("member__family", "family")
             .get(pk=entry.pk)
         )
