@@ -312,3 +312,28 @@ def test_the_index_lists_the_shared_child_for_the_second_household(
 ):
     page = other_client.get(reverse("reservations:index"))
     assert "Léa" in page.text
+
+
+def test_mes_donnees_of_each_household_holds_its_own_bookings_and_the_shared_child(
+    lea, hugo, family, other_family, week
+):
+    from espace_famille.export import sections_for
+
+    insert_booking(lea, week[0], family=family)
+    insert_booking(lea, week[1])  # an older row: the main household's
+    insert_booking(lea, week[2], family=other_family)
+
+    def by_key(household):
+        return {section.key: section for section in sections_for(household)}
+
+    def booked_days(household):
+        section = by_key(household)["reservations"]
+        day = section.columns.index("Date")
+        return sorted(row[day] for row in section.rows)
+
+    assert booked_days(family) == [week[0].date.isoformat(), week[1].date.isoformat()]
+    assert booked_days(other_family) == [week[2].date.isoformat()]
+    members = by_key(other_family)["membres"]
+    names = {cell for row in members.rows for cell in row}
+    assert "Léa" in names
+    assert "Hugo" not in names
