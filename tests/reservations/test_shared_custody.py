@@ -337,3 +337,23 @@ def test_mes_donnees_of_each_household_holds_its_own_bookings_and_the_shared_chi
     names = {cell for row in members.rows for cell in row}
     assert "Léa" in names
     assert "Hugo" not in names
+
+
+def test_staff_book_for_a_named_household_of_the_child_only(
+    staff_client, lea, family, other_family, opening, enrolled, shared
+):
+    from tests.factories import make_family
+
+    url = reverse("admin:reservations_booking_add")
+    stranger = make_family("ÉTRANGER", "etranger@example.org", ())
+    refused = staff_client.post(
+        url, {"member": lea.pk, "opening": opening.pk, "family": stranger.pk}
+    )
+    assert refused.status_code == 200
+    assert "Ce foyer n&#x27;est pas un foyer de cet enfant." in refused.text
+    assert not Booking.objects.exists()
+    response = staff_client.post(
+        url, {"member": lea.pk, "opening": opening.pk, "family": other_family.pk}
+    )
+    assert response.status_code == 302
+    assert Booking.objects.get().family == other_family
