@@ -19,8 +19,8 @@ from documents.registry import (
     unlocked_records,
 )
 from espace_famille.queries import count_of
-from famille.models import Family, Member
-from famille.selectors import household_members
+from famille.models import Family, Member, SharedCustody
+from famille.selectors import household_members, households_of
 
 Scope = DocumentType.Scope
 
@@ -53,8 +53,18 @@ def _submissions_of(member: Member) -> SubmissionQuerySet:
     return Submission.objects.filter(
         (household & Q(member__isnull=True, family_id=member.family_id))
         | (~household & Q(member_id=member.pk)),
+        _sent_by_its_households(member),
         document_type=OuterRef("pk"),
     )
+
+
+def _sent_by_its_households(member: Member) -> Q:
+    """Submissions of the member's households: its main one and, in shared custody, the second
+    (read with the member when `member_for_household` selected its link, else a subquery)."""
+    if Member.shared_custody.is_cached(member):
+        return Q(family_id__in=households_of(member))
+    second = SharedCustody.objects.filter(member_id=member.pk).values("family_id")
+    return Q(family_id=member.family_id) | Q(family_id__in=second)
 
 
 def visible_to(family: Family) -> Q:

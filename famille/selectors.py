@@ -102,10 +102,13 @@ def household_members(family: Family | int) -> QuerySet[Member]:
 
     The one answer to "who is in this household" wherever a parent reaches a member: a child
     in shared custody belongs to its main household (`Member.family`) and to the second one
-    named by its `SharedCustody` row. One query, whatever the number of households.
+    named by its `SharedCustody` row. One query, whatever the number of households: the two
+    sides of the OR each start from the household's key (SQLite: MULTI-INDEX OR), where a join
+    on the link would read every member of the town.
     """
     family_id = family if isinstance(family, int) else family.pk
-    return Member.objects.filter(Q(family_id=family_id) | Q(shared_custody__family_id=family_id))
+    shared = SharedCustody.objects.filter(family_id=family_id).values("member_id")
+    return Member.objects.filter(Q(family_id=family_id) | Q(pk__in=shared))
 
 
 def member_for_household(
@@ -126,7 +129,11 @@ def in_household(member: Member, family: Family | int) -> bool:
 
 
 def households_of(member: Member) -> list[int]:
-    """The households of a member: its main one, then the second one if any (one query)."""
+    """The households of a member: its main one, then the second one if any (one query, none
+    when the member was read with its link: `member_for_household` selects it)."""
+    if Member.shared_custody.is_cached(member):
+        link = getattr(member, "shared_custody", None)
+        return [member.family_id] if link is None else [member.family_id, link.family_id]
     second = SharedCustody.objects.filter(member_id=member.pk).values_list("family_id", flat=True)
     return [member.family_id, *second]
 
