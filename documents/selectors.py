@@ -19,7 +19,8 @@ from documents.registry import (
     unlocked_records,
 )
 from espace_famille.queries import count_of
-from famille.models import Family, Member
+from famille.models import Family, Member, SharedCustody
+from famille.selectors import household_members, households_of
 
 Scope = DocumentType.Scope
 
@@ -47,11 +48,29 @@ def _submissions_of(member: Member) -> SubmissionQuerySet:
     """The submissions that answer for `member` a type compared to the outer row: the
     household's for a household-level type, the member's own otherwise."""
     household = Q(document_type__scope=Scope.FAMILY)
+    # A member's own documents answer for it whichever household sent them (a child in shared
+    # custody has two); household-level ones are its main household's.
     return Submission.objects.filter(
-        (household & Q(member__isnull=True)) | (~household & Q(member_id=member.pk)),
+        (household & Q(member__isnull=True, family_id=member.family_id))
+        | (~household & Q(member_id=member.pk)),
+        _sent_by_its_households(member),
         document_type=OuterRef("pk"),
-        family_id=member.family_id,
     )
+
+
+def _sent_by_its_households(member: Member) -> Q:
+    """Submissions of the member's households: its main one and, in shared custody, the second
+    (read with the member when `member_for_household` selected its link, else a subquery)."""
+    if Member.shared_custody.is_cached(member):
+        return Q(family_id__in=households_of(member))
+    second = SharedCustody.objects.filter(member_id=member.pk).values("family_id")
+    return Q(family_id=member.family_id) | Q(family_id__in=second)
+
+
+def visible_to(family: Family) -> Q:
+    """The submissions a household sees: the ones it sent, and every document of its members
+    (a shared child's documents are both households'); never the other household's own."""
+    return Q(family_id=family.pk) | Q(member__in=household_members(family).values("pk"))
 
 
 def missing_documents(
@@ -133,7 +152,7 @@ def documents_by_person(
         Exists(renewed.filter(**household_only))
     )
     members = list(
-        Member.objects.filter(family_id=family.pk)
+        household_members(family)
         .order_by("role", "birth_date", "first_name", "pk")
         .annotate(
             every_member=count_of(asked.filter(scope=Scope.MEMBER).exclude(Exists(by_member))),
@@ -175,12 +194,14 @@ def _activity_documents_to_provide(
     type_ids = set().union(*required.values()) if required else set()
     if not type_ids:
         return {}
-    sent = Submission.objects.sent(today).filter(family=family, document_type=OuterRef("pk"))
+    # A member's own documents count whichever household sent them (a child in shared custody
+    # has two); the household's documents are this household's only.
+    sent = Submission.objects.sent(today).filter(document_type=OuterRef("pk"))
     flags = {f"sent_{member_id}": Exists(sent.filter(member_id=member_id)) for member_id in members}
     types = {
         row["pk"]: row
         for row in DocumentType.objects.filter(pk__in=type_ids, is_active=True)
-        .annotate(sent_household=Exists(sent.filter(member__isnull=True)), **flags)
+        .annotate(sent_household=Exists(sent.filter(family=family, member__isnull=True)), **flags)
         .values("pk", "scope", "mandatory", "sent_household", *flags)
     }
     wanted: set[tuple[int | None, int]] = set()
@@ -363,7 +384,7 @@ def _is_provided(submissions: list[Submission]) -> bool:
 def family_documents(family: Family, *, today: datetime.date | None = None) -> list[DocumentOwner]:
     """The household and each member with the documents asked of them (4 queries + sources)."""
     today = today or timezone.localdate()
-    members = list(family.members.all())
+    members = list(household_members(family))
     types = list(
         DocumentType.objects.filter(is_active=True).prefetch_related(
             Prefetch(
@@ -377,7 +398,7 @@ def family_documents(family: Family, *, today: datetime.date | None = None) -> l
     activity = required_type_ids([member.pk for member in members])
     history: dict[tuple[int | None, int], list[Submission]] = {}
     for submission in (
-        Submission.objects.filter(family=family)
+        Submission.objects.filter(visible_to(family))
         .with_rule_flags(today)
         .order_by("-uploaded_at", "-pk")
     ):
@@ -442,7 +463,10 @@ def requested_document(
     """The state of one requested document (one query)."""
     today = today or timezone.localdate()
     submissions = list(
-        Submission.objects.filter(family=family, document_type=document_type, member=member)
+        Submission.objects.filter(
+            Q(member=member) if member is not None else Q(family=family, member__isnull=True),
+            document_type=document_type,
+        )
         .with_rule_flags(today)
         .order_by("-uploaded_at", "-pk")
     )

@@ -22,6 +22,7 @@ from espace_famille.emails import send_to_family
 from espace_famille.files import atomic_with_files, file_save
 from espace_famille.uploads import CleanFile, clean_upload
 from famille.models import Family, Member
+from famille.selectors import in_household
 
 if TYPE_CHECKING:
     from django.db.models.fields.files import FieldFile
@@ -56,7 +57,7 @@ def submission_create(
     Raises ValidationError (a French message for the parent) and then changes nothing: the
     previous submission stays as it was.
     """
-    if member is not None and member.family_id != family.pk:
+    if member is not None and not in_household(member, family):
         raise ValidationError(_("Cette personne ne fait pas partie de votre foyer."))
     if document_type.is_family_level != (member is None):
         raise ValidationError(_("Ce document n'est pas demandé à cette personne."))

@@ -18,10 +18,11 @@ from documents.forms import UploadForm
 from documents.models import DocumentType, StructureDocument, Submission
 from documents.services import submission_create
 from espace_famille import ratelimit
-from espace_famille.access import FamilyRequest, family_required, get_for_family
+from espace_famille.access import FamilyRequest, family_required
 from espace_famille.files import serve_private_file
 from espace_famille.uploads import download_name
 from famille.models import Member
+from famille.selectors import household_members, member_for_household
 
 
 @require_GET
@@ -46,7 +47,7 @@ def _member_for(request: FamilyRequest, document_type: DocumentType) -> Member |
         return None
     if not (raw.isascii() and raw.isdigit()):
         return None  # str.isdigit() also accepts "²" (int() fails) or other scripts' digits
-    member = get_for_family(Member, family, pk=int(raw))
+    member = member_for_household(family, int(raw))
     if not selectors.is_asked_of(document_type, member):
         raise Http404
     return member
@@ -109,7 +110,7 @@ def _uploaded(request: HttpRequest, submission: Submission) -> HttpResponse:
 
 def _choose_member(request: FamilyRequest, document_type: DocumentType) -> HttpResponse:
     family = request.family
-    choices = selectors.members_asked_for(document_type, family.members.all())
+    choices = selectors.members_asked_for(document_type, household_members(family))
     return render(
         request,
         "documents/choose_member.html",
@@ -121,7 +122,12 @@ def _choose_member(request: FamilyRequest, document_type: DocumentType) -> HttpR
 @family_required
 def submission_file(request: FamilyRequest, pk: int) -> FileResponse:
     family = request.family
-    submission = get_for_family(Submission.objects.select_related("document_type"), family, pk=pk)
+    # The household's own documents, and those of its members (a shared child's documents are
+    # its two households', whichever sent them); never the other household's own documents.
+    submission = get_object_or_404(
+        Submission.objects.select_related("document_type").filter(selectors.visible_to(family)),
+        pk=pk,
+    )
     return serve_document(submission, download="telecharger" in request.GET)
 
 

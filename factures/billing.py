@@ -88,6 +88,8 @@ def billing_run(
     booking already linked to an invoice line is never billed again (unique BilledBooking).
 
     Only a month that is over can be billed: its bookings can no longer be cancelled in time.
+    A booking is billed to the household that made it (`Booking.family`, shared custody), else
+    to the child's main household, each at its own tariff (its own quotient familial).
     `progress(done, total)` is told after each household (the background job's progress bar).
     """
     from famille.models import Family
@@ -98,11 +100,13 @@ def billing_run(
     bookings = billable_bookings(start=start, end=end).filter(billed__isnull=True)
     charges = ManualCharge.objects.filter(line__isnull=True, date__lte=end)
     if family_ids is not None:
-        bookings = bookings.filter(member__family_id__in=family_ids)
+        bookings = bookings.filter(
+            Q(family_id__in=family_ids) | Q(family__isnull=True, member__family_id__in=family_ids)
+        )
         charges = charges.filter(family_id__in=family_ids)
     by_family: dict[int, list[Booking]] = defaultdict(list)
     for booking in bookings.order_by("opening__date", "pk"):
-        by_family[booking.member.family_id].append(booking)
+        by_family[booking.family_id or booking.member.family_id].append(booking)
     charges_by_family: dict[int, list[ManualCharge]] = defaultdict(list)
     for charge in charges.select_related("member"):
         charges_by_family[charge.family_id].append(charge)

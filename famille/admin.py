@@ -38,6 +38,7 @@ from famille.models import (
     Family,
     FieldPolicy,
     Member,
+    SharedCustody,
 )
 from famille.selectors import DEFAULT_POLICIES
 from famille.services import (
@@ -48,6 +49,8 @@ from famille.services import (
     change_request_refuse,
     family_anonymise,
     health_record_viewed,
+    shared_custody_link,
+    shared_custody_unlink,
 )
 from famille.values import review_rows, stale_items
 
@@ -188,6 +191,21 @@ class FamilyAdmin(StaffModelAdmin):
         return TemplateResponse(request, "admin/famille/family/anonymise_confirm.html", context)
 
 
+class SharedCustodyInline(LabelledInlineMixin, admin.TabularInline):
+    """Garde alternée: the child's second household. Seen and changed with the model's own
+    permissions (famille.view/add/change/delete_sharedcustody, checked by the admin); every
+    change goes through the services, audited in both households."""
+
+    model = SharedCustody
+    extra = 0
+    max_num = 1
+    fields = ["family", "created_at"]
+    readonly_fields = ["created_at"]
+    autocomplete_fields = ["family"]
+    verbose_name = _("second foyer (garde alternée)")
+    verbose_name_plural = _("second foyer (garde alternée)")
+
+
 @admin.register(Member)
 class MemberAdmin(PageOpenedMixin, StaffModelAdmin):
     list_display = ["last_name", "first_name", "role", "birth_date", "has_pai", "family"]
@@ -196,6 +214,7 @@ class MemberAdmin(PageOpenedMixin, StaffModelAdmin):
     search_fields = ["first_name", "last_name", "family__name"]
     autocomplete_fields = ["family"]
     show_full_result_count = False
+    inlines = [SharedCustodyInline]
     fieldsets = (
         (None, {"fields": ("family", "role", "first_name", "last_name", "birth_date")}),
         (_("Coordonnées"), {"fields": ("phone", "email", "works")}),
@@ -240,6 +259,20 @@ class MemberAdmin(PageOpenedMixin, StaffModelAdmin):
 
     def page_opened(self, request: HttpRequest, obj: Member) -> None:
         health_record_viewed(member=obj, user=staff_user(request), request=request)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not SharedCustody:
+            super().save_formset(request, form, formset, change)
+            return
+        # Garde alternée: through the services (audited in both households), never a bare save.
+        user = staff_user(request)
+        links = formset.save(commit=False)
+        for link in formset.deleted_objects:
+            shared_custody_unlink(link=link, user=user, request=request)
+        for link in links:
+            shared_custody_link(
+                member=form.instance, family=link.family, user=user, request=request
+            )
 
 
 def sees_health(request: HttpRequest) -> bool:

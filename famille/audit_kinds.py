@@ -18,3 +18,6 @@ class FamilyEvent(models.TextChoices):
     HOUSEHOLD_LEFT = "household_left", _("Famille partie (comptes fermés)")
     HOUSEHOLD_ANONYMISED = "household_anonymised", _("Famille anonymisée")
     REMINDERS_CHOSEN = "reminders_chosen", _("Choix des rappels par e-mail modifié")
+    SHARED_CUSTODY_LINKED = "shared_custody_linked", _("Garde alternée déclarée")
+    SHARED_CUSTODY_UNLINKED = "shared_custody_unlinked", _("Garde alternée terminée")
+    SHARED_CHILD_CHANGED = "shared_child_changed", _("Fiche d'un enfant en garde alternée modifiée")

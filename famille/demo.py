@@ -1,4 +1,5 @@
-"""Demo households TEST and MARTIN, and generated households for scale."""
+"""Demo households TEST, MARTIN and BERNARD (Chloé MARTIN's second household: shared custody),
+and generated households for scale."""
 
 import datetime
 from typing import Any
@@ -9,7 +10,7 @@ from django.utils import timezone
 from espace_famille.demo import STAFF_EMAIL, demo_user
 from espace_famille.models import User
 from espace_famille.registry import DemoStep, ScaleStep, demo_steps, scale_steps
-from famille.models import ChangeRequest, ChangeRequestItem, Family, Member
+from famille.models import ChangeRequest, ChangeRequestItem, Family, Member, SharedCustody
 
 GENERATED_PREFIX = "GEN-"
 
@@ -92,8 +93,25 @@ def _demo_families() -> None:
         email="martin@example.org",
     )
     _member(martin, "Claire", Member.Role.PARENT, datetime.date(1990, 11, 30))
-    _member(martin, "Chloé", Member.Role.CHILD, datetime.date(2018, 7, 4))
+    chloe = _member(martin, "Chloé", Member.Role.CHILD, datetime.date(2018, 7, 4))
     demo_user("martin@example.org", first_name="Claire", last_name="MARTIN", family=martin)
+
+    # Shared custody (garde alternée): Chloé also lives with her father, household BERNARD,
+    # with its own login, address and quotient familial; each household books and pays its days.
+    bernard = _family(
+        "BERNARD",
+        address="21 quai Perrache",
+        postal_code="69002",
+        city="Lyon",
+        phone="06 44 55 66 77",
+        email="bernard@example.org",
+        payer_name="Thomas BERNARD",
+        quotient_familial=1320,
+        quotient_familial_date=datetime.date(2026, 1, 15),
+    )
+    _member(bernard, "Thomas", Member.Role.PARENT, datetime.date(1987, 4, 12), works=True)
+    demo_user("bernard@example.org", first_name="Thomas", last_name="BERNARD", family=bernard)
+    SharedCustody.objects.get_or_create(member=chloe, defaults={"family": bernard})
 
 
 def _generated_families(count: int) -> None:

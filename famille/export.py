@@ -6,6 +6,7 @@ from espace_famille.export import Section, table
 from espace_famille.formatting import field_label
 from espace_famille.registry import ExportSource, export_sources
 from famille.models import FAMILY_FIELDS, MEMBER_FIELDS, ChangeRequestItem, Family, Member
+from famille.selectors import household_members
 
 
 def sections(family: Family) -> list[Section]:
@@ -19,7 +20,7 @@ def sections(family: Family) -> list[Section]:
         table(
             "membres",
             _("Membres"),
-            Member.objects.filter(family=family).order_by("pk"),
+            household_members(family).order_by("pk"),
             {field_label(Member, "role"): "role"}
             | {field_label(Member, n): n for n in MEMBER_FIELDS},
         ),

@@ -364,3 +364,46 @@ class ChangeRequestItem(models.Model):
 
     def __str__(self) -> str:
         return self.field_name
+
+
+class SharedCustody(models.Model):
+    """Shared custody (garde alternée): a child of one household also belongs to a second one.
+
+    The child keeps its main household (`Member.family`); this row names the second. Each
+    household has its own logins, address, payer, quotient familial, invoices and documents;
+    both see the child's record and its own documents, and each books and pays its own days.
+    """
+
+    member = models.OneToOneField(
+        Member,
+        verbose_name=_("enfant"),
+        related_name="shared_custody",
+        on_delete=models.CASCADE,
+    )
+    family = models.ForeignKey(
+        Family,
+        verbose_name=_("second foyer"),
+        related_name="shared_children",
+        on_delete=models.CASCADE,
+    )
+    created_at = models.DateTimeField(_("déclarée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("garde alternée")
+        verbose_name_plural = _("gardes alternées")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return str(
+            _("%(member)s, aussi dans la famille %(family)s")
+            % {"member": self.member, "family": self.family.name}
+        )
+
+    def clean(self) -> None:
+        member = self.member if self.member_id else None
+        if member is not None and member.role != Member.Role.CHILD:
+            raise ValidationError(_("Seul un enfant peut avoir un second foyer."))
+        if member is not None and self.family_id and member.family_id == self.family_id:
+            raise ValidationError(
+                {"family": _("Le second foyer doit être différent du foyer principal.")}
+            )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from famille.models import (
     FAMILY_FIELDS,
@@ -15,6 +16,7 @@ from famille.models import (
     Family,
     FieldPolicy,
     Member,
+    SharedCustody,
 )
 
 Access = FieldPolicy.Access
@@ -92,7 +94,48 @@ def pending_values(family: Family) -> dict[tuple[str, int | None], dict[str, str
 
 
 def family_members(family: Family) -> QuerySet[Member]:
-    return family.members.all()
+    return household_members(family)
+
+
+def household_members(family: Family | int) -> QuerySet[Member]:
+    """The members of a household: its own, and the children it shares (garde alternée).
+
+    The one answer to "who is in this household" wherever a parent reaches a member: a child
+    in shared custody belongs to its main household (`Member.family`) and to the second one
+    named by its `SharedCustody` row. One query, whatever the number of households: the two
+    sides of the OR each start from the household's key (SQLite: MULTI-INDEX OR), where a join
+    on the link would read every member of the town.
+    """
+    family_id = family if isinstance(family, int) else family.pk
+    shared = SharedCustody.objects.filter(family_id=family_id).values("member_id")
+    return Member.objects.filter(Q(family_id=family_id) | Q(pk__in=shared))
+
+
+def member_for_household(
+    family: Family, pk: object, queryset: QuerySet[Member] | None = None
+) -> Member:
+    """One member of the household (its own or a shared child); 404 for anybody else's."""
+    base = household_members(family) if queryset is None else queryset & household_members(family)
+    # The link comes with the member (no query more): the planning tells a shared child's days.
+    return get_object_or_404(base.select_related("shared_custody"), pk=pk)
+
+
+def in_household(member: Member, family: Family | int) -> bool:
+    """Whether the member belongs to the household (main or second; one query when shared)."""
+    family_id = family if isinstance(family, int) else family.pk
+    if member.family_id == family_id:
+        return True
+    return SharedCustody.objects.filter(member_id=member.pk, family_id=family_id).exists()
+
+
+def households_of(member: Member) -> list[int]:
+    """The households of a member: its main one, then the second one if any (one query, none
+    when the member was read with its link: `member_for_household` selects it)."""
+    if Member.shared_custody.is_cached(member):
+        link = getattr(member, "shared_custody", None)
+        return [member.family_id] if link is None else [member.family_id, link.family_id]
+    second = SharedCustody.objects.filter(member_id=member.pk).values_list("family_id", flat=True)
+    return [member.family_id, *second]
 
 
 def recent_requests(family: Family, limit: int = 10) -> list[ChangeRequest]:

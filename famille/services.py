@@ -29,9 +29,10 @@ from famille.models import (
     Family,
     FieldPolicy,
     Member,
+    SharedCustody,
     member_fields_for_role,
 )
-from famille.selectors import field_policies
+from famille.selectors import field_policies, households_of, in_household
 from famille.values import current_value, deserialize, model_field, review_rows, serialize
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def change_request_create(
     """
     member = None if isinstance(target, Family) else target
     is_family = member is None
-    if (target.pk if member is None else member.family_id) != family.pk:
+    if not (target.pk == family.pk if member is None else in_household(member, family)):
         raise PermissionDenied("Not this family's record.")
     kind = ChangeRequest.Kind.FAMILY if is_family else ChangeRequest.Kind.MEMBER
     allowed = None if member is None else member_fields_for_role(member.role)
@@ -271,7 +272,68 @@ def change_request_accept(
         change_request, ChangeRequest.Status.ACCEPTED, user=user, request=request, also=["member"]
     )
     _notify_decision(change_request)
+    if change_request.kind == ChangeRequest.Kind.MEMBER and change_request.member is not None:
+        _notify_other_households(change_request)
     return change_request
+
+
+def _notify_other_households(change_request: ChangeRequest) -> None:
+    """A shared child's record changed: the other household is told too (what changed only).
+
+    The email names the child and the fields, never the household that asked.
+    """
+    member = change_request.member
+    if member is None:
+        return
+    others = [pk for pk in households_of(member) if pk != change_request.family_id]
+    if not others:
+        return
+    context = {"member": member, "rows": review_rows(change_request)}
+    for family in Family.objects.filter(pk__in=others, is_active=True):
+        audit.record(
+            family,
+            None,
+            FamilyEvent.SHARED_CHILD_CHANGED,
+            _("Fiche de %(member)s modifiée (garde alternée)") % {"member": member},
+            obj=member,
+        )
+        transaction.on_commit(
+            lambda family=family: send_to_family(  # type: ignore[misc]
+                "famille_shared_change", family=family, context=context
+            )
+        )
+
+
+@transaction.atomic
+def shared_custody_link(
+    *, member: Member, family: Family, user: User, request: HttpRequest | None = None
+) -> SharedCustody:
+    """Staff declare the child's second household (garde alternée); audited in both."""
+    member = Member.objects.select_for_update().select_related("family").get(pk=member.pk)
+    link = SharedCustody.objects.filter(member=member).first() or SharedCustody(member=member)
+    previous = link.family if link.pk else None
+    link.family = family
+    link.full_clean()
+    link.save()
+    # Each household's journal may be shown to it: the summary names the child only.
+    summary = _("Garde alternée déclarée : %(member)s") % {"member": member}
+    for household in {member.family, family, *([previous] if previous else [])}:
+        audit.record(
+            household, user, FamilyEvent.SHARED_CUSTODY_LINKED, summary, obj=link, request=request
+        )
+    return link
+
+
+@transaction.atomic
+def shared_custody_unlink(
+    *, link: SharedCustody, user: User, request: HttpRequest | None = None
+) -> None:
+    """Staff end the shared custody: the child stays in its main household only."""
+    link = SharedCustody.objects.select_related("member__family", "family").get(pk=link.pk)
+    summary = _("Fin de la garde alternée : %(member)s") % {"member": link.member}
+    for household in (link.member.family, link.family):
+        audit.record(household, user, FamilyEvent.SHARED_CUSTODY_UNLINKED, summary, request=request)
+    link.delete()
 
 
 @transaction.atomic

@@ -28,6 +28,8 @@ from famille.selectors import (
     Policy,
     field_policies,
     field_policies_of,
+    household_members,
+    member_for_household,
     pending_values,
     recent_requests,
 )
@@ -78,7 +80,7 @@ def index(request: FamilyRequest) -> HttpResponse:
     family_policies = policies[FieldPolicy.Target.FAMILY]
     pending = pending_values(family)
     groups: dict[str, list[dict[str, object]]] = {role: [] for role in Member.Role.values}
-    for member in family.members.all():
+    for member in household_members(family):
         groups[member.role].append(
             {
                 "member": member,
@@ -231,7 +233,7 @@ def household(request: FamilyRequest) -> HttpResponse:
 @family_required
 def member(request: FamilyRequest, pk: int) -> HttpResponse:
     family: Family = request.family
-    person = get_for_family(Member, family, pk=pk)
+    person = member_for_household(family, pk)
     extra: dict[str, object] = {"member": person}
     if person.role == Member.Role.CHILD:
         others = list(family.members.filter(role=Member.Role.OTHER))

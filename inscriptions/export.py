@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from espace_famille.export import Section, table
 from espace_famille.registry import ExportSource, export_sources
+from famille.selectors import household_members
 from inscriptions.models import Enrolment
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ def sections(family: Family) -> list[Section]:
         table(
             "inscriptions",
             _("Inscriptions"),
-            Enrolment.objects.filter(member__family=family).order_by("pk"),
+            Enrolment.objects.filter(member__in=household_members(family)).order_by("pk"),
             {
                 _("Prénom"): "member__first_name",
                 _("Activité"): "activity__name",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from famille.selectors import household_members
 from inscriptions.models import Activity, Enrolment
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def member_enrolments(
 def pending_requests_count(family: Family) -> int:
     """Dashboard badge: enrolment requests waiting for the structure (one query)."""
     return Enrolment.objects.filter(
-        member__family=family, status=Enrolment.Status.REQUESTED
+        member__in=household_members(family), status=Enrolment.Status.REQUESTED
     ).count()
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from documents.selectors import missing_documents
 from espace_famille import audit
 from espace_famille.emails import send_to_family
+from famille.models import Family
 from inscriptions.audit_kinds import EnrolmentEvent
 from inscriptions.models import Activity, Enrolment
 from inscriptions.registry import enrolment_cancelled
@@ -70,7 +71,7 @@ def enrolment_request(
         with transaction.atomic():
             enrolment.save()
             audit.record(
-                member.family,
+                _asking_household(member, user),
                 user,
                 EnrolmentEvent.ENROLMENT_REQUESTED,
                 _("Demande d'inscription de %(member)s à %(activity)s")
@@ -120,12 +121,24 @@ def _decide(
     return enrolment
 
 
+def _asking_household(member: Member, user: User | None) -> Family:
+    """The household of the parent who asks (a shared child has two), else the child's main."""
+    if user is not None and user.family_id is not None and user.family_id != member.family_id:
+        return user.family  # type: ignore[return-value]  # a parent's login has its family
+    return member.family
+
+
 def _send_decision(enrolment: Enrolment) -> None:
-    send_to_family(
-        "inscriptions_decision",
-        family=enrolment.member.family,
-        context={"enrolment": enrolment, "member": enrolment.member},
-    )
+    """The enrolment is the child's: each of its households is told (garde alternée: both)."""
+    member = enrolment.member
+    households = [member.family]
+    households += Family.objects.filter(shared_children__member=member, is_active=True)
+    for family in households:
+        send_to_family(
+            "inscriptions_decision",
+            family=family,
+            context={"enrolment": enrolment, "member": member},
+        )
 
 
 def enrolment_accept(

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from espace_famille.access import FamilyRequest, family_required, get_for_family
+from espace_famille.access import FamilyRequest, family_required
 from famille.models import Member
+from famille.selectors import household_members, member_for_household
 from inscriptions import selectors
 from inscriptions.forms import EnrolmentFilterForm, EnrolmentRequestForm
 from inscriptions.models import Activity, Enrolment
@@ -23,7 +24,7 @@ from inscriptions.services import EnrolmentRefused, enrolment_request
 @family_required
 def index(request: FamilyRequest) -> HttpResponse:
     today = timezone.localdate()
-    members = request.family.members.annotate(
+    members = household_members(request.family).annotate(
         current=Count(
             "enrolments",
             filter=Q(
@@ -90,14 +91,14 @@ def _member_page(
 @require_GET
 @family_required
 def member(request: FamilyRequest, pk: int) -> HttpResponse:
-    member = get_for_family(Member, request.family, pk=pk)
+    member = member_for_household(request.family, pk)
     return _member_page(request, member)
 
 
 @require_POST
 @family_required
 def request_enrolment(request: FamilyRequest, pk: int) -> HttpResponse:
-    member = get_for_family(Member, request.family, pk=pk)
+    member = member_for_household(request.family, pk)
     # Offer every portal activity here: the service says why one is not possible.
     form = EnrolmentRequestForm(
         request.POST, activities=Activity.objects.filter(portal_enrolment=True)

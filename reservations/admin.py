@@ -26,6 +26,7 @@ from espace_famille.admin_security import (
 )
 from espace_famille.jobs import JobAlreadyRunning, job_start
 from famille.models import Member
+from famille.selectors import in_household
 from inscriptions.models import Activity
 from reservations import services
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
@@ -78,6 +79,7 @@ class BookingInline(LabelledInlineMixin, admin.TabularInline):
     verbose_name_plural = _("enfants inscrits ce jour-là")
     readonly_fields = [
         "member",
+        "family",
         "status",
         "created_by",
         "created_at",
@@ -282,11 +284,15 @@ class OpeningAdmin(StaffModelAdmin):
 class StaffBookingForm(forms.ModelForm):
     class Meta:
         model = Booking
-        fields = ["member", "opening"]
+        fields = ["member", "opening", "family"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         member, opening = data.get("member"), data.get("opening")
+        household = data.get("family")
+        if member and household and not in_household(member, household):
+            # Shared custody: only one of the child's two households may be named.
+            self.add_error("family", _("Ce foyer n'est pas un foyer de cet enfant."))
         if member and opening:
             problem = services.booking_problem(
                 member=member, opening=opening, user=None, now=timezone.now(), by_staff=True
@@ -322,7 +328,9 @@ class BookingAdmin(StaffModelAdmin):
     paginator = EstimatedCountPaginator
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
-        return super().get_queryset(request).prefetch_related("member__family", "created_by")
+        return (
+            super().get_queryset(request).prefetch_related("member__family", "created_by", "family")
+        )
 
     @admin.display(description=_("réservé par"), ordering="created_by__last_name")
     def author(self, booking: Booking) -> str:
@@ -401,7 +409,7 @@ class BookingAdmin(StaffModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Booking | None = None) -> _FieldGroups:
         if obj is None:
-            return ["member", "opening"]
+            return ["member", "opening", "family"]
         return list(self.READONLY_FIELDS)
 
     def get_readonly_fields(
@@ -421,6 +429,7 @@ class BookingAdmin(StaffModelAdmin):
             user=staff_user(request),
             by_staff=True,
             request=request,
+            family=obj.family,
         )
         obj.pk = booking.pk
         obj.status = booking.status
@@ -435,7 +444,8 @@ class BookingAdmin(StaffModelAdmin):
 
     @admin.display(description=_("famille"))
     def family(self, booking: Booking) -> str:
-        return booking.member.family.name
+        # Shared custody: the household that booked (and pays), else the child's main one.
+        return (booking.family or booking.member.family).name
 
     def _cancel(
         self, request: HttpRequest, queryset: QuerySet[Booking], billable: bool | None

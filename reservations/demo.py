@@ -14,7 +14,7 @@ from espace_famille.models import User
 from espace_famille.registry import DemoStep, ScaleStep, demo_steps, scale_steps
 from famille.models import Family, Member
 from inscriptions.demo import GENERATED_PREFIX, demo_activities, school_year
-from inscriptions.models import Enrolment
+from inscriptions.models import Activity, Enrolment
 from reservations.models import Booking, Closure, Opening, WaitingListEntry
 from reservations.services import openings_generate, openings_recount
 
@@ -88,6 +88,8 @@ def _demo() -> None:
         Opening.objects.filter(pk=opening.pk).update(capacity=1)
         if chloe:
             _bookings([(chloe, opening)], None)
+    if chloe:
+        _shared_custody_lunches(chloe, activities["Restauration scolaire"], monday)
     test = Family.objects.filter(name="TEST").first()
     if not test:
         return
@@ -160,14 +162,33 @@ def _demo_absence(lea: Member, user: User | None) -> None:
         )
 
 
-def _bookings(pairs: list[tuple[Member, Opening]], user: User | None) -> None:
+def _shared_custody_lunches(chloe: Member, lunch: Activity, monday: datetime.date) -> None:
+    """Chloé in shared custody: MARTIN books Monday and Tuesday lunches, BERNARD Thursday and
+    Friday, over this week and the next three (each household sees the other's days)."""
+    bernard = Family.objects.filter(name="BERNARD").first()
+    if bernard is None:
+        return
+    openings = Opening.objects.filter(
+        unit__activity=lunch,
+        date__range=(monday, monday + datetime.timedelta(days=27)),
+        is_closed=False,
+    )
+    _bookings([(chloe, o) for o in openings if o.date.isoweekday() in (1, 2)], None)
+    father = User.objects.filter(family=bernard).first()
+    theirs = [(chloe, o) for o in openings if o.date.isoweekday() in (4, 5)]
+    _bookings(theirs, father, family=bernard)
+
+
+def _bookings(
+    pairs: list[tuple[Member, Opening]], user: User | None, family: Family | None = None
+) -> None:
     existing = set(
         Booking.objects.filter(
             opening__in=[o for _m, o in pairs], status__in=Booking.ACTIVE
         ).values_list("member_id", "opening_id")
     )
     Booking.objects.bulk_create(
-        Booking(member=m, opening=o, created_by=user)
+        Booking(member=m, opening=o, created_by=user, family=family)
         for m, o in pairs
         if (m.pk, o.pk) not in existing
     )

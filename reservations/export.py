@@ -1,5 +1,5 @@
-"""Mes données: the bookings, waiting-list entries, campaign requests and declared absences of
-the household."""
+"""Mes données: the bookings, waiting-list entries and campaign requests the household made
+(shared custody: not those of the child's other household), and its declared absences."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from espace_famille.export import Section, table
 from espace_famille.registry import ExportSource, export_sources
 from reservations.models import AbsenceDeclaration, Booking, CampaignRequest, WaitingListEntry
+from reservations.selectors import by_household
 
 if TYPE_CHECKING:
     from famille.models import Family
@@ -28,19 +29,19 @@ def sections(family: Family) -> list[Section]:
         table(
             "reservations",
             _("Réservations"),
-            Booking.objects.filter(member__family=family).order_by("opening__date", "pk"),
+            Booking.objects.filter(by_household(family)).order_by("opening__date", "pk"),
             columns,
         ),
         table(
             "attente",
             _("Listes d'attente"),
-            WaitingListEntry.objects.filter(member__family=family).order_by("pk"),
+            WaitingListEntry.objects.filter(by_household(family)).order_by("pk"),
             columns,
         ),
         table(
             "campagnes",
             _("Demandes de campagne d'inscription"),
-            CampaignRequest.objects.filter(member__family=family).order_by("pk"),
+            CampaignRequest.objects.filter(by_household(family)).order_by("pk"),
             {
                 _("Prénom"): "member__first_name",
                 _("Campagne"): "campaign__name",

@@ -58,6 +58,7 @@ class Opening(models.Model):
     my_rank: int
     my_booking: str | None
     my_wait: str | None
+    booked_by: int | None  # the household that made `my_booking` (shared custody)
 
     class Meta:
         verbose_name = _("ouverture")
@@ -111,6 +112,18 @@ class Booking(models.Model):
         on_delete=models.SET_NULL,
     )
     late_cancellation = models.BooleanField(_("annulation hors délai (facturée)"), default=False)
+    family = models.ForeignKey(
+        "famille.Family",
+        verbose_name=_("foyer qui a réservé"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.CASCADE,
+        help_text=_(
+            "Garde alternée : le foyer qui a réservé (et paie) ce jour. "
+            "Vide : le foyer principal de l'enfant."
+        ),
+    )
 
     ACTIVE = (Status.BOOKED, Status.PENDING)
 
@@ -166,6 +179,18 @@ class WaitingListEntry(models.Model):
         on_delete=models.SET_NULL,
     )
     offered_at = models.DateTimeField(_("place proposée le"), null=True, blank=True)
+    family = models.ForeignKey(
+        "famille.Family",
+        verbose_name=_("foyer inscrit"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.CASCADE,
+        help_text=_(
+            "Garde alternée : le foyer qui attend cette place. "
+            "Vide : le foyer principal de l'enfant."
+        ),
+    )
 
     LIVE = (Status.WAITING, Status.OFFERED)
 

@@ -21,6 +21,7 @@ from documents.models import DocumentType
 from documents.registry import Unlocked, UnlockWindow
 from documents.selectors import missing_documents, scope_covers
 from famille.models import Member
+from famille.selectors import household_members
 from inscriptions.models import Activity, Enrolment, Unit
 from reservations.absences.models import AbsenceDeclaration
 from reservations.absences.selectors import BookedDay, planning_booked_days
@@ -48,10 +49,19 @@ def billable_bookings(*, start: datetime.date, end: datetime.date) -> QuerySet[B
     )
 
 
+def by_household(family: Family | int, prefix: str = "") -> Q:
+    """Bookings (or waiting-list entries) made by a household: its `family`, or, left empty
+    (rows from before shared custody, staff bookings), the child's main household."""
+    family_id = family if isinstance(family, int) else family.pk
+    return Q(**{f"{prefix}family_id": family_id}) | Q(
+        **{f"{prefix}family__isnull": True, f"{prefix}member__family_id": family_id}
+    )
+
+
 def offered_places_count(family: Family) -> int:
     """Dashboard badge: places offered to the family from a waiting list (one query)."""
     return WaitingListEntry.objects.filter(
-        member__family=family,
+        by_household(family),
         status=WaitingListEntry.Status.OFFERED,
         opening__date__gte=timezone.localdate(),
     ).count()
@@ -65,9 +75,8 @@ def members_taking_part(family: Family, today: datetime.date) -> list[Member]:
         .order_by("activity__name")
     )
     return list(
-        family.members.filter(
-            enrolments__status=Enrolment.Status.ACCEPTED, enrolments__end_date__gte=today
-        )
+        household_members(family)
+        .filter(enrolments__status=Enrolment.Status.ACCEPTED, enrolments__end_date__gte=today)
         .distinct()
         .prefetch_related(Prefetch("enrolments", queryset=live, to_attr="live_enrolments"))
     )
@@ -89,6 +98,7 @@ class State:
     BLOCKED = "blocked"  # bookable but for the mandatory documents still missing
     REQUESTABLE = "requestable"  # a day of a registration campaign, asked for, not booked
     REQUESTED = "requested"  # a day asked for in a campaign, before its results
+    OTHER_HOUSEHOLD = "other_household"  # shared custody: booked by the child's other household
     NONE = "none"  # the unit does not run on that weekday
     ABSENCE_PENDING = "absence_pending"  # a booked day declared absent, not reviewed yet
     ABSENCE_ACCEPTED = "absence_accepted"  # a justified absence accepted by the staff
@@ -107,6 +117,7 @@ class State:
         BLOCKED: (_("Documents manquants"), "⚠"),
         REQUESTABLE: (_("Sur demande (campagne)"), "◇"),
         REQUESTED: (_("Demandé"), "◆"),
+        OTHER_HOUSEHOLD: (_("Réservé par l'autre foyer"), "⇄"),
         NONE: (_("Pas d'activité ce jour"), ""),
         ABSENCE_PENDING: (_("Absence en cours d'examen"), "◐"),
         ABSENCE_ACCEPTED: (_("Absence justifiée"), "✚"),
@@ -164,6 +175,7 @@ class Planning:
     in_period: bool = False
     # Some booked day of the period can be declared absent, or was.
     absences: bool = False
+    shared: bool = False  # shared custody: the child has another household
 
     @property
     def legend(self) -> list[tuple[str, str, str]]:
@@ -172,6 +184,8 @@ class Planning:
             states = (*states, State.REQUESTABLE, State.REQUESTED)
         if self.absences:
             states = (*states, State.ABSENCE_PENDING, State.ABSENCE_ACCEPTED)
+        if self.shared:
+            states = (*states, State.OTHER_HOUSEHOLD)
         return [(s, str(State.LABELS[s][0]), State.LABELS[s][1]) for s in states]
 
     @property
@@ -183,6 +197,8 @@ _OPENINGS_SQL = """
 SELECT o.id, o.unit_id, o.date, o.capacity, o.is_closed, o.closed_reason, o.booked_count,
   (SELECT COUNT(*) FROM {entry} w WHERE w.opening_id = o.id AND w.status = %s),
   (SELECT b.status FROM {booking} b
+    WHERE b.member_id = %s AND b.opening_id = o.id AND NOT (b.status = %s) LIMIT 1),
+  (SELECT COALESCE(b.family_id, %s) FROM {booking} b
     WHERE b.member_id = %s AND b.opening_id = o.id AND NOT (b.status = %s) LIMIT 1),
   mine.status,
   (SELECT COUNT(*) FROM {entry} w
@@ -211,8 +227,8 @@ def planning_openings(
     Each opening gets `booked` (its `booked_count`: active bookings, kept by the services, so
     the cost does not grow with the bookings of an opening), `offers` (places offered from the
     waiting list), `my_booking` (the member's active booking status or None), `my_wait` (the
-    member's live waiting-list status or None) and `my_rank` (their rank on the waiting list,
-    else 0).
+    member's live waiting-list status or None), `my_rank` (their rank on the waiting list,
+    else 0) and `booked_by` (the household that made the member's active booking, or None).
     Hand-written SQL, kept for a measured reason: built with the ORM (the same five correlated
     subqueries; `benchmarks/planning.py` keeps that version), the query costs far more to
     compile than to run. On the 2,000-household data set (SQLite, 2026-11-28, CPU time):
@@ -241,6 +257,9 @@ def planning_openings(
         offered,
         member.pk,
         Booking.Status.CANCELLED,
+        member.family_id,
+        member.pk,
+        Booking.Status.CANCELLED,
         waiting,
         member.pk,
         *live,
@@ -252,7 +271,8 @@ def planning_openings(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     openings = []
-    for pk, unit_id, day, capacity, closed, reason, booked, offers, booking, wait, rank in rows:
+    for row in rows:
+        pk, unit_id, day, capacity, closed, reason, booked, offers, booking, by, wait, rank = row
         if isinstance(day, str):  # SQLite
             day = datetime.date.fromisoformat(day)
         opening = Opening.from_db(
@@ -261,7 +281,7 @@ def planning_openings(
             (pk, unit_id, day, capacity, bool(closed), reason, booked),
         )
         opening.booked, opening.offers, opening.my_rank = booked or 0, offers or 0, rank or 0
-        opening.my_booking, opening.my_wait = booking, wait
+        opening.my_booking, opening.my_wait, opening.booked_by = booking, wait, by
         openings.append(opening)
     return openings
 
@@ -331,10 +351,20 @@ def planning(
     end: datetime.date,
     view: str = "week",
     now: datetime.datetime | None = None,
+    family: Family | None = None,
 ) -> Planning:
-    """The member's planning from start to end (a week or a month): 5 queries at most."""
+    """The member's planning from start to end (a week or a month): 5 queries at most.
+
+    `family`: the household looking (shared custody: the child has two); a day the other
+    household booked shows as such, without its details, and offers nothing to tick.
+    """
     now = now or timezone.now()
+    household = member.family_id if family is None else family.pk
     result = Planning(member=member, view=view, start=start, end=end)
+    result.shared = household != member.family_id or (
+        Member.shared_custody.is_cached(member)
+        and getattr(member, "shared_custody", None) is not None
+    )
     result.units, accepted, result.requested = enrolled_units(member, start, end)
     if not result.units:
         return result
@@ -369,7 +399,15 @@ def planning(
                         unit, day, openings.get((unit.pk, day)), accepted, now, blocked, campaigns
                     )
                     or _absence_cell(
-                        _cell(unit, day, openings.get((unit.pk, day)), accepted, now, blocked),
+                        _cell(
+                            unit,
+                            day,
+                            openings.get((unit.pk, day)),
+                            accepted,
+                            now,
+                            blocked,
+                            household,
+                        ),
                         booked_days,
                         now,
                     )
@@ -411,8 +449,9 @@ def _cell(
     enrolments: list[Enrolment],
     now: datetime.datetime,
     blocked: AbstractSet[int] = frozenset(),
+    household: int | None = None,
 ) -> Cell:
-    cell = _plain_cell(unit, day, opening, enrolments, now)
+    cell = _plain_cell(unit, day, opening, enrolments, now, household)
     if cell.action in ("book", "join") and unit.activity_id in blocked:
         # Nothing to tick: the cell says why instead.
         return Cell(day, State.BLOCKED, opening, deadline=cell.deadline)
@@ -471,6 +510,7 @@ def _plain_cell(
     opening: Opening | None,
     enrolments: list[Enrolment],
     now: datetime.datetime,
+    household: int | None = None,
 ) -> Cell:
     activity = unit.activity
     if opening is None and day.isoweekday() not in unit.weekday_numbers:
@@ -480,6 +520,9 @@ def _plain_cell(
     enrolled = any(
         e.activity_id == activity.pk and e.start_date <= day <= e.end_date for e in enrolments
     )
+    if opening.my_booking and household is not None and opening.booked_by != household:
+        # Shared custody: the other household's day. No state, no deadline, nothing to tick.
+        return Cell(day, State.OTHER_HOUSEHOLD, opening)
     if opening.my_booking:
         deadline = cancel_deadline(activity, day, unit.start_time)
         can_cancel = activity.portal_booking and now < deadline

@@ -17,9 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from espace_famille import ratelimit
-from espace_famille.access import FamilyRequest, family_required, get_for_family
+from espace_famille.access import FamilyRequest, family_required
 from espace_famille.formatting import long_date
 from famille.models import Member
+from famille.selectors import member_for_household
 from reservations import selectors, services
 from reservations.calendar_feed import CALENDAR_FEED_PER_HOUR, feed_for, feed_ics
 from reservations.forms import JumpForm, PlanningChangesForm, TypicalWeekForm
@@ -132,7 +133,7 @@ def _nav(member: Member, view: str, start: datetime.date, today: datetime.date) 
 @require_http_methods(["GET", "POST"])
 @family_required
 def planning(request: FamilyRequest, pk: int) -> HttpResponse:
-    member = get_for_family(Member, request.family, pk=pk)
+    member = member_for_household(request.family, pk)
     today = timezone.localdate()
     view, start, end, refused_jump = _period(request, today, member)
     report = None
@@ -143,6 +144,7 @@ def planning(request: FamilyRequest, pk: int) -> HttpResponse:
                 member=member,
                 user=request.user,
                 request=request,
+                family=request.family,
                 **{k: form.cleaned_data[k] for k in form.ACTIONS},
             )
             report = PlanningReport.of(result)
@@ -157,7 +159,9 @@ def planning(request: FamilyRequest, pk: int) -> HttpResponse:
         report = PlanningReport.pop(request, member.pk)
     context = {
         "member": member,
-        "planning": selectors.planning(member, start=start, end=end, view=view),
+        "planning": selectors.planning(
+            member, start=start, end=end, view=view, family=request.family
+        ),
         "nav": _nav(member, view, start, today),
         "jump": refused_jump or JumpForm(initial={"date": start}),
         "report": report,
@@ -171,7 +175,7 @@ def planning(request: FamilyRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @family_required
 def typical_week(request: FamilyRequest, pk: int) -> HttpResponse:
-    member = get_for_family(Member, request.family, pk=pk)
+    member = member_for_household(request.family, pk)
     today = timezone.localdate()
     units, _accepted, _requested = selectors.enrolled_units(
         member, today, today + datetime.timedelta(days=365)
@@ -189,6 +193,7 @@ def typical_week(request: FamilyRequest, pk: int) -> HttpResponse:
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
             request=request,
+            family=request.family,
         )
         _summary_messages(request, summary)
         url = reverse("reservations:planning", args=[member.pk])
@@ -215,6 +220,7 @@ def _summary_messages(request: HttpRequest, summary: services.TypicalWeekSummary
         (summary.full, messages.warning, _("Complets (liste d'attente possible) : %(days)s")),
         (summary.past_deadline, messages.warning, _("Délai dépassé : %(days)s")),
         (summary.closed, messages.info, _("Fermés : %(days)s")),
+        (summary.other_household, messages.info, _("Réservés par l'autre foyer : %(days)s")),
     ]
     for openings, level, text in parts:
         if openings:

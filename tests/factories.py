@@ -19,7 +19,7 @@ from factures import services
 from factures.models import Invoice, Tariff
 from factures.sepa import services as sepa_services
 from factures.services import LineSpec
-from famille.models import Family, Member
+from famille.models import Family, Member, SharedCustody
 from inscriptions.models import Activity, Enrolment, Unit
 from reservations.models import Booking, Opening
 from reservations.services import openings_recount
@@ -333,3 +333,8 @@ def paper_mandate(family, staff, iban: str = IBAN_TEST, holder: str = "Camille T
 
 def collect(staff, day: datetime.date = COLLECTION_DAY, today: datetime.date = TODAY):
     return sepa_services.collection_create(collection_date=day, user=staff, today=today)
+
+
+def share_child(member: Member, family: Family) -> SharedCustody:
+    """Shared custody: `member` also belongs to `family` (its second household)."""
+    return SharedCustody.objects.create(member=member, family=family)

@@ -61,3 +61,49 @@ def test_a_family_that_left_cannot_use_the_portal(parent_client, family):
     response = parent_client.get("/")
     assert response.status_code == 403
     assert "Votre Espace famille est fermé" in response.content.decode()
+
+
+# Shared custody (garde alternée) --------------------------------------------------------------
+
+
+def test_shared_custody_shows_the_child_and_nothing_else_of_the_other_household(
+    client, family, parent, other_family, other_parent, lea, staff
+):
+    """Léa lives in TEST and in AUTRE: each household's pages show her, and nothing of the
+    other household (address, phone, members, invoices, journal, messages, its parent)."""
+    import datetime
+
+    from django.urls import reverse
+
+    from contact.services import thread_create
+    from tests.factories import issue, local, login_at, share_child
+
+    share_child(lea, other_family)
+    households = {
+        family: (parent, "3 allée des Tilleuls", "04 11 22 33 44", "Loyer de mars"),
+        other_family: (other_parent, "8 rue des Acacias", "04 99 88 77 66", "Vacances au ski"),
+    }
+    secrets = {}
+    for household, (login, street, phone, subject) in households.items():
+        household.address, household.phone = street, phone
+        household.save()
+        invoice = issue(household, "17.00" if household == family else "23.00")
+        login_at(household, login, local(2026, 11, 20, 9, 0))
+        thread_create(family=household, user=login, subject=subject, body="Message privé")
+        secrets[household] = [street, phone, invoice.number, subject, login.email]
+    secrets[family].append("Hugo")  # Léa's brother: the main household's only
+    for household, (login, _street, _phone, _subject) in households.items():
+        other = other_family if household == family else family
+        client.force_login(login)
+        pages = [*PORTAL_URLS, "/historique/paiements/"]
+        pages += [
+            reverse(name, args=[lea.pk])
+            for name in ("famille:member", "inscriptions:member", "reservations:planning")
+        ]
+        for url in pages:
+            response = client.get(url, {"date": datetime.date(2026, 11, 20).isoformat()})
+            assert response.status_code == 200, url
+            text = response.content.decode()
+            for secret in secrets[other]:
+                assert secret not in text, (household.name, url, secret)
+        assert "Léa" in client.get(reverse("famille:index")).content.decode()

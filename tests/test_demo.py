@@ -24,7 +24,12 @@ def _counts():
 def test_demo_creates_the_contract_and_prints_the_logins(capsys):
     call_command("demo", force=True)
     out = capsys.readouterr().out
-    for email in ("test@example.org", "martin@example.org", "admin@example.org"):
+    for email in (
+        "test@example.org",
+        "martin@example.org",
+        "bernard@example.org",
+        "admin@example.org",
+    ):
         assert email in out
         assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in out
@@ -39,6 +44,13 @@ def test_demo_creates_the_contract_and_prints_the_logins(capsys):
         "Chloé"
     ]
     assert Structure.objects.count() == 1
+    # Chloé in shared custody: her second household BERNARD has its own login, and books days.
+    chloe = martin.members.get(first_name="Chloé")
+    bernard = Family.objects.get(name="BERNARD")
+    assert chloe.shared_custody.family == bernard
+    assert User.objects.get(email="bernard@example.org").family == bernard
+    assert chloe.bookings.filter(family=bernard).exists()
+    assert chloe.bookings.filter(family__isnull=True).exists()
 
 
 def test_demo_twice_changes_nothing():

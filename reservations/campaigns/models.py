@@ -167,6 +167,15 @@ class CampaignRequest(models.Model):
         related_name="+",
         on_delete=models.SET_NULL,
     )
+    family = models.ForeignKey(
+        "famille.Family",
+        verbose_name=_("foyer demandeur"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.CASCADE,
+        help_text=_("Garde alternée : le foyer qui demande ce jour. Vide : le foyer principal."),
+    )
     outcome = models.CharField(
         _("résultat"), max_length=10, choices=Outcome.choices, default=Outcome.REQUESTED
     )

@@ -88,6 +88,8 @@ def planning_campaigns(
 
 def campaign_results(campaign: Campaign) -> QuerySet[CampaignRequest]:
     """Every request of a campaign with its child, household and opening (admin, emails)."""
-    return campaign.requests.select_related("member__family", "opening__unit__activity").order_by(
+    return campaign.requests.select_related(
+        "member__family", "family", "opening__unit__activity"
+    ).order_by(
         "member__family__name", "member__first_name", "opening__date", "opening__unit__order"
     )

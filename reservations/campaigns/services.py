@@ -118,8 +118,11 @@ def campaign_request_add(
     user: Any,
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
+    family: Any = None,
 ) -> CampaignRequest:
     """Ask for a day of a campaign during its window; asking again changes nothing.
+
+    `family`: the household that asks (shared custody); a day granted is booked for it.
 
     No lock: when a request is made plays no part in the allocation, so concurrent requests
     only insert rows (the unique constraint keeps one per child and day).
@@ -134,9 +137,10 @@ def campaign_request_add(
                 member=member,
                 opening=opening,
                 created_by=user if user is not None and user.pk else None,
+                family=family,
             )
             audit.record(
-                member.family,
+                family or member.family,
                 user,
                 CampaignEvent.CAMPAIGN_REQUESTED,
                 _("Demande : %(member)s, %(unit)s du %(day)s") % _describe(member, opening),
@@ -144,7 +148,13 @@ def campaign_request_add(
                 request=request,
             )
     except IntegrityError:
-        return CampaignRequest.objects.get(member=member, opening=opening)
+        asked = CampaignRequest.objects.get(member=member, opening=opening)
+        if family is not None and (asked.family_id or member.family_id) != family.pk:
+            raise BookingRefused(
+                _("%(unit)s du %(day)s : déjà demandé par l'autre foyer de %(member)s.")
+                % _describe(member, opening),
+                BookingRefused.OTHER_HOUSEHOLD,
+            ) from None
     return asked
 
 
@@ -155,8 +165,9 @@ def campaign_request_withdraw(
     user: Any,
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
+    family: Any = None,
 ) -> None:
-    """Withdraw a day asked for, until the window closes."""
+    """Withdraw a day asked for, until the window closes (only by the household that asked)."""
     now = now or timezone.now()
     opening = _opening(opening.pk)
     with transaction.atomic():
@@ -168,6 +179,12 @@ def campaign_request_withdraw(
         )
         if asked is None:
             raise BookingRefused(_("Cette case n'existe pas ou plus."))
+        if family is not None and (asked.family_id or member.family_id) != family.pk:
+            raise BookingRefused(
+                _("%(unit)s du %(day)s : déjà demandé par l'autre foyer de %(member)s.")
+                % _describe(member, opening),
+                BookingRefused.OTHER_HOUSEHOLD,
+            )
         if asked.campaign.phase(now) != Campaign.Phase.OPEN:
             raise BookingRefused(
                 _("Les demandes sont closes : elles ne peuvent plus être changées. %(window)s")
@@ -175,7 +192,7 @@ def campaign_request_withdraw(
                 BookingRefused.DEADLINE,
             )
         audit.record(
-            member.family,
+            family or member.family,
             user,
             CampaignEvent.CAMPAIGN_WITHDRAWN,
             _("Demande retirée : %(member)s, %(unit)s du %(day)s") % _describe(member, opening),
@@ -383,7 +400,12 @@ def _apply(
             if decision.outcome == allocation.GRANTED:
                 r.outcome = CampaignRequest.Outcome.GRANTED
                 bookings.append(
-                    Booking(member_id=r.member_id, opening_id=r.opening_id, created_by=user)
+                    Booking(
+                        member_id=r.member_id,
+                        opening_id=r.opening_id,
+                        created_by=user,
+                        family_id=r.family_id,
+                    )
                 )
             elif decision.outcome == allocation.NOT_GIVEN:
                 r.outcome = CampaignRequest.Outcome.REFUSED
@@ -401,8 +423,14 @@ def _apply(
         if openings[opening_id].is_closed:
             continue
         for request in queue:
+            asker = by_request.get((request.member, opening_id))
             entries.append(
-                WaitingListEntry(member_id=request.member, opening_id=opening_id, created_by=user)
+                WaitingListEntry(
+                    member_id=request.member,
+                    opening_id=opening_id,
+                    created_by=user,
+                    family_id=asker.family_id if asker is not None else None,
+                )
             )
     created = WaitingListEntry.objects.bulk_create(entries)
     # created_at is set on save: spread it so that the list's order (created_at, pk) is the draw's.
@@ -428,7 +456,7 @@ def _apply(
 def _families(asked: list[CampaignRequest]) -> dict[Any, str]:
     households: dict[Any, dict[int, str]] = {}
     for r in asked:
-        households.setdefault(r.member.family, {})[r.member_id] = str(r.member)
+        households.setdefault(r.family or r.member.family, {})[r.member_id] = str(r.member)
     return {family: ", ".join(names.values()) for family, names in households.items()}
 
 
@@ -436,7 +464,7 @@ def _email_results_on_commit(campaign: Campaign) -> None:
     def send() -> None:
         households: dict[Any, list[CampaignRequest]] = {}
         for r in campaign_results(campaign):
-            households.setdefault(r.member.family, []).append(r)
+            households.setdefault(r.family or r.member.family, []).append(r)
         for family, results in households.items():
             send_to_family(
                 "reservations_campaign_result",

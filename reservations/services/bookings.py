@@ -20,17 +20,20 @@ from reservations.services.common import (
     _book,
     _describe,
     _full_message,
+    _household,
     _locked_opening,
     _moment,
     _places,
     _recount,
     booking_problem,
+    household_of,
+    other_household_refusal,
 )
 from reservations.services.waitlist import waitlist_promote
 
 if TYPE_CHECKING:
     from espace_famille.models import User
-    from famille.models import Member
+    from famille.models import Family, Member
 
 
 def booking_create(
@@ -41,8 +44,13 @@ def booking_create(
     now: datetime.datetime | None = None,
     by_staff: bool = False,
     request: HttpRequest | None = None,
+    family: Family | None = None,
 ) -> Booking:
-    """Book a place; every rule is checked under a row lock on the opening."""
+    """Book a place; every rule is checked under a row lock on the opening.
+
+    `family`: the household that books (a child in shared custody has two), recorded on the
+    booking: it is billed to that household. None: the child's main household.
+    """
     now = now or timezone.now()
     try:
         with transaction.atomic():
@@ -67,6 +75,7 @@ def booking_create(
                 by_staff=by_staff,
                 request=request,
                 places=places,
+                family=family,
             )
     except IntegrityError:
         raise BookingRefused(
@@ -83,18 +92,26 @@ def booking_cancel(
     by_staff: bool = False,
     billable: bool | None = None,
     request: HttpRequest | None = None,
+    family: Family | None = None,
 ) -> Booking:
-    """Cancel a booking; after the cancelling deadline only staff may, and it stays billable."""
+    """Cancel a booking; after the cancelling deadline only staff may, and it stays billable.
+
+    `family`: the household that cancels; a parent cancels only the days its household booked.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         opening = _locked_opening(booking.opening_id)
         booking = (
-            Booking.objects.select_for_update().select_related("member__family").get(pk=booking.pk)
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("member__family", "family")
+            .get(pk=booking.pk)
         )
         member = booking.member
         info = _describe(member, opening)
         if booking.status == Booking.Status.CANCELLED:
             raise BookingRefused(_("Cette réservation est déjà annulée."), BookingRefused.TWICE)
+        if family is not None and household_of(booking) != family.pk:
+            raise other_household_refusal(member, opening)
         activity = opening.unit.activity
         deadline = cancel_deadline(activity, opening.date, opening.unit.start_time)
         late = now >= deadline
@@ -124,7 +141,7 @@ def booking_cancel(
         if booking.late_cancellation:
             summary += " " + _("(hors délai, facturée)")
         audit.record(
-            member.family,
+            _household(member, booking.family),
             user,
             BookingEvent.BOOKING_CANCELLED,
             summary,
@@ -141,8 +158,8 @@ def booking_confirm(
     """Staff confirm a booking awaiting confirmation."""
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update()
-            .select_related("member__family", "opening__unit")
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("member__family", "family", "opening__unit")
             .get(pk=booking.pk)
         )
         if booking.status != Booking.Status.PENDING:
@@ -151,7 +168,7 @@ def booking_confirm(
         # Pending and booked are both active: the opening's booked_count does not change.
         booking.save(update_fields=["status"])
         audit.record(
-            booking.member.family,
+            _household(booking.member, booking.family),
             by,
             BookingEvent.BOOKING_CREATED,
             _("Réservation confirmée : %(member)s, %(unit)s du %(day)s")

@@ -18,7 +18,7 @@ from reservations.services.waitlist import waitlist_join, waitlist_leave
 
 if TYPE_CHECKING:
     from espace_famille.models import User
-    from famille.models import Member
+    from famille.models import Family, Member
 
 
 @dataclass(frozen=True)
@@ -124,11 +124,13 @@ def bookings_apply(
     unask: Iterable[int] = (),
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
+    family: Family | None = None,
 ) -> ApplyResult:
     """Apply a parent's ticked cells: each change in its own transaction, each one reported.
 
     Cancellations come first, so that a place freed by one change can serve another; the
-    result tells the outcomes in date order (`ApplyResult.in_date_order`).
+    result tells the outcomes in date order (`ApplyResult.in_date_order`). `family`: the
+    household that acts (shared custody): it books for itself and changes only its own days.
     """
     now = now or timezone.now()
     result = ApplyResult()
@@ -152,7 +154,14 @@ def bookings_apply(
             try:
                 if opening is None:
                     raise BookingRefused(_("Cette case n'existe pas ou plus."))
-                _APPLY[action](member=member, opening=opening, user=user, now=now, request=request)
+                _APPLY[action](
+                    member=member,
+                    opening=opening,
+                    user=user,
+                    now=now,
+                    request=request,
+                    family=family,
+                )
             except BookingRefused as refusal:
                 result.outcomes.append(Outcome(action, False, refusal.message, **where))
             else:
@@ -172,6 +181,7 @@ class TypicalWeekSummary:
     past_deadline: list[Opening] = field(default_factory=list)
     closed: list[Opening] = field(default_factory=list)
     refused: list[tuple[Opening, str]] = field(default_factory=list)
+    other_household: list[Opening] = field(default_factory=list)  # shared custody
 
 
 def typical_week_apply(
@@ -183,8 +193,13 @@ def typical_week_apply(
     end: datetime.date,
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
+    family: Family | None = None,
 ) -> TypicalWeekSummary:
-    """Book the (unit id, ISO weekday) pairs of `pattern` on every day from `start` to `end`."""
+    """Book the (unit id, ISO weekday) pairs of `pattern` on every day from `start` to `end`.
+
+    `family`: the household that books (shared custody); days the other household booked are
+    left to it and told apart.
+    """
     now = now or timezone.now()
     pattern = set(pattern)
     summary = TypicalWeekSummary()
@@ -194,11 +209,13 @@ def typical_week_apply(
         .select_related("unit__activity")
         .order_by("date", "unit__order", "unit_id")
     )
-    mine = set(
+    acting = member.family_id if family is None else family.pk
+    booked = dict(
         Booking.objects.filter(
             member=member, opening__in=openings, status__in=Booking.ACTIVE
-        ).values_list("opening_id", flat=True)
+        ).values_list("opening_id", "family_id")
     )
+    mine = {pk for pk, by in booked.items() if (by or member.family_id) == acting}
     for opening in openings:
         if (opening.unit_id, opening.date.isoweekday()) not in pattern:
             continue
@@ -206,9 +223,17 @@ def typical_week_apply(
             summary.closed.append(opening)
         elif opening.pk in mine:
             summary.already.append(opening)
+        elif opening.pk in booked:
+            summary.other_household.append(opening)
         else:
             _typical_book(
-                summary, member=member, opening=opening, user=user, now=now, request=request
+                summary,
+                member=member,
+                opening=opening,
+                user=user,
+                now=now,
+                request=request,
+                family=family,
             )
     return summary
 

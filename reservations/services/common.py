@@ -27,7 +27,7 @@ from reservations.selectors import enrolment_covering
 
 if TYPE_CHECKING:
     from espace_famille.models import User
-    from famille.models import Member
+    from famille.models import Family, Member
 
 
 class BookingRefused(Exception):
@@ -40,6 +40,7 @@ class BookingRefused(Exception):
     TWICE = "twice"
     DOCUMENTS = "documents"
     RULE = "rule"
+    OTHER_HOUSEHOLD = "other_household"
 
     def __init__(self, message: str, code: str = RULE) -> None:
         super().__init__(message)
@@ -53,6 +54,25 @@ def _day(day: datetime.date) -> str:
 
 def _moment(moment: datetime.datetime) -> str:
     return long_date(timezone.localtime(moment), "l j F à H:i")
+
+
+def household_of(booking: Booking | WaitingListEntry) -> int:
+    """The household that made a booking (or joined a list): its `family`, else the child's main
+    household (rows made before shared custody, or by staff for the main household)."""
+    return booking.family_id or booking.member.family_id
+
+
+def _household(member: Member, family: Family | None) -> Family:
+    """The household to audit and email: the one that acted, else the child's main one."""
+    return family if family is not None else member.family
+
+
+def other_household_refusal(member: Member, opening: Opening) -> BookingRefused:
+    return BookingRefused(
+        _("%(unit)s du %(day)s : réservé par l'autre foyer de %(member)s.")
+        % _describe(member, opening),
+        BookingRefused.OTHER_HOUSEHOLD,
+    )
 
 
 def _describe(member: Member, opening: Opening) -> dict[str, str]:
@@ -230,6 +250,7 @@ def _book(
     request: HttpRequest | None,
     summary: str = "",
     places: Places | None = None,
+    family: Family | None = None,
 ) -> Booking:
     """Write the booking, its opening's counter and the audit row (caller holds the row lock).
 
@@ -243,6 +264,7 @@ def _book(
         opening=opening,
         status=Booking.Status.PENDING if needs_confirmation else Booking.Status.BOOKED,
         created_by=user if user is not None and user.pk else None,
+        family=family,
     )
     # No full_clean(): every rule was checked above under the row lock, and the database's
     # partial unique constraint refuses a second live booking (full_clean would re-query
@@ -257,7 +279,7 @@ def _book(
             member=member, opening=opening, status__in=WaitingListEntry.LIVE
         ).update(status=WaitingListEntry.Status.BOOKED)
     audit.record(
-        member.family,
+        _household(member, family),
         user,
         BookingEvent.BOOKING_CREATED,
         summary or _("Réservation : %(member)s, %(unit)s du %(day)s") % _describe(member, opening),
@@ -267,8 +289,10 @@ def _book(
     return booking
 
 
-def _email_on_commit(name: str, member: Member, opening: Opening, **extra: Any) -> None:
-    family = member.family
+def _email_on_commit(
+    name: str, member: Member, opening: Opening, *, household: Family | None = None, **extra: Any
+) -> None:
+    family = _household(member, household)
 
     def send() -> None:
         context = {"member": member, "opening": opening, **extra}

@@ -20,14 +20,16 @@ from reservations.services.common import (
     _book,
     _describe,
     _email_on_commit,
+    _household,
     _locked_opening,
     _taken,
     booking_problem,
+    household_of,
 )
 
 if TYPE_CHECKING:
     from espace_famille.models import User
-    from famille.models import Member
+    from famille.models import Family, Member
 
 
 def waitlist_join(
@@ -37,8 +39,9 @@ def waitlist_join(
     user: User | None,
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
+    family: Family | None = None,
 ) -> WaitingListEntry:
-    """Join the waiting list of a full opening."""
+    """Join the waiting list of a full opening (`family`: the household that waits)."""
     now = now or timezone.now()
     with transaction.atomic():
         opening = _locked_opening(opening.pk)
@@ -59,10 +62,13 @@ def waitlist_join(
                 BookingRefused.TWICE,
             )
         entry = WaitingListEntry.objects.create(
-            member=member, opening=opening, created_by=user if user and user.pk else None
+            member=member,
+            opening=opening,
+            created_by=user if user and user.pk else None,
+            family=family,
         )
         audit.record(
-            member.family,
+            _household(member, family),
             user,
             BookingEvent.WAITLIST_JOINED,
             _("Liste d'attente : %(member)s, %(unit)s du %(day)s") % _describe(member, opening),
@@ -78,22 +84,32 @@ def waitlist_leave(
     user: User | None,
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
+    family: Family | None = None,
 ) -> WaitingListEntry:
-    """Leave a waiting list; a place held for this member goes to the next in line."""
+    """Leave a waiting list; a place held for this member goes to the next in line.
+
+    `family`: the household that leaves; it leaves only the lists it joined.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         opening = _locked_opening(entry.opening_id)
         entry = (
-            WaitingListEntry.objects.select_for_update()
-            .select_related("member__family")
+            WaitingListEntry.objects.select_for_update(of=("self",))
+            .select_related("member__family", "family")
             .get(pk=entry.pk)
         )
         if entry.status not in WaitingListEntry.LIVE:
             raise BookingRefused(_("Vous n'êtes plus sur cette liste d'attente."))
+        if family is not None and household_of(entry) != family.pk:
+            raise BookingRefused(
+                _("%(unit)s du %(day)s : liste d'attente rejointe par l'autre foyer.")
+                % _describe(entry.member, opening),
+                BookingRefused.OTHER_HOUSEHOLD,
+            )
         entry.status = WaitingListEntry.Status.LEFT
         entry.save(update_fields=["status"])
         audit.record(
-            entry.member.family,
+            _household(entry.member, entry.family),
             user,
             BookingEvent.WAITLIST_LEFT,
             _("Sortie de la liste d'attente : %(member)s, %(unit)s du %(day)s")
@@ -116,7 +132,7 @@ def waitlist_promote(*, opening: Opening, now: datetime.datetime) -> list[Waitin
     promoted: list[WaitingListEntry] = []
     queue = (
         WaitingListEntry.objects.filter(opening=opening, status=WaitingListEntry.Status.WAITING)
-        .select_related("member__family")
+        .select_related("member__family", "family")
         .order_by("created_at", "pk")
     )
     for entry in queue:
@@ -139,15 +155,22 @@ def waitlist_promote(*, opening: Opening, now: datetime.datetime) -> list[Waitin
                 request=None,
                 summary=_("Réservation depuis la liste d'attente : %(member)s, %(unit)s du %(day)s")
                 % _describe(member, opening),
+                family=entry.family,
             )
             entry.status = WaitingListEntry.Status.BOOKED
-            _email_on_commit("reservations_waitlist_booked", member, opening, booking=booking)
+            _email_on_commit(
+                "reservations_waitlist_booked",
+                member,
+                opening,
+                household=entry.family,
+                booking=booking,
+            )
         else:
             entry.status = WaitingListEntry.Status.OFFERED
             entry.offered_at = now
             entry.save(update_fields=["status", "offered_at"])
             audit.record(
-                member.family,
+                _household(member, entry.family),
                 None,
                 BookingEvent.WAITLIST_OFFERED,
                 _("Place proposée (liste d'attente) : %(member)s, %(unit)s du %(day)s")
@@ -155,7 +178,13 @@ def waitlist_promote(*, opening: Opening, now: datetime.datetime) -> list[Waitin
                 obj=entry,
             )
             deadline = booking_deadline(activity, opening.date, opening.unit.start_time)
-            _email_on_commit("reservations_waitlist_offered", member, opening, deadline=deadline)
+            _email_on_commit(
+                "reservations_waitlist_offered",
+                member,
+                opening,
+                household=entry.family,
+                deadline=deadline,
+            )
         promoted.append(entry)
         free -= 1
     return promoted

@@ -57,4 +57,7 @@ class Command(BaseCommand):
         )
         self.stdout.write("  test@example.org    " + _("famille TEST"))
         self.stdout.write("  martin@example.org  " + _("famille MARTIN"))
+        self.stdout.write(
+            "  bernard@example.org " + _("famille BERNARD (Chloé, en garde alternée avec MARTIN)")
+        )
         self.stdout.write("  admin@example.org   " + _("personnel (administration : /admin/)"))
