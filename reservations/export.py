@@ -55,7 +55,7 @@ def sections(family: Family) -> list[Section]:
         table(
             "absences",
             _("Absences déclarées"),
-            AbsenceDeclaration.objects.filter(member__family=family).order_by("pk"),
+            AbsenceDeclaration.objects.filter(family=family).order_by("pk"),
             {
                 _("Prénom"): "member__first_name",
                 _("Activité"): "activity__name",

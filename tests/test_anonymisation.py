@@ -153,6 +153,7 @@ def departed(structure, staff):
     )
     AbsenceDeclaration.objects.create(
         member=anatole,
+        family=anatole.family,
         activity=activity,
         first_day=datetime.date(2026, 10, 7),
         last_day=datetime.date(2026, 10, 7),

@@ -134,8 +134,8 @@ class AbsenceDeclarationAdmin(StaffModelAdmin):
         "declared_at",
     ]
     list_filter = [ReviewFilter, "reason", "activity"]
-    list_select_related = ["member__family", "activity"]
-    search_fields = ["member__first_name", "member__last_name", "member__family__name"]
+    list_select_related = ["member", "family", "activity"]
+    search_fields = ["member__first_name", "member__last_name", "family__name"]
     ordering = ["-declared_at", "-pk"]
     show_full_result_count = False
     actions = ["action_accept", "action_refuse"]
@@ -176,10 +176,6 @@ class AbsenceDeclarationAdmin(StaffModelAdmin):
         self, request: HttpRequest, obj: AbsenceDeclaration | None = None
     ) -> bool:
         return False  # its review is history (and may have produced a credit note)
-
-    @admin.display(description=_("famille"))
-    def family(self, declaration: AbsenceDeclaration) -> str:
-        return declaration.member.family.name
 
     @admin.display(description=_("jours"), ordering="first_day")
     def days(self, declaration: AbsenceDeclaration) -> str:

@@ -14,7 +14,7 @@ from reservations.absences.models import AbsenceDeclaration
 
 
 def absence_texts_erase(family: Any, *, apply: bool) -> list[Item]:
-    declarations = AbsenceDeclaration.objects.filter(member__family=family)
+    declarations = AbsenceDeclaration.objects.filter(family=family)
     touched = declarations.filter(~Q(comment="") | ~Q(refusal_reason="") | ~Q(certificate=""))
     count = touched.count()
     if apply:

@@ -87,6 +87,14 @@ class AbsenceDeclaration(models.Model):
         related_name="absence_declarations",
         on_delete=models.CASCADE,
     )
+    # The household that declared it: the one that booked the days (a child in shared custody
+    # has two); its emails and audit go there, and the other household never sees it.
+    family = models.ForeignKey(
+        "famille.Family",
+        verbose_name=_("famille"),
+        related_name="absence_declarations",
+        on_delete=models.CASCADE,
+    )
     activity = models.ForeignKey(
         "inscriptions.Activity",
         verbose_name=_("activité"),

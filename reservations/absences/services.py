@@ -31,6 +31,7 @@ from reservations.audit_kinds import AbsenceEvent
 from reservations.models import Booking
 from reservations.notice import cancel_deadline
 from reservations.registry import absence_credited
+from reservations.selectors import by_household
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -91,7 +92,8 @@ def absence_declare(
     now: datetime.datetime | None = None,
 ) -> AbsenceDeclaration:
     """Declare an absence from the booking's day to `last_day` (the member's booked days of the
-    same activity past their cancellation deadline). Raises AbsenceRefused or, for the
+    same activity past their cancellation deadline, booked by the same household: a child in
+    shared custody has two, each declares for its own days). Raises AbsenceRefused or, for the
     certificate, ValidationError (the upload checker's French message); nothing is kept then."""
     now = now or timezone.now()
     activity = booking.opening.unit.activity
@@ -116,17 +118,19 @@ def absence_declare(
             % {"activity": activity.name}
         )
     clean = clean_upload(uploads, max_bytes=max_upload_bytes()) if uploads else None
+    household = booking.family_id or booking.member.family_id
     with atomic_with_files():
         bookings = list(
             Booking.objects.select_for_update(of=("self",))
             .filter(
+                by_household(household),
                 member_id=booking.member_id,
                 opening__unit__activity=activity,
                 opening__date__range=(first_day, last_day),
                 status=Booking.Status.BOOKED,
                 absence__isnull=True,
             )
-            .select_related("opening__unit__activity", "member__family")
+            .select_related("opening__unit__activity", "member")
             .order_by("opening__date", "opening__unit__order", "pk")
         )
         if booking.pk not in {b.pk for b in bookings}:
@@ -140,6 +144,7 @@ def absence_declare(
         member = first.member
         declaration = AbsenceDeclaration(
             member=member,
+            family_id=household,
             activity=activity,
             first_day=first_day,
             last_day=max(b.opening.date for b in days),
@@ -160,7 +165,7 @@ def absence_declare(
         except IntegrityError:  # a concurrent declaration took one of these days
             raise AbsenceRefused(_("Une absence est déjà déclarée pour ce jour.")) from None
         audit.record(
-            member.family,
+            declaration.family,
             user,
             AbsenceEvent.ABSENCE_DECLARED,
             _("Absence de %(member)s déclarée (%(activity)s, %(days)s)")
@@ -185,7 +190,7 @@ def _locked(declaration: AbsenceDeclaration) -> AbsenceDeclaration:
     waits here, then is refused)."""
     locked = (
         AbsenceDeclaration.objects.select_for_update(of=("self",))
-        .select_related("member__family", "activity")
+        .select_related("family", "member", "activity")
         .get(pk=declaration.pk)
     )
     if locked.status != AbsenceDeclaration.Status.PENDING:
@@ -211,7 +216,7 @@ def absence_accept(
         declaration.decided_by = by
         declaration.save(update_fields=["status", "decided_at", "decided_by"])
         audit.record(
-            declaration.member.family,
+            declaration.family,
             by,
             AbsenceEvent.ABSENCE_ACCEPTED,
             ngettext(
@@ -253,7 +258,7 @@ def absence_refuse(
         declaration.refusal_reason = reason
         declaration.save(update_fields=["status", "decided_at", "decided_by", "refusal_reason"])
         audit.record(
-            declaration.member.family,
+            declaration.family,
             by,
             AbsenceEvent.ABSENCE_REFUSED,
             _("Absence de %(member)s refusée (%(days)s)")
@@ -268,7 +273,7 @@ def absence_refuse(
 def _send_decision(declaration: AbsenceDeclaration, *, credited: int, waiting: int) -> None:
     send_to_family(
         "reservations_absence_decision",
-        family=declaration.member.family,
+        family=declaration.family,
         context={
             "declaration": declaration,
             "member": declaration.member,

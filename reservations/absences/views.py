@@ -5,27 +5,29 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from espace_famille.access import FamilyRequest, family_required, get_for_family
+from espace_famille.access import FamilyRequest, family_required
 from reservations.absences.forms import AbsenceForm
 from reservations.absences.models import AbsenceDay, AbsencePolicy
 from reservations.absences.services import AbsenceRefused, absence_declare, declarable_problem
 from reservations.models import Booking
+from reservations.selectors import by_household
 
 
 @require_http_methods(["GET", "POST"])
 @family_required
 def declare(request: FamilyRequest, pk: int) -> HttpResponse:
-    """One booked day of a member of the household (404 for any other booking)."""
-    booking = get_for_family(
-        Booking.objects.select_related("member", "opening__unit__activity"),
-        request.family,
-        path="member__family",
+    """One booked day the household booked (404 for any other booking: another household's,
+    or the other household's day of a child in shared custody)."""
+    booking = get_object_or_404(
+        Booking.objects.filter(by_household(request.family)).select_related(
+            "member", "opening__unit__activity"
+        ),
         pk=pk,
     )
     member, opening = booking.member, booking.opening

@@ -35,6 +35,7 @@ class Migration(migrations.Migration):
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='examinée par')),
                 ('declared_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='déclarée par')),
                 ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='absence_declarations', to='famille.member', verbose_name='membre')),
+                ('family', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='absence_declarations', to='famille.family', verbose_name='famille')),
             ],
             options={
                 'verbose_name': 'absence justifiée',

@@ -111,6 +111,7 @@ def _context() -> dict[str, object]:
         "declaration": AbsenceDeclaration(
             pk=15,
             member=member,
+            family=member.family,
             activity=activity,
             first_day=today,
             last_day=today,

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from espace_famille.emails import family_recipients
 from espace_famille.models import AuditEvent
 from factures.billing import billing_run
 from factures.models import Invoice
@@ -34,6 +35,7 @@ from tests.factories import (
     make_billed_activity,
     make_billed_units,
     make_tariffs,
+    share_child,
     upload,
 )
 
@@ -338,6 +340,35 @@ def test_another_household_cannot_declare_for_our_booking(client, other_parent, 
     assert not AbsenceDeclaration.objects.exists()
 
 
+def test_in_shared_custody_each_household_declares_for_the_days_it_booked(
+    client,
+    parent,
+    other_parent,
+    family,
+    other_family,
+    lea,
+    yesterday_booking,
+    django_capture_on_commit_callbacks,
+):
+    """Léa in shared custody: a day her second household booked is not her main household's
+    to declare (404); the second household declares it, and it is emailed and audited there."""
+    share_child(lea, other_family)
+    Booking.objects.filter(pk=yesterday_booking.pk).update(family=other_family)  # theirs
+    client.force_login(parent)
+    url = reverse("reservations:absence", args=[yesterday_booking.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(other_parent)
+    response = client.post(url, {"reason": "illness", "files": [certificate()]})
+    assert response.status_code == 302
+    declaration = AbsenceDeclaration.objects.get()
+    assert declaration.family == other_family
+    assert AuditEvent.objects.get(kind=AbsenceEvent.ABSENCE_DECLARED).family == other_family
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        absence_refuse(declaration=declaration, by=None, reason="Certificat illisible")
+    assert [m.to for m in mail.outbox] == [family_recipients(other_family)]
+
+
 def test_the_absence_page_takes_few_queries(
     parent_client, yesterday_booking, django_assert_max_num_queries
 ):
@@ -360,6 +391,7 @@ def test_the_household_data_holds_its_declared_absences_only(week, parent, zoe):
     declare(week[0], parent, comment="Gastro de Léa")
     other = AbsenceDeclaration.objects.create(
         member=zoe,
+        family=zoe.family,
         activity=week[0].opening.unit.activity,
         first_day=MONDAY,
         last_day=MONDAY,

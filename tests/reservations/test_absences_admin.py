@@ -43,6 +43,7 @@ def declaration(lea, parent, activity):
 def test_the_list_opens_on_the_declarations_to_review(staff_client, declaration, staff):
     decided = AbsenceDeclaration.objects.create(
         member=declaration.member,
+        family=declaration.family,
         activity=declaration.activity,
         first_day=MONDAY,
         last_day=MONDAY,

@@ -131,6 +131,7 @@ def dataset(
     AbsencePolicy.objects.create(activity=activity, waiting_days=1)
     declaration = AbsenceDeclaration.objects.create(
         member=booking.member,
+        family=booking.member.family,
         activity=activity,
         first_day=booking.opening.date,
         last_day=booking.opening.date,
