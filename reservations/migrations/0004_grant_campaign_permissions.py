@@ -7,6 +7,8 @@ the permissions itself (Administration → Groupes).
 
 from django.db import migrations
 
+from espace_famille.role_grants import role_grants
+
 MODELS = ("campaign", "campaignrule", "campaignrequest")
 GRANTS = {
     "Direction": [f"{action}_{model}" for model in MODELS for action in ("view", "add", "change", "delete")]
@@ -14,41 +16,6 @@ GRANTS = {
     "Accueil": [f"view_{model}" for model in MODELS],
 }
 NAMES = {"allocate_campaign": "Peut lancer l'attribution d'une campagne"}
-
-
-def _permission(apps, codename):  # type: ignore[no-untyped-def]
-    Permission = apps.get_model("auth", "Permission")
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    model = codename.split("_", 1)[1]
-    # On a fresh database the permission rows are created after the migrations: make them now.
-    content_type, _ = ContentType.objects.get_or_create(app_label="reservations", model=model)
-    permission, _ = Permission.objects.get_or_create(
-        content_type=content_type,
-        codename=codename,
-        defaults={"name": NAMES.get(codename, codename.replace("_", " "))},
-    )
-    return permission
-
-
-def grant(apps, schema_editor):  # type: ignore[no-untyped-def]
-    Group = apps.get_model("auth", "Group")
-    for name, codenames in GRANTS.items():
-        group = Group.objects.filter(name=name).first()
-        if group is not None:
-            group.permissions.add(*[_permission(apps, codename) for codename in codenames])
-
-
-def revoke(apps, schema_editor):  # type: ignore[no-untyped-def]
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GRANTS.items():
-        group = Group.objects.filter(name=name).first()
-        if group is not None:
-            group.permissions.remove(
-                *Permission.objects.filter(
-                    content_type__app_label="reservations", codename__in=codenames
-                )
-            )
 
 
 class Migration(migrations.Migration):
@@ -59,4 +26,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [role_grants("reservations", GRANTS, names=NAMES)]
