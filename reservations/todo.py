@@ -21,6 +21,7 @@ from inscriptions.models import Enrolment
 from reservations.campaigns.models import Campaign
 from reservations.models import Booking, Opening
 from reservations.notice import booking_deadline
+from reservations.selectors import by_household
 
 if TYPE_CHECKING:
     from famille.models import Family
@@ -49,10 +50,11 @@ def _booked_days(bookings: list[Booking]) -> str:
 
 
 def upcoming_bookings(family: Family, today: datetime.date) -> list[Booking]:
-    """The household's active bookings of the next three days, in order (one query)."""
+    """The bookings the household made (`by_household`: a shared child's days booked by the
+    other household are not its own) active in the next three days, in order (one query)."""
     return list(
         Booking.objects.filter(
-            member__family=family,
+            by_household(family),
             status__in=Booking.ACTIVE,
             opening__date__gte=today,
             opening__date__lt=today + datetime.timedelta(days=NEXT_DAYS),
