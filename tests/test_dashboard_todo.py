@@ -178,7 +178,14 @@ def test_another_households_data_never_shows(parent_client, other_family, unit, 
 
 
 def test_a_shared_childs_next_bookings_are_each_households_own(
-    client, family, parent, other_family, other_parent, unit, activity
+    client,
+    family,
+    parent,
+    other_family,
+    other_parent,
+    unit,
+    activity,
+    django_assert_max_num_queries,
 ):
     """Léa in shared custody: each household's list shows her, with the days it booked only."""
     today = timezone.localdate()
@@ -207,6 +214,7 @@ def test_a_shared_childs_next_bookings_are_each_households_own(
     assert "Matin" not in lines[family][1]
     assert "Matin (07:30-08:30)" in lines[other_family][1]
     assert "Soir" not in lines[other_family][1]
+    _queries(client, other_parent, django_assert_max_num_queries)  # fails past MAX_QUERIES
 
 
 def test_a_shared_child_is_listed_with_its_own_documents_in_both_households(
