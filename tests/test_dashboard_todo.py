@@ -9,6 +9,7 @@ from django.utils import timezone
 from contact.models import Message, Thread
 from documents.models import Submission
 from famille.models import ChangeRequest
+from inscriptions import todo as inscriptions_todo
 from inscriptions.models import Activity, Enrolment, Unit
 from tests.factories import (
     book,
@@ -235,6 +236,33 @@ def test_a_shared_child_is_listed_with_its_own_documents_in_both_households(
         links = todo_links(dashboard(client))
         assert ("/documents/", "Léa : 1 document expire dans les 30 jours") in links
     assert not any("Hugo" in text for _url, text in links)  # the main household's only
+
+
+def test_a_shared_childs_enrolment_decisions_show_in_both_households(
+    client, family, parent, other_family, other_parent, activity
+):
+    """An enrolment is the child's (both households see it on Mes inscriptions): its decision
+    and a request waiting are in both households' list and badge."""
+    lea = child(family, "Léa")
+    share_child(lea, other_family)
+    enrolment = enrol(lea, activity)
+    enrolment.decided_at = timezone.now() - datetime.timedelta(days=1)
+    enrolment.save()
+    enrol(
+        lea,
+        Activity.objects.create(
+            name="Atelier cirque", start_date=activity.start_date, end_date=activity.end_date
+        ),
+        status=Enrolment.Status.REQUESTED,
+    )
+    for login in (parent, other_parent):
+        client.force_login(login)
+        page = dashboard(client)
+        assert ("/inscriptions/", "Inscription de Léa à Accueil du soir acceptée") in todo_links(
+            page
+        )
+    for household in (family, other_family):
+        assert inscriptions_todo.badge(household) == 1  # the request waiting
 
 
 def _queries(client, parent, django_assert_max_num_queries) -> int:
