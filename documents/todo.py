@@ -23,6 +23,7 @@ from documents.selectors import (
 from espace_famille.formatting import long_date
 from espace_famille.queries import once_per_instance
 from espace_famille.registry import Reminder, TodoLine
+from famille.selectors import households_of
 
 if TYPE_CHECKING:
     from famille.models import Family, Member
@@ -88,14 +89,30 @@ def _text(submission: Submission, sentence: str) -> str:
     }
 
 
+def _reminded(*, start: datetime.date, end: datetime.date) -> Iterator[tuple[int, Submission]]:
+    """(household, document) for the documents expiring between `start` and `end` (one query).
+
+    A household's own document is reminded to that household. A person's document of a child
+    in shared custody is the child's, whichever household sent it (both see it on their
+    documents page, `documents_by_person`): it is reminded to both households."""
+    for submission in expiring_documents(start=start, end=end).select_related(
+        "member__shared_custody"
+    ):
+        households = {submission.family_id}
+        if submission.member is not None:
+            households.update(households_of(submission.member))
+        for family_id in sorted(households):
+            yield family_id, submission
+
+
 def documents_expiring(today: datetime.date) -> Iterator[Reminder]:
     """Reminder: an accepted document whose validity ends within 30 days (one query)."""
     url = reverse("documents:index")
-    for submission in expiring_documents(
+    for family_id, submission in _reminded(
         start=today, end=today + datetime.timedelta(days=RENEW_SOON_DAYS)
     ):
         yield Reminder(
-            family_id=submission.family_id,
+            family_id=family_id,
             key=f"document-expire-bientot:{submission.pk}",
             text=_text(submission, _("%(name)s : %(document)s expire le %(date)s.")),
             url=url,
@@ -105,12 +122,12 @@ def documents_expiring(today: datetime.date) -> Iterator[Reminder]:
 def documents_expired(today: datetime.date) -> Iterator[Reminder]:
     """Reminder: an accepted document expired (in the last 30 days) and not renewed."""
     url = reverse("documents:index")
-    for submission in expiring_documents(
+    for family_id, submission in _reminded(
         start=today - datetime.timedelta(days=EXPIRED_REMINDER_DAYS),
         end=today - datetime.timedelta(days=1),
     ):
         yield Reminder(
-            family_id=submission.family_id,
+            family_id=family_id,
             key=f"document-expire:{submission.pk}",
             text=_text(
                 submission, _("%(name)s : %(document)s a expiré le %(date)s, à renouveler.")

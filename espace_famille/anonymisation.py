@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from espace_famille.audit_kinds import kind_choices
-from espace_famille.models import AuditEvent, DataExport, EmailDelivery, User
+from espace_famille.models import AuditEvent, DataExport, EmailDelivery, SentReminder, User
 from espace_famille.registry import Registry
 
 
@@ -142,6 +142,20 @@ def _exports_step(family: Any, *, apply: bool) -> list[Item]:
     return [Item(label, count)]
 
 
+def _reminders_step(family: Any, *, apply: bool) -> list[Item]:
+    """The reminders sent to the household (which events, which day): erased."""
+    sent = SentReminder.objects.filter(family=family)
+    count = sent.count()
+    if apply and count:
+        sent.delete()
+    if not count:
+        return []
+    label = ngettext("%(n)d rappel envoyé effacé", "%(n)d rappels envoyés effacés", count) % {
+        "n": count
+    }
+    return [Item(label, count)]
+
+
 def _logins_step(family: Any, *, apply: bool) -> list[Item]:
     """Logins: deactivated, the address and names replaced, password and second factor gone."""
     from allauth.account.models import EmailAddress
@@ -217,5 +231,6 @@ def _journal_step(family: Any, *, apply: bool) -> list[Item]:
 # that writes or reads it).
 anonymisation_steps.register(Step("e-mails", 5, _emails_step))
 anonymisation_steps.register(Step("exports", 6, _exports_step))
+anonymisation_steps.register(Step("rappels", 7, _reminders_step))
 anonymisation_steps.register(Step("comptes", 80, _logins_step))
 anonymisation_steps.register(Step("journal", 99, _journal_step))

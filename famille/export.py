@@ -1,12 +1,33 @@
-"""Mes données: the household, its members and its change requests."""
+"""Mes données: the household, its members, its change requests and its reminder choices."""
 
 from django.utils.translation import gettext as _
 
 from espace_famille.export import Section, table
 from espace_famille.formatting import field_label
-from espace_famille.registry import ExportSource, export_sources
+from espace_famille.registry import ExportSource, export_sources, reminder_kinds
+from espace_famille.reminders import wants
 from famille.models import FAMILY_FIELDS, MEMBER_FIELDS, ChangeRequestItem, Family, Member
 from famille.selectors import household_members
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else str(_("oui") if value else _("non"))
+
+
+def reminder_choices(family: Family) -> Section:
+    """Each kind of reminder email: what the household chose in Ma famille (empty: never
+    chose, the kind's default applies) and whether it is sent to the household."""
+    choices = family.reminder_choices or {}
+    rows = [
+        [
+            str(kind.label),
+            _yes_no(None if choices.get(kind.key) is None else bool(choices[kind.key])),
+            _yes_no(wants(choices, kind)),
+        ]
+        for kind in reminder_kinds
+    ]
+    columns = [_("Rappel"), _("Choix du foyer"), _("Envoyé au foyer")]
+    return Section(key="rappels", title=_("Rappels par e-mail"), columns=columns, rows=rows)
 
 
 def sections(family: Family) -> list[Section]:
@@ -36,6 +57,7 @@ def sections(family: Family) -> list[Section]:
                 _("Nouvelle valeur"): "new_value",
             },
         ),
+        reminder_choices(family),
     ]
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from espace_famille.queries import once_per_instance
 from espace_famille.registry import TodoLine
+from famille.selectors import household_members
 from inscriptions.models import Enrolment
 
 if TYPE_CHECKING:
@@ -23,8 +24,9 @@ MAX_LINES = 5
 
 
 def _recent(family: Family) -> list[Enrolment]:
-    """The household's enrolment requests waiting for the structure and those decided in the
-    last seven days, newest decision first (one query for the badge and the lines)."""
+    """The enrolment requests of the household's children (`household_members`: a shared
+    child's too, its enrolments are the child's) waiting for the structure and those decided in
+    the last seven days, newest decision first (one query for the badge and the lines)."""
     since = timezone.now() - datetime.timedelta(days=DECISION_DAYS)
     decided = Q(
         status__in=[Enrolment.Status.ACCEPTED, Enrolment.Status.REFUSED], decided_at__gte=since
@@ -34,7 +36,8 @@ def _recent(family: Family) -> list[Enrolment]:
         "inscriptions:recent",
         lambda: list(
             Enrolment.objects.filter(
-                decided | Q(status=Enrolment.Status.REQUESTED), member__family=family
+                decided | Q(status=Enrolment.Status.REQUESTED),
+                member__in=household_members(family),
             )
             .select_related("member", "activity")
             .order_by(F("decided_at").desc(nulls_last=True), "-pk")

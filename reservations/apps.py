@@ -29,8 +29,10 @@ class ReservationsConfig(AppConfig):
         audit_kinds.register(AbsenceEvent)
         from espace_famille.anonymisation import Step, anonymisation_steps
         from reservations.absences.anonymisation import absence_texts_erase
+        from reservations.anonymisation import calendar_feed_erase
 
         anonymisation_steps.register(Step("absences", 45, absence_texts_erase))
+        anonymisation_steps.register(Step("agenda", 46, calendar_feed_erase))
         from documents.registry import unlocked_sources
         from espace_famille.registry import MenuEntry, menu
         from inscriptions.registry import enrolment_cancelled

@@ -17,6 +17,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from reservations.models import Booking, CalendarFeed
+from reservations.selectors import by_household
 
 PAST_DAYS = 31  # the bookings of the last month stay in the calendar
 FUTURE_DAYS = 366
@@ -35,10 +36,11 @@ def feed_for(pk: int, secret: str) -> CalendarFeed | None:
 
 
 def feed_bookings(feed: CalendarFeed, today: datetime.date) -> list[Booking]:
-    """The household's booked days from a month ago to a year ahead (one query)."""
+    """The days the household booked (`by_household`: a shared child's days booked by its other
+    household are not in this feed) from a month ago to a year ahead (one query)."""
     return list(
         Booking.objects.filter(
-            member__family_id=feed.family_id,
+            by_household(feed.family_id),
             status=Booking.Status.BOOKED,
             opening__is_closed=False,
             opening__date__gte=today - datetime.timedelta(days=PAST_DAYS),

@@ -1,15 +1,24 @@
 """Mes données: the bookings, waiting-list entries and campaign requests the household made
-(shared custody: not those of the child's other household), and its declared absences."""
+(shared custody: not those of the child's other household), its declared absences, and
+whether it has a calendar feed (never the link's secret, a credential)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from espace_famille.export import Section, table
 from espace_famille.registry import ExportSource, export_sources
-from reservations.models import AbsenceDeclaration, Booking, CampaignRequest, WaitingListEntry
+from famille.models import Family as FamilyModel
+from reservations.models import (
+    AbsenceDeclaration,
+    Booking,
+    CalendarFeed,
+    CampaignRequest,
+    WaitingListEntry,
+)
 from reservations.selectors import by_household
 
 if TYPE_CHECKING:
@@ -66,6 +75,17 @@ def sections(family: Family) -> list[Section]:
                 _("Statut"): "status",
                 _("Motif du refus"): "refusal_reason",
                 _("Le"): "declared_at",
+            },
+        ),
+        table(
+            "agenda",
+            _("Agenda des réservations"),
+            FamilyModel.objects.filter(pk=family.pk).annotate(
+                has_calendar_feed=Exists(CalendarFeed.objects.filter(family_id=OuterRef("pk")))
+            ),
+            {
+                _("Lien d'agenda créé"): "has_calendar_feed",
+                _("Créé ou renouvelé le"): "calendar_feed__renewed_at",
             },
         ),
     ]

@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -21,6 +21,7 @@ from inscriptions.models import Enrolment
 from reservations.campaigns.models import Campaign
 from reservations.models import Booking, Opening
 from reservations.notice import booking_deadline
+from reservations.selectors import by_household
 
 if TYPE_CHECKING:
     from famille.models import Family
@@ -49,10 +50,11 @@ def _booked_days(bookings: list[Booking]) -> str:
 
 
 def upcoming_bookings(family: Family, today: datetime.date) -> list[Booking]:
-    """The household's active bookings of the next three days, in order (one query)."""
+    """The bookings the household made (`by_household`: a shared child's days booked by the
+    other household are not its own) active in the next three days, in order (one query)."""
     return list(
         Booking.objects.filter(
-            member__family=family,
+            by_household(family),
             status__in=Booking.ACTIVE,
             opening__date__gte=today,
             opening__date__lt=today + datetime.timedelta(days=NEXT_DAYS),
@@ -79,18 +81,23 @@ def todo_lines(family: Family, today: datetime.date) -> list[TodoLine]:
 
 
 def _families_of(campaign_ids: list[int]) -> dict[int, set[int]]:
-    """campaign id -> the households with a child enrolled in one of its activities."""
+    """campaign id -> the households with a child enrolled in one of its activities: the
+    child's main household and, in shared custody, its second one."""
     rows = (
         Enrolment.objects.filter(
             status=Enrolment.Status.ACCEPTED,
             activity__campaigns__in=campaign_ids,
         )
-        .values_list("activity__campaigns", "member__family_id")
+        .values_list(
+            "activity__campaigns", "member__family_id", "member__shared_custody__family_id"
+        )
         .distinct()
     )
     found: dict[int, set[int]] = {}
-    for campaign_id, family_id in rows:
+    for campaign_id, family_id, second_id in rows:
         found.setdefault(campaign_id, set()).add(family_id)
+        if second_id is not None:
+            found[campaign_id].add(second_id)
     return found
 
 
@@ -145,9 +152,24 @@ def campaigns_closing(today: datetime.date) -> Iterator[Reminder]:
     )
 
 
+def _booked_by(household: OuterRef, monday: datetime.date, sunday: datetime.date) -> Exists:
+    """Whether the enrolment's child has an active booking that week made by `household` (the
+    `by_household` rule: a booking left without household is the child's main household's)."""
+    return Exists(
+        Booking.objects.filter(
+            Q(family_id=household) | Q(family__isnull=True, member__family_id=household),
+            member_id=OuterRef("member_id"),
+            status__in=Booking.ACTIVE,
+            opening__date__gte=monday,
+            opening__date__lte=sunday,
+        )
+    )
+
+
 def week_unbooked(today: datetime.date) -> Iterator[Reminder]:
     """Opt-in reminder: a child enrolled in an activity open next week has nothing booked that
-    week yet, and its booking deadline has not passed (one query)."""
+    week yet by one of its households (its main one, and in shared custody its second one: each
+    books its own days), and its booking deadline has not passed (one query)."""
     monday = today + datetime.timedelta(days=7 - today.weekday())
     sunday = monday + datetime.timedelta(days=6)
     open_next_week = Opening.objects.filter(
@@ -155,12 +177,6 @@ def week_unbooked(today: datetime.date) -> Iterator[Reminder]:
         date__gte=monday,
         date__lte=sunday,
         is_closed=False,
-    )
-    booked = Booking.objects.filter(
-        member_id=OuterRef("member_id"),
-        status__in=Booking.ACTIVE,
-        opening__date__gte=monday,
-        opening__date__lte=sunday,
     )
     enrolments = (
         Enrolment.objects.filter(
@@ -170,30 +186,41 @@ def week_unbooked(today: datetime.date) -> Iterator[Reminder]:
             member__role=Member.Role.CHILD,
         )
         .filter(Exists(open_next_week))
-        .exclude(Exists(booked))
+        .annotate(
+            second_id=F("member__shared_custody__family_id"),
+            main_booked=_booked_by(OuterRef("member__family_id"), monday, sunday),
+            second_booked=_booked_by(OuterRef("member__shared_custody__family_id"), monday, sunday),
+        )
+        .filter(Q(main_booked=False) | Q(second_id__isnull=False, second_booked=False))
         .select_related("member", "activity")
         .order_by("member_id", "activity__name", "pk")
     )
     now = timezone.now()
-    seen: set[int] = set()
+    seen: set[tuple[int, int]] = set()
     for enrolment in enrolments:
         deadline = booking_deadline(enrolment.activity, monday)
-        if enrolment.member_id in seen or deadline <= now:
+        if deadline <= now:
             continue
-        seen.add(enrolment.member_id)
         member = enrolment.member
-        yield Reminder(
-            family_id=member.family_id,
-            key=f"semaine-sans-reservation:{member.pk}:{monday.isoformat()}",
-            text=_(
-                "%(name)s : rien de réservé pour la semaine du %(monday)s (%(activity)s) ; "
-                "réservations possibles jusqu'au %(deadline)s."
+        households = [(member.family_id, enrolment.main_booked)]
+        if enrolment.second_id is not None:
+            households.append((enrolment.second_id, enrolment.second_booked))
+        for family_id, booked in households:
+            if booked or (family_id, member.pk) in seen:
+                continue
+            seen.add((family_id, member.pk))
+            yield Reminder(
+                family_id=family_id,
+                key=f"semaine-sans-reservation:{member.pk}:{monday.isoformat()}",
+                text=_(
+                    "%(name)s : rien de réservé pour la semaine du %(monday)s (%(activity)s) ; "
+                    "réservations possibles jusqu'au %(deadline)s."
+                )
+                % {
+                    "name": member.first_name,
+                    "monday": long_date(monday, "l j F"),
+                    "activity": enrolment.activity.name,
+                    "deadline": long_date(deadline, "l j F à H:i"),
+                },
+                url=reverse("reservations:planning", args=[member.pk]),
             )
-            % {
-                "name": member.first_name,
-                "monday": long_date(monday, "l j F"),
-                "activity": enrolment.activity.name,
-                "deadline": long_date(deadline, "l j F à H:i"),
-            },
-            url=reverse("reservations:planning", args=[member.pk]),
-        )

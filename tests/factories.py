@@ -101,12 +101,13 @@ def make_submission(
 OCTOBER = datetime.date(2026, 10, 1)
 
 
-def book(member, unit, day: datetime.date, *, status="booked", late=False) -> Booking:
+def book(member, unit, day: datetime.date, *, status="booked", late=False, family=None) -> Booking:
+    """A booking; `family`: the household that made it (shared custody), empty = the main one."""
     opening, _created = Opening.objects.get_or_create(
         unit=unit, date=day, defaults={"capacity": 20}
     )
     booking = Booking.objects.create(
-        member=member, opening=opening, status=status, late_cancellation=late
+        member=member, opening=opening, status=status, late_cancellation=late, family=family
     )
     openings_recount(opening_ids=[opening.pk])  # the places shown stay right
     return booking

@@ -69,14 +69,21 @@ def test_a_family_that_left_cannot_use_the_portal(parent_client, family):
 def test_shared_custody_shows_the_child_and_nothing_else_of_the_other_household(
     client, family, parent, other_family, other_parent, lea, staff
 ):
-    """Léa lives in TEST and in AUTRE: each household's pages show her, and nothing of the
-    other household (address, phone, members, invoices, journal, messages, its parent)."""
+    """Léa lives in TEST and in AUTRE: each household's pages, dashboard and calendar feed show
+    her, and nothing of the other household (address, phone, members, bookings, invoices,
+    journal, messages, its parent)."""
     import datetime
+    import re
 
     from django.urls import reverse
+    from django.utils import timezone
+    from icalendar import Calendar
 
     from contact.services import thread_create
-    from tests.factories import issue, local, login_at, share_child
+    from espace_famille.formatting import long_date
+    from inscriptions.models import Activity, Unit
+    from reservations.models import CalendarFeed
+    from tests.factories import book, issue, local, login_at, share_child
 
     share_child(lea, other_family)
     households = {
@@ -92,9 +99,48 @@ def test_shared_custody_shows_the_child_and_nothing_else_of_the_other_household(
         thread_create(family=household, user=login, subject=subject, body="Message privé")
         secrets[household] = [street, phone, invoice.number, subject, login.email]
     secrets[family].append("Hugo")  # Léa's brother: the main household's only
+    secrets[other_family].append("Zoé")
+    # Each household books Léa one day of the next three (the dashboard's and the feed's span).
+    today = timezone.localdate()
+    evening = Unit.objects.create(
+        activity=Activity.objects.create(
+            name="Accueil du soir",
+            start_date=today - datetime.timedelta(days=30),
+            end_date=today + datetime.timedelta(days=30),
+        ),
+        name="Soir",
+        weekdays="1234567",
+        start_time=datetime.time(16, 30),
+        end_time=datetime.time(18, 30),
+    )
+    booked = {
+        family: today + datetime.timedelta(days=1),
+        other_family: today + datetime.timedelta(days=2),
+    }
+    for household, day in booked.items():
+        book(lea, evening, day, family=household)
     for household, (login, _street, _phone, _subject) in households.items():
         other = other_family if household == family else family
         client.force_login(login)
+        # The dashboard's À faire: Léa's days booked by this household, not the other's.
+        todo = re.search(
+            r'<section class="todo".*?</section>', client.get("/").content.decode(), re.S
+        )
+        assert todo, household.name
+        assert long_date(booked[household], "l j F") in todo.group(0)
+        assert long_date(booked[other], "l j F") not in todo.group(0)
+        # The iCal feed: the same, and nothing else of the other household.
+        client.post(reverse("reservations:calendar_feed_renew"))
+        feed = CalendarFeed.objects.get(family=household)
+        response = client.get(reverse("reservations:calendar_feed", args=[feed.pk, feed.secret]))
+        assert response.status_code == 200
+        days = [
+            event.decoded("dtstart").date()
+            for event in Calendar.from_ical(response.content).walk("VEVENT")
+        ]
+        assert days == [booked[household]]
+        for secret in secrets[other]:
+            assert secret not in response.content.decode(), (household.name, "agenda", secret)
         pages = [*PORTAL_URLS, "/historique/paiements/"]
         pages += [
             reverse(name, args=[lea.pk])

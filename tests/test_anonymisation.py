@@ -27,7 +27,8 @@ from django.utils import timezone
 from contact.services import thread_create
 from documents.models import Submission
 from espace_famille import audit
-from espace_famille.models import AuditEvent, User
+from espace_famille.anonymisation import household_plan
+from espace_famille.models import AuditEvent, SentReminder, User
 from factures.models import Invoice, InvoiceLine, Payment
 from factures.services import LineSpec, invoice_issue, invoice_pdf_store, payment_record_offline
 from famille.audit_kinds import FamilyEvent
@@ -39,7 +40,7 @@ from famille.services import (
     household_close,
 )
 from inscriptions.models import Activity, Enrolment
-from reservations.models import AbsenceDeclaration
+from reservations.models import AbsenceDeclaration, CalendarFeed
 from tests.factories import PASSWORD, PDF_BYTES, make_type, upload
 
 pytestmark = pytest.mark.django_db
@@ -298,6 +299,31 @@ def test_another_household_is_untouched(departed, staff, other_family, other_par
         "autre@example.org",
     )
     assert Family.objects.get(pk=other_family.pk).name == "AUTRE"
+
+
+def test_the_reminders_sent_and_the_calendar_feed_are_erased(
+    departed, staff, other_family, other_parent
+):
+    """What was reminded to the household (its events) and its feed's secret go; another
+    household's stay."""
+    for household in (departed, other_family):
+        SentReminder.objects.create(
+            family=household,
+            kind="facture-retard",
+            key="facture-retard:1",
+            sent_on=timezone.localdate(),
+        )
+        CalendarFeed.objects.create(
+            family=household, secret=f"secret-{household.pk}", renewed_at=timezone.now()
+        )
+    plan = [item.label for _step, items in household_plan(departed) for item in items]
+    assert "1 rappel envoyé effacé" in plan
+    assert "Lien d'agenda des réservations effacé" in plan
+    family_anonymise(family=departed, user=staff)
+    assert not SentReminder.objects.filter(family=departed).exists()
+    assert not CalendarFeed.objects.filter(family=departed).exists()
+    assert SentReminder.objects.filter(family=other_family).count() == 1
+    assert CalendarFeed.objects.filter(family=other_family).count() == 1
 
 
 # The admin action: Direction only, a confirmation page listing what goes, then irreversible.

@@ -9,8 +9,17 @@ from django.utils import timezone
 from contact.models import Message, Thread
 from documents.models import Submission
 from famille.models import ChangeRequest
+from inscriptions import todo as inscriptions_todo
 from inscriptions.models import Activity, Enrolment, Unit
-from tests.factories import book, child, enrol, issue, make_submission, make_type
+from tests.factories import (
+    book,
+    child,
+    enrol,
+    issue,
+    make_submission,
+    make_type,
+    share_child,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +176,93 @@ def test_another_households_data_never_shows(parent_client, other_family, unit, 
     page = dashboard(parent_client)
     assert "Zoé" not in page
     assert "facture" not in todo_section(page)
+
+
+def test_a_shared_childs_next_bookings_are_each_households_own(
+    client,
+    family,
+    parent,
+    other_family,
+    other_parent,
+    unit,
+    activity,
+    django_assert_max_num_queries,
+):
+    """Léa in shared custody: each household's list shows her, with the days it booked only."""
+    today = timezone.localdate()
+    lea = child(family, "Léa")
+    share_child(lea, other_family)
+    morning = Unit.objects.create(
+        activity=activity,
+        name="Matin",
+        weekdays="1234567",
+        start_time=datetime.time(7, 30),
+        end_time=datetime.time(8, 30),
+    )
+    book(lea, unit, today + datetime.timedelta(days=1))  # the main household's (made before)
+    book(lea, unit, today, family=family)
+    book(lea, morning, today + datetime.timedelta(days=2), family=other_family)
+    lines = {}
+    for household, login in ((family, parent), (other_family, other_parent)):
+        client.force_login(login)
+        (lines[household],) = [
+            (url, text)
+            for url, text in todo_links(dashboard(client))
+            if text.startswith("Prochaines réservations de Léa")
+        ]
+    assert lines[family][0] == lines[other_family][0] == f"/reservations/membre/{lea.pk}/"
+    assert "Soir" in lines[family][1]
+    assert "Matin" not in lines[family][1]
+    assert "Matin (07:30-08:30)" in lines[other_family][1]
+    assert "Soir" not in lines[other_family][1]
+    _queries(client, other_parent, django_assert_max_num_queries)  # fails past MAX_QUERIES
+
+
+def test_a_shared_child_is_listed_with_its_own_documents_in_both_households(
+    client, family, parent, other_family, other_parent
+):
+    today = timezone.localdate()
+    lea = child(family, "Léa")
+    share_child(lea, other_family)
+    make_submission(
+        family,
+        make_type("Certificat médical", scope="member"),
+        lea,
+        status=Submission.Status.ACCEPTED,
+        valid_until=today + datetime.timedelta(days=5),
+    )
+    for login in (parent, other_parent):
+        client.force_login(login)
+        links = todo_links(dashboard(client))
+        assert ("/documents/", "Léa : 1 document expire dans les 30 jours") in links
+    assert not any("Hugo" in text for _url, text in links)  # the main household's only
+
+
+def test_a_shared_childs_enrolment_decisions_show_in_both_households(
+    client, family, parent, other_family, other_parent, activity
+):
+    """An enrolment is the child's (both households see it on Mes inscriptions): its decision
+    and a request waiting are in both households' list and badge."""
+    lea = child(family, "Léa")
+    share_child(lea, other_family)
+    enrolment = enrol(lea, activity)
+    enrolment.decided_at = timezone.now() - datetime.timedelta(days=1)
+    enrolment.save()
+    enrol(
+        lea,
+        Activity.objects.create(
+            name="Atelier cirque", start_date=activity.start_date, end_date=activity.end_date
+        ),
+        status=Enrolment.Status.REQUESTED,
+    )
+    for login in (parent, other_parent):
+        client.force_login(login)
+        page = dashboard(client)
+        assert ("/inscriptions/", "Inscription de Léa à Accueil du soir acceptée") in todo_links(
+            page
+        )
+    for household in (family, other_family):
+        assert inscriptions_todo.badge(household) == 1  # the request waiting
 
 
 def _queries(client, parent, django_assert_max_num_queries) -> int:

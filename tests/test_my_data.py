@@ -22,7 +22,8 @@ from contact.services import thread_create
 from espace_famille.export import export_build
 from espace_famille.models import AuditEvent, DataExport
 from factures.services import invoice_pdf_store
-from tests.factories import PDF_BYTES, issue, make_submission, make_type, upload
+from reservations.models import CalendarFeed
+from tests.factories import PDF_BYTES, issue, local, make_submission, make_type, upload
 
 pytestmark = pytest.mark.django_db
 URL = reverse("my_data")
@@ -276,3 +277,32 @@ def test_the_household_direct_debit_mandate_is_in_its_data(parent_client, family
     assert not any(
         "DE89" in cell for section in found.values() for row in section.rows for cell in row
     )
+
+
+def test_the_reminder_choices_and_the_calendar_feed_are_in_the_data(
+    client, households, family, parent, other_family
+):
+    family.reminder_choices = {"facture-retard": False, "semaine-sans-reservation": True}
+    family.save()
+    CalendarFeed.objects.create(
+        family=family,
+        secret="ne-doit-pas-sortir",
+        renewed_at=local(2026, 11, 2, 9, 30),
+    )
+    client.force_login(parent)
+    archive = download(client)
+    sections = json.loads(archive.read("donnees.json"))["sections"]
+    choices = {row["Rappel"]: row for row in sections["rappels"]["rows"]}
+    assert choices["Une facture est en retard"]["Choix du foyer"] == "non"
+    assert choices["Une facture est en retard"]["Envoyé au foyer"] == "non"
+    assert choices["Rien n'est encore réservé pour la semaine suivante"]["Choix du foyer"] == "oui"
+    assert choices["Une facture arrive à échéance"]["Choix du foyer"] == ""
+    assert choices["Une facture arrive à échéance"]["Envoyé au foyer"] == "oui"
+    assert sections["agenda"]["rows"] == [
+        {"Lien d'agenda créé": "oui", "Créé ou renouvelé le": "2026-11-02T09:30:00+01:00"}
+    ]
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert b"ne-doit-pas-sortir" not in everything  # the link's secret is a credential
+    client.force_login(other_family.logins.get())
+    theirs = json.loads(download(client).read("donnees.json"))["sections"]
+    assert theirs["agenda"]["rows"] == [{"Lien d'agenda créé": "non", "Créé ou renouvelé le": ""}]

@@ -16,7 +16,15 @@ from famille.audit_kinds import FamilyEvent
 from inscriptions.models import Activity, Unit
 from reservations.campaigns.models import Campaign
 from reservations.models import Opening
-from tests.factories import child, enrol, issue, make_submission, make_type
+from tests.factories import (
+    book,
+    child,
+    enrol,
+    issue,
+    make_submission,
+    make_type,
+    share_child,
+)
 from tests.helpers import in_threads
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +234,81 @@ def test_a_campaign_opening_and_closing_reach_the_enrolled_households(
     assert "Vacances d'hiver : les demandes sont ouvertes jusqu'au" in message.body
     assert "Vacances d'hiver : les demandes ferment le" in message.body
     assert "famille-autre@example.org" not in message.to
+
+
+# Shared custody (garde alternée): each household is reminded of its own children and bookings.
+
+
+def _emails_to(address: str) -> list[str]:
+    return [message.body for message in mail.outbox if address in message.to]
+
+
+@pytest.mark.parametrize("booked_by", ["main", "second"])
+def test_a_shared_childs_week_is_reminded_to_the_household_that_booked_nothing(
+    family, other_family, open_week, send, booked_by
+):
+    lea = child(family, "Léa")
+    share_child(lea, other_family)
+    for household in (family, other_family):
+        household.reminder_choices = {"semaine-sans-reservation": True}
+        household.save()
+    booker, idle = (family, other_family) if booked_by == "main" else (other_family, family)
+    monday = Opening.objects.filter(unit__activity=open_week).order_by("date").first()
+    book(lea, monday.unit, monday.date, family=booker)
+    send(timezone.localdate())
+    assert _emails_to(booker.email) == []
+    (body,) = _emails_to(idle.email)
+    assert "Léa : rien de réservé pour la semaine du" in body
+
+
+def test_a_campaign_reaches_the_second_household_of_a_shared_child(
+    family, other_family, open_week, send
+):
+    share_child(child(family, "Léa"), other_family)
+    now = timezone.now()
+    campaign = Campaign.objects.create(
+        name="Vacances d'hiver",
+        start_date=timezone.localdate() + datetime.timedelta(days=60),
+        end_date=timezone.localdate() + datetime.timedelta(days=65),
+        requests_open_at=now - datetime.timedelta(hours=2),
+        requests_close_at=now + datetime.timedelta(days=3),
+        results_at=now + datetime.timedelta(days=5),
+    )
+    campaign.activities.add(open_week)
+    run = send(timezone.localdate())
+    assert (run.emails, run.reminders) == (2, 2)
+    for household in (family, other_family):
+        (body,) = _emails_to(household.email)
+        assert "Vacances d'hiver : les demandes sont ouvertes jusqu'au" in body
+
+
+def test_a_shared_childs_expiring_document_is_reminded_to_both_households(
+    family, other_family, send
+):
+    today = datetime.date(2026, 11, 25)
+    lea = child(family, "Léa")
+    share_child(lea, other_family)
+    make_submission(
+        other_family,
+        make_type("Certificat médical", scope="member"),
+        lea,
+        status=Submission.Status.ACCEPTED,
+        valid_until=today + datetime.timedelta(days=10),
+    )
+    make_submission(  # a household's own document: that household only
+        other_family,
+        make_type("Attestation d'assurance", scope="family"),
+        status=Submission.Status.ACCEPTED,
+        valid_until=today + datetime.timedelta(days=10),
+    )
+    run = send(today)
+    assert (run.emails, run.reminders) == (2, 3)
+    (main,) = _emails_to(family.email)
+    (second,) = _emails_to(other_family.email)
+    assert "Léa : Certificat médical expire le" in main
+    assert "Léa : Certificat médical expire le" in second
+    assert "Attestation d'assurance" not in main
+    assert "Attestation d'assurance" in second
 
 
 def test_the_command_sends_and_says_what_it_did(

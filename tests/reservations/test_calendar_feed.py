@@ -13,7 +13,7 @@ from espace_famille.models import AuditEvent
 from inscriptions.models import Activity, Unit
 from reservations.audit_kinds import BookingEvent
 from reservations.models import CalendarFeed
-from tests.factories import book, child
+from tests.factories import book, child, share_child
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +143,30 @@ def test_another_households_link_never_shows_this_ones_bookings(
     other_pk = CalendarFeed.objects.get(family=other_family).pk
     my_secret = CalendarFeed.objects.get(family=family).secret
     assert client.get(f"/reservations/agenda/{other_pk}/{my_secret}.ics").status_code == 404
+
+
+def test_a_shared_childs_days_are_in_the_feed_of_the_household_that_booked_them(
+    client, family, other_family, parent, other_parent, unit
+):
+    today = timezone.localdate()
+    lea = child(family, "Léa")
+    share_child(lea, other_family)
+    mine = [
+        book(lea, unit, today + datetime.timedelta(days=1)),  # before shared custody: the main's
+        book(lea, unit, today + datetime.timedelta(days=2), family=family),
+    ]
+    theirs = [book(lea, unit, today + datetime.timedelta(days=3), family=other_family)]
+    urls = {}
+    for household, login in ((family, parent), (other_family, other_parent)):
+        client.force_login(login)
+        urls[household] = create_feed(client)
+    client.logout()
+    for household, booked in ((family, mine), (other_family, theirs)):
+        found = events(client.get(urls[household]).content)
+        assert sorted(event.decoded("dtstart").date() for event in found) == [
+            booking.opening.date for booking in booked
+        ]
+        assert {str(event["summary"]) for event in found} == {"Léa — Accueil de loisirs (Matin)"}
 
 
 def test_the_feed_is_rate_limited(client, parent_client, family, monkeypatch):
