@@ -321,7 +321,7 @@ def test_the_roles_get_the_campaign_permissions(db):
     roles = importlib.import_module("espace_famille.migrations.0006_staff_roles")
     roles.assign_roles(django_apps)
     grants = importlib.import_module("reservations.migrations.0004_grant_campaign_permissions")
-    grants.grant(django_apps, None)
+    grants.Migration.operations[0].code(django_apps, None)  # role_grants' RunPython
     direction = set(
         Group.objects.get(name="Direction").permissions.values_list("codename", flat=True)
     )
