@@ -1,11 +1,11 @@
-"""Planning openings: the hand-written SQL of `reservations.selectors.planning_openings`
+"""Planning openings: the hand-written SQL of `reservations.selectors.grid.planning_openings`
 against the same query built with the ORM (kept here only to be measured).
 
 Run by `python -m benchmarks --families 2000` on its data set, after the page table: the month's
 planning page of the timed household with either version, and the function alone, in CPU time
 of the process (`time.process_time`: Python and SQLite's work, steadier than the wall clock on a
 shared machine; on PostgreSQL the server's share is left out). The SQL stays in
-`reservations/selectors.py` while the ORM version misses the page budget (median < 10 ms).
+`reservations/selectors/grid.py` while the ORM version misses the page budget (median < 10 ms).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ COMMAND = "python -m benchmarks --families 2000"
 def planning_openings_orm(
     member: Any, unit_ids: list[int], start: datetime.date, end: datetime.date
 ) -> list[Any]:
-    """`reservations.selectors.planning_openings` with the ORM: the same columns, one query."""
+    """`reservations.selectors.grid.planning_openings` with the ORM: the same columns, one query."""
     from django.db.models import OuterRef, Subquery
 
     from espace_famille.queries import count_of
@@ -74,7 +74,7 @@ def run(repeat: int = 100) -> list[dict[str, str]]:
     from django.utils import timezone
 
     from espace_famille.models import User
-    from reservations import selectors
+    from reservations.selectors import grid
 
     logins = User.objects.select_related("family").filter(family__name__startswith="GEN-")
     count = logins.count()
@@ -91,20 +91,20 @@ def run(repeat: int = 100) -> list[dict[str, str]]:
     url = reverse("reservations:planning", args=[child.pk]) + "?vue=mois"
     start = timezone.localdate().replace(day=1)
     end = start + datetime.timedelta(days=41)
-    units, _accepted, _requested = selectors.enrolled_units(child, start, end)
+    units, _accepted, _requested = grid.enrolled_units(child, start, end)
     unit_ids = [unit.pk for unit in units]
-    sql_version = selectors.planning_openings
+    sql_version = grid.planning_openings
     rows = []
     for label, version in (
         ("hand-written SQL (kept)", sql_version),
         ("ORM", planning_openings_orm),
     ):
-        selectors.planning_openings = version
+        grid.planning_openings = version
         try:
             page = _median_ms(lambda: client.get(url), repeat)
             alone = _median_ms(functools.partial(version, child, unit_ids, start, end), repeat)
         finally:
-            selectors.planning_openings = sql_version
+            grid.planning_openings = sql_version
         rows.append(
             {
                 "benchmark": f"Planning du mois, openings in {label}",
