@@ -24,7 +24,8 @@ def planning_openings_orm(
     member: Any, unit_ids: list[int], start: datetime.date, end: datetime.date
 ) -> list[Any]:
     """`reservations.selectors.grid.planning_openings` with the ORM: the same columns, one query."""
-    from django.db.models import OuterRef, Subquery
+    from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce
 
     from espace_famille.queries import count_of
     from reservations.models import Booking, Opening, WaitingListEntry
@@ -33,20 +34,35 @@ def planning_openings_orm(
         return []
     entries = WaitingListEntry.objects.filter(opening=OuterRef("pk"))
     mine = entries.filter(member_id=member.pk, status__in=WaitingListEntry.LIVE)
-    my_booking = (
-        Booking.objects.filter(member_id=member.pk, opening=OuterRef("pk"))
-        .exclude(status=Booking.Status.CANCELLED)
-        .values("status")[:1]
+    live_booking = Booking.objects.filter(member_id=member.pk, opening=OuterRef("pk")).exclude(
+        status=Booking.Status.CANCELLED
+    )
+    my_booking = live_booking.values("status")[:1]
+    # The member's own entry, seen from inside `ahead` (whose OuterRef is the entry, not the
+    # opening): the opening is two levels up.
+    mine_from_ahead = WaitingListEntry.objects.filter(
+        opening=OuterRef(OuterRef("pk")), member_id=member.pk, status__in=WaitingListEntry.LIVE
     )
     ahead = entries.filter(
         status=WaitingListEntry.Status.WAITING,
-        created_at__lte=Subquery(mine.values("created_at")[:1]),
+        created_at__lte=Subquery(mine_from_ahead.values("created_at")[:1]),
     )
     openings = list(
         Opening.objects.filter(unit_id__in=unit_ids, date__range=(start, end))
         .annotate(  # type: ignore[no-redef]  # the attributes the SQL version sets
             offers=count_of(entries.filter(status=WaitingListEntry.Status.OFFERED)),
             my_booking=Subquery(my_booking),
+            booked_by=Case(
+                When(
+                    Exists(live_booking),
+                    then=Coalesce(
+                        Subquery(live_booking.values("family_id")[:1]),
+                        Value(member.family_id),
+                        output_field=IntegerField(),
+                    ),
+                ),
+                default=None,
+            ),
             my_wait=Subquery(mine.values("status")[:1]),
             my_rank=count_of(ahead),
         )
