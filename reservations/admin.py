@@ -321,7 +321,7 @@ class BookingAdmin(StaffModelAdmin):
     # the author come in three small prefetch queries instead.
     list_select_related = ["opening__unit__activity"]
     search_fields = ["member__first_name", "member__last_name", "member__family__name"]
-    autocomplete_fields = ["member", "opening"]
+    autocomplete_fields = ["member", "opening", "family"]
     show_full_result_count = False
     # "À venir", "Passées", "Toutes": counting their 150,000-525,000 bookings took 150-210 ms
     # on PostgreSQL; the planner's estimate is enough for a pager.
@@ -500,7 +500,15 @@ class WaitingListEntryAdmin(StaffModelAdmin):
     list_select_related = ["opening__unit__activity", "member"]
     search_fields = ["member__first_name", "member__last_name", "member__family__name"]
     show_full_result_count = False
-    readonly_fields = ["opening", "member", "status", "created_at", "created_by", "offered_at"]
+    readonly_fields = [
+        "opening",
+        "member",
+        "family",
+        "status",
+        "created_at",
+        "created_by",
+        "offered_at",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
