@@ -40,11 +40,14 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     scale_step.run(families)
             if connection.vendor == "postgresql":
-                # Rows added in bulk: the planner's statistics now, not whenever autovacuum
-                # gets to them. With stale estimates, Mes factures at 10,000 households read
-                # 3,800 pages (a sequential scan of the payments) instead of 13.
+                # Rows added in bulk: the planner's statistics and the visibility map now, not
+                # whenever autovacuum gets to them. With stale estimates, Mes factures at
+                # 10,000 households read 3,800 pages (a sequential scan of the payments)
+                # instead of 13; without the visibility map, the admin's count of the coming
+                # week's bookings scanned all 525,000 (65 ms) instead of an index-only scan
+                # (4 ms).
                 with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+                    cursor.execute("VACUUM ANALYZE")
             self.stdout.write(
                 ngettext(
                     "%(n)d famille générée ajoutée.", "%(n)d familles générées ajoutées.", families
