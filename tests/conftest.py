@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from espace_famille.models import Structure, User
-from tests.factories import PASSWORD, make_family, make_parent
+from tests.factories import PASSWORD, make_family, make_parent, share_child
 from tests.s3 import free_port
 
 # Playwright's sync API runs an event loop in the test thread, beside Django's sync ORM.
@@ -182,3 +182,16 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+@pytest.fixture
+def shared(lea, other_family):
+    """Shared custody: Léa (household TEST) also lives in household AUTRE."""
+    return share_child(lea, other_family)
+
+
+@pytest.fixture
+def other_client(client, other_parent):
+    """The test client logged in as household AUTRE's parent."""
+    client.force_login(other_parent)
+    return client

@@ -20,22 +20,10 @@ from famille.services import (
     shared_custody_link,
     shared_custody_unlink,
 )
-from tests.factories import make_staff, share_child
+from tests.factories import make_staff
 from tests.famille.test_admin_family import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shared(lea, other_family):
-    """Léa (household TEST) also lives in household AUTRE."""
-    return share_child(lea, other_family)
-
-
-@pytest.fixture
-def other_client(client, other_parent):
-    client.force_login(other_parent)
-    return client
 
 
 def test_household_members_are_its_own_and_its_shared_children(

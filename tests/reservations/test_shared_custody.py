@@ -36,17 +36,6 @@ from tests.reservations.test_views import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def shared(lea, other_family):
-    return share_child(lea, other_family)
-
-
-@pytest.fixture
-def other_client(client, other_parent):
-    client.force_login(other_parent)
-    return client
-
-
 def test_a_booking_records_the_household_that_made_it(
     lea, other_family, other_parent, opening, enrolled, shared, before
 ):
