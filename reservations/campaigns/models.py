@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reservations.campaigns.priorities import rule_choices
+from reservations.models import household_index
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -171,6 +172,7 @@ class CampaignRequest(models.Model):
         "famille.Family",
         verbose_name=_("foyer demandeur"),
         null=True,
+        db_index=False,  # household_index
         blank=True,
         related_name="+",
         on_delete=models.CASCADE,
@@ -195,7 +197,10 @@ class CampaignRequest(models.Model):
                 violation_error_message=_("Ce jour est déjà demandé."),
             )
         ]
-        indexes = [models.Index(fields=["campaign", "outcome"])]
+        indexes = [
+            models.Index(fields=["campaign", "outcome"]),
+            household_index("campaignreq_household_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} — {self.opening}"
