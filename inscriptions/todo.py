@@ -40,6 +40,7 @@ def _recent(family: Family) -> list[Enrolment]:
                 member__in=household_members(family),
             )
             .select_related("member", "activity")
+            .only("status", "decided_at", "member__first_name", "activity__name")
             .order_by(F("decided_at").desc(nulls_last=True), "-pk")
         ),
     )
