@@ -445,11 +445,16 @@ class Payment(models.Model):
     def method_label(self) -> str:
         """How the family paid, in words for "Acquittée le … par …": "carte bancaire en ligne",
         "chèque", "espèces", "virement"…; a method added later shows its own label."""
-        if self.method == self.Method.ONLINE:
-            if self.provider == "payfip":
+        return self.label_for(self.method, self.provider)
+
+    @classmethod
+    def label_for(cls, method: str, provider: str) -> str:
+        """`method_label` of a payment read as values (a method and a provider)."""
+        if method == cls.Method.ONLINE:
+            if provider == "payfip":
                 return str(_("paiement en ligne PayFiP"))
             return str(_("carte bancaire en ligne"))
-        label = str(self.get_method_display())
+        label = str(dict(cls.Method.choices).get(method, method))
         return label if label.isupper() else label[:1].lower() + label[1:]
 
     def delete(self, *args: object, **kwargs: object) -> NoReturn:

@@ -11,13 +11,14 @@ from io import BytesIO
 import pytest
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from factures import services
-from factures.models import Invoice, Payment
+from factures import selectors, services
+from factures.models import Invoice, Payment, PaymentAllocation
 from tests.factories import issue
 
 pytestmark = pytest.mark.django_db
@@ -169,6 +170,55 @@ def test_settled_list_queries_are_flat(parent_client, family, staff):
         )
         services.credit_note_issue(invoice=issue(family, "3.00"), amount=Decimal(3), reason="x")
     assert count() == few <= 12
+
+
+def test_a_page_of_settlements_is_each_invoices_own(family, staff, django_assert_num_queries):
+    """The settled list reads the settlements of its invoices in one query: the same ones, in
+    the same order, as `invoice_settlements` reads for one invoice (the admin and the PDF)."""
+    received = datetime.datetime(2026, 10, 15, 9, 0, tzinfo=timezone.get_current_timezone())
+    mixed = issue(family, "10.00")
+    services.payment_record_offline(
+        invoice=mixed, method="cheque", amount=Decimal("4.00"), user=staff
+    )
+    services.payment_record_offline(
+        invoice=mixed, method="cash", amount=Decimal("3.00"), user=staff, received_at=received
+    )
+    services.credit_note_issue(invoice=mixed, amount=Decimal(3), reason="absence")
+    by_notes = issue(family, "5.00")
+    services.credit_note_issue(invoice=by_notes, amount=Decimal(2), reason="a")
+    services.credit_note_issue(invoice=by_notes, amount=Decimal(3), reason="b")
+    online = issue(family, "8.00")
+    for status, applied in [(Payment.Status.SUCCEEDED, True), (Payment.Status.TO_REFUND, False)]:
+        payment = Payment.objects.create(
+            family=family,
+            method=Payment.Method.ONLINE,
+            provider="payfip",
+            reference=f"PAY-{status}",
+            amount=Decimal("8.00"),
+            status=status,
+            created_at=timezone.now(),
+        )
+        PaymentAllocation.objects.create(
+            payment=payment, invoice=online, amount=Decimal("8.00"), applied=applied
+        )
+    unpaid = issue(family, "6.00")
+    invoices = list(
+        Invoice.objects.filter(pk__in=[mixed.pk, by_notes.pk, online.pk, unpaid.pk])
+        # As the list read them before: credit notes of a same day by number.
+        .prefetch_related(
+            Prefetch("credit_notes", queryset=Invoice.objects.order_by("issued_on", "number"))
+        )
+    )
+    with django_assert_num_queries(1):
+        found = selectors.settlements_by_invoice(invoices)
+    assert found == {invoice.pk: selectors.invoice_settlements(invoice) for invoice in invoices}
+    assert [item.label for item in found[by_notes.pk]] == [
+        f"avoir {note.number}" for note in by_notes.credit_notes.order_by("number")
+    ]
+    assert [item.label for item in found[mixed.pk]][:1] == ["espèces"]
+    assert [item.label for item in found[online.pk]] == ["paiement en ligne PayFiP"]
+    assert found[unpaid.pk] == []
+    assert selectors.settlements_by_invoice([]) == {}
 
 
 def test_admin_invoice_page_says_paid_on_and_how(staff_client, invoice, staff):
