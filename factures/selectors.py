@@ -117,32 +117,12 @@ class Settlement:
 
 
 def invoice_settlements(invoice: Invoice) -> list[Settlement]:
-    """What settled the invoice, oldest first: payments applied to it and its credit notes.
+    """What settled the invoice, oldest first: payments applied to it and its credit notes
+    (the admin's page and the PDF; a page of invoices reads `settlements_by_invoice` once).
 
-    Money to refund or refunded was never applied to the invoice: it is not listed (two
-    queries; the invoice's `allocations` and `credit_notes` when prefetched, none).
+    Money to refund or refunded was never applied to the invoice: it is not listed (one query).
     """
-    settlements = [
-        Settlement(
-            date=timezone.localtime(allocation.payment.confirmed_at).date()
-            if allocation.payment.confirmed_at
-            else invoice.issued_on,
-            label=allocation.payment.method_label,
-            amount=allocation.amount,
-        )
-        for allocation in invoice.allocations.all()
-        if allocation.applied
-    ]
-    settlements += [
-        Settlement(
-            date=note.issued_on,
-            label=_("avoir %(number)s") % {"number": note.number},
-            amount=-note.total,
-            is_payment=False,
-        )
-        for note in invoice.credit_notes.all()
-    ]
-    return sorted(settlements, key=lambda settlement: settlement.date)
+    return settlements_by_invoice([invoice])[invoice.pk]
 
 
 def settlement_methods(settlements: list[Settlement]) -> str:
@@ -162,7 +142,8 @@ def settled_on(invoice: Invoice, settlements: list[Settlement]) -> datetime.date
 
 
 def settlements_by_invoice(invoices: Iterable[Invoice]) -> dict[int, list[Settlement]]:
-    """`invoice_settlements` of a page of invoices, by invoice id, in one query.
+    """What settled each invoice of a page (see `invoice_settlements`), by invoice id, in one
+    query.
 
     The applied payments and the credit notes are read as rows of one UNION, in the order the
     list showed them (payments, then credit notes by date and number, then all by date). Two
