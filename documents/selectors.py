@@ -6,26 +6,11 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    BooleanField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-)
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import (
-    DocumentType,
-    StructureDocument,
-    Submission,
-    SubmissionQuerySet,
-    provided_rule,
-)
+from documents.models import DocumentType, StructureDocument, Submission, SubmissionQuerySet
 from documents.registry import (
     Unlocked,
     UnlockWindow,
@@ -59,21 +44,18 @@ def required_types_for(
     return DocumentType.objects.filter(wanted, is_active=True)
 
 
-def _answering_for(member: Member) -> Q:
-    """The submissions that answer for `member` their type: the household's for a
-    household-level type, the member's own otherwise."""
+def _submissions_of(member: Member) -> SubmissionQuerySet:
+    """The submissions that answer for `member` a type compared to the outer row: the
+    household's for a household-level type, the member's own otherwise."""
     household = Q(document_type__scope=Scope.FAMILY)
     # A member's own documents answer for it whichever household sent them (a child in shared
     # custody has two); household-level ones are its main household's.
-    return (
+    return Submission.objects.filter(
         (household & Q(member__isnull=True, family_id=member.family_id))
-        | (~household & Q(member_id=member.pk))
-    ) & _sent_by_its_households(member)
-
-
-def _submissions_of(member: Member) -> SubmissionQuerySet:
-    """The submissions that answer for `member` a type compared to the outer row."""
-    return Submission.objects.filter(_answering_for(member), document_type=OuterRef("pk"))
+        | (~household & Q(member_id=member.pk)),
+        _sent_by_its_households(member),
+        document_type=OuterRef("pk"),
+    )
 
 
 def _sent_by_its_households(member: Member) -> Q:
@@ -112,48 +94,6 @@ def missing_documents(
         .exclude(Exists(mine.provided(today)))
         .order_by("order", "name", "pk")
     )
-
-
-def missing_documents_apart(
-    *,
-    member: Member,
-    activity_types: QuerySet[DocumentType] | None = None,
-    today: datetime.date | None = None,
-) -> list[DocumentType]:
-    """`missing_documents()`, the same list and flags, read in two plain queries: the types
-    asked (`required_types_for`), then the member's submissions of those types with
-    `provided_rule` computed by the database.
-
-    For the planning, which reads it once per page: building and compiling the one query with
-    two correlated subqueries of `missing_documents()` was the planning's largest cost. On the
-    2,000-household data set (2026-11-28, a shared machine, member 2510): 2.3 -> 1.6 ms of CPU
-    on SQLite, 3.4 -> 2.5 ms on PostgreSQL (wall clock, one query more included). The services,
-    which may ask once per day booked, keep the one query.
-    """
-    today = today or timezone.localdate()
-    types = list(
-        required_types_for(member, activity_types=activity_types).order_by("order", "name", "pk")
-    )
-    if not types:
-        return []
-    submissions = (
-        Submission.objects.filter(_answering_for(member), document_type__in=[t.pk for t in types])
-        .annotate(provided=ExpressionWrapper(provided_rule(today), output_field=BooleanField()))
-        .order_by()
-        .values_list("document_type_id", "status", "provided")
-    )
-    provided: set[int] = set()
-    sent: set[int] = set()
-    for type_id, status, counts in submissions:
-        if counts:
-            provided.add(type_id)
-        if status == Submission.Status.PENDING:
-            sent.add(type_id)
-    missing = [t for t in types if t.pk not in provided]
-    for document_type in missing:
-        # The flag missing_documents() annotates.
-        document_type.awaiting_review = document_type.pk in sent  # type: ignore[attr-defined]
-    return missing
 
 
 def documents_to_provide_count(family: Family, *, today: datetime.date | None = None) -> int:

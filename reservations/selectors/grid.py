@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentType
-from documents.selectors import missing_documents_apart, scope_covers
+from documents.selectors import missing_documents, scope_covers
 from famille.models import Member
 from inscriptions.models import Enrolment, Unit
 from reservations.absences.models import AbsenceDeclaration
@@ -374,7 +374,7 @@ def planning(
     if not result.units:
         return result
     activity_ids = {e.activity_id for e in accepted}
-    result.missing = missing_documents_apart(
+    result.missing = missing_documents(
         member=member, activity_types=DocumentType.objects.filter(activities__in=activity_ids)
     )
     blocked = _blocked_activities(member, result.missing, activity_ids)

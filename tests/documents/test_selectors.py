@@ -13,7 +13,6 @@ from documents.selectors import (
     documents_to_provide_count,
     family_documents,
     missing_documents,
-    missing_documents_apart,
     required_types_for,
 )
 from tests.factories import make_family, make_submission, make_type
@@ -264,45 +263,3 @@ def test_document_type_validity_is_checked(db, fields, valid):
     else:
         with pytest.raises(ValidationError):
             document_type.full_clean()
-
-
-@pytest.mark.parametrize("is_shared", [False, True], ids=["one household", "shared custody"])
-def test_missing_documents_apart_gives_the_same_list(
-    family, other_family, lea, hugo, is_shared, request
-):
-    """The planning's two-query read answers as the one query, flags included."""
-    from famille.selectors import member_for_household
-    from inscriptions.models import Activity
-
-    if is_shared:
-        request.getfixturevalue("shared")
-    Scope, Status = DocumentType.Scope, Submission.Status
-    home = make_type("Justificatif de domicile", scope=Scope.FAMILY)
-    insurance = make_type("Assurance", scope=Scope.FAMILY)
-    identity = make_type("Pièce d'identité", scope=Scope.MEMBER)
-    health = make_type("Carnet de santé", pending_counts=False)
-    sent = make_type("Fiche sanitaire")
-    swimming = make_type("Certificat de natation", scope=Scope.ACTIVITY, mandatory=False)
-    make_type("Facultatif", mandatory=False)
-    make_submission(family, home, None, status=Status.ACCEPTED)
-    make_submission(family, insurance, lea, status=Status.ACCEPTED)  # not the household's
-    make_submission(other_family, insurance, None, status=Status.ACCEPTED)
-    make_submission(family, identity, lea, status=Status.ACCEPTED, valid_until=TODAY)
-    make_submission(family, identity, hugo, status=Status.ACCEPTED)
-    make_submission(family, health, lea, status=Status.PENDING)
-    make_submission(other_family, sent, lea, status=Status.PENDING)  # answers when shared
-    make_submission(family, swimming, lea, status=Status.REFUSED)
-    activity = Activity.objects.create(
-        name="Natation", start_date=TODAY, end_date=TODAY + datetime.timedelta(days=30)
-    )
-    activity.required_documents.add(swimming)
-    member = member_for_household(family, lea.pk)
-
-    for today in (TODAY, TODAY + datetime.timedelta(days=1)):
-        for activity_types in (None, DocumentType.objects.filter(activities__in=[activity.pk])):
-            one = missing_documents(member=member, activity_types=activity_types, today=today)
-            two = missing_documents_apart(member=member, activity_types=activity_types, today=today)
-            assert [(t, t.awaiting_review) for t in two] == [(t, t.awaiting_review) for t in one]
-    assert names(one) == {"Assurance", "Pièce d'identité", "Carnet de santé"} | (
-        set() if is_shared else {"Fiche sanitaire"}
-    ) | {"Certificat de natation"}
