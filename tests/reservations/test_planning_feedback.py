@@ -223,3 +223,14 @@ def test_default_week_reads_the_enrolments_once(parent_client, lea, two_units):
     dated = parent_client.get(_url(lea, default.context["planning"].start))
     assert _grid(default) == _grid(dated)
     assert len(_grid(default)) == 2  # both units
+
+
+def test_a_coming_week_reads_no_absences(parent_client, lea, two_units):
+    # Its booked days can still be cancelled: no absence to tell, none read.
+    evenings, _full = two_units
+    insert_booking(lea, evenings[0])
+    with CaptureQueriesContext(connection) as captured:
+        page = parent_client.get(_url(lea, evenings[0].date))
+    assert not [q for q in captured if "reservations_absencedeclaration" in q["sql"]]
+    [first, *_rest] = page.context["planning"].weeks[0].rows[0].cells
+    assert (first.state, first.action) == ("booked", "cancel")
