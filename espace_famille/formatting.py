@@ -2,6 +2,8 @@
 
 - `long_date(value, "j F Y")`: Django's date format, with the French ordinal of the first day
   of a month ("1er octobre", never "1 octobre"); other days and languages as Django writes them.
+  `plain_date(day, "j/m")`: Django's date format of a day, without the ordinal. A day's words
+  are remembered per format and language (Django takes 15-20 us to write one).
 - `file_size(bytes)`: French units ("octet", "Ko", "Mo", "Go"; Django's French catalogue says
   "Kio"), one decimal below ten ("1,5 Ko"), the local decimal separator.
 The template filters of the same names are in `templatetags/formatting.py`.
@@ -10,9 +12,12 @@ The template filters of the same names are in `templatetags/formatting.py`.
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -41,12 +46,39 @@ def long_date(value: datetime.date | datetime.datetime | None, fmt: str = "j F Y
     """A date (or moment, in local time) in words: "jeudi 1er octobre 2026"."""
     if value is None or value == "":
         return ""
-    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        value = timezone.localtime(value)
     language = translation.get_language() or ""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = timezone.localtime(value)
+        return _long_date(value, fmt, language)
+    return _day_in_words(value, fmt, language, ordinal=True)
+
+
+def plain_date(value: datetime.date | None, fmt: str) -> str:
+    """A day as Django's `date` filter writes it, without the ordinal: "1/10", "jeu."."""
+    if value is None or value == "":
+        return ""
+    return _day_in_words(value, fmt, translation.get_language() or "", ordinal=False)
+
+
+def _long_date(value: datetime.date, fmt: str, language: str) -> str:
     if value.day == 1 and language.split("-")[0] == "fr":
         fmt = _first_of_month(fmt)
     return formats.date_format(value, fmt)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_in_words(value: datetime.date, fmt: str, language: str, *, ordinal: bool) -> str:
+    """A day (not a moment) reads the same on every page in a language: remembered. Django
+    formats a date in 15-20 us; the month's planning writes about 80 of them (its day headers
+    and the hidden labels of its boxes to tick): 1.3 ms of its 15 ms (SQLite, 2,000
+    households, 2026-11-28). The settings a test changes clear it (`_forget_days`)."""
+    return _long_date(value, fmt, language) if ordinal else formats.date_format(value, fmt)
+
+
+@receiver(setting_changed)
+def _forget_days(**kwargs: Any) -> None:
+    _day_in_words.cache_clear()
 
 
 def file_size(size: int | None) -> str:

@@ -86,20 +86,25 @@ def calendar_feed(request: HttpRequest, pk: int, secret: str) -> HttpResponse:
 
 def _period(
     request: HttpRequest, today: datetime.date, member: Member
-) -> tuple[str, datetime.date, datetime.date, JumpForm | None]:
+) -> tuple[str, datetime.date, datetime.date, JumpForm | None, selectors.MemberEnrolments | None]:
     """The week or month shown; out-of-range or invalid dates fall back to today.
 
     Without a date, the week view opens on the first week that can still be booked (on a
     Saturday, the next one rather than the week just finished).
-    The last item is the bound jump form when its date was refused (to show the error).
+    The fourth item is the bound jump form when its date was refused (to show the error); the
+    last, the member's enrolments when they were read to find that week (the planning reuses
+    them).
     """
     view = "month" if request.GET.get("vue") == "mois" else "week"
     form = JumpForm(request.GET)
     valid = form.is_valid()
+    enrolments = None
     if valid and form.cleaned_data["date"]:
         day = form.cleaned_data["date"]
     elif view == "week":
-        day = selectors.first_bookable_day(member, timezone.now()) or today
+        enrolments = selectors.member_enrolments(member, *selectors.first_bookable_span(today))
+        now = timezone.now()
+        day = selectors.first_bookable_day(member, now, enrolments=enrolments) or today
     else:
         day = today
     if view == "month":
@@ -108,7 +113,7 @@ def _period(
     else:
         start = day - datetime.timedelta(days=day.weekday())
         end = start + datetime.timedelta(days=6)
-    return view, start, end, None if valid else form
+    return view, start, end, None if valid else form, enrolments
 
 
 def _nav(member: Member, view: str, start: datetime.date, today: datetime.date) -> dict[str, str]:
@@ -135,7 +140,7 @@ def _nav(member: Member, view: str, start: datetime.date, today: datetime.date) 
 def planning(request: FamilyRequest, pk: int) -> HttpResponse:
     member = member_for_household(request.family, pk)
     today = timezone.localdate()
-    view, start, end, refused_jump = _period(request, today, member)
+    view, start, end, refused_jump, enrolments = _period(request, today, member)
     report = None
     form = PlanningChangesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -160,7 +165,7 @@ def planning(request: FamilyRequest, pk: int) -> HttpResponse:
     context = {
         "member": member,
         "planning": selectors.planning(
-            member, start=start, end=end, view=view, family=request.family
+            member, start=start, end=end, view=view, family=request.family, enrolments=enrolments
         ),
         "nav": _nav(member, view, start, today),
         "jump": refused_jump or JumpForm(initial={"date": start}),

@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from documents.models import StructureDocument
-from espace_famille.formatting import file_size, long_date
+from espace_famille.formatting import _day_in_words, file_size, long_date, plain_date
 
 
 @pytest.mark.parametrize(
@@ -42,6 +42,27 @@ def test_long_date_filter_and_empty_values():
     with translation.override("fr"):
         html = template.render(Context({"day": datetime.date(2027, 1, 1), "none": None}))
     assert html == "1er janvier 2027|"
+
+
+def test_plain_date_writes_a_day_as_djangos_date_filter():
+    template = Template('{% load formatting %}{{ day|plain_date:"D j/m" }}|{{ day|date:"D j/m" }}')
+    day = datetime.date(2026, 10, 1)
+    with translation.override("fr"):
+        assert template.render(Context({"day": day})) == "jeu 1/10|jeu 1/10"
+        assert plain_date(None, "j/m") == ""
+
+
+def test_remembered_days_follow_the_language_and_the_settings(settings):
+    day = datetime.date(2026, 10, 1)
+    with translation.override("fr"):
+        assert long_date(day, "l j F") == "jeudi 1er octobre"
+        assert plain_date(day, "D") == "jeu"
+    with translation.override("en"):
+        assert long_date(day, "l j F") == "Thursday 1 October"
+        assert plain_date(day, "D") == "Thu"
+    assert _day_in_words.cache_info().currsize
+    settings.SHORT_DATE_FORMAT = "d.m.Y"  # any change of the settings forgets them
+    assert not _day_in_words.cache_info().currsize
 
 
 @pytest.mark.parametrize(

@@ -27,12 +27,15 @@ from reservations.models import Booking, Closure, Opening, WaitingListEntry
 # The member's planning grid, for its callers (`selectors.planning(...)`, `State`).
 from reservations.selectors.grid import (
     Cell,
+    MemberEnrolments,
     Planning,
     Row,
     State,
     Week,
     enrolled_units,
     first_bookable_day,
+    first_bookable_span,
+    member_enrolments,
     planning,
     planning_openings,
 )
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Cell",
+    "MemberEnrolments",
     "Planning",
     "Row",
     "State",
@@ -54,6 +58,8 @@ __all__ = [
     "enrolled_units",
     "enrolment_covering",
     "first_bookable_day",
+    "first_bookable_span",
+    "member_enrolments",
     "members_taking_part",
     "next_closure_eve",
     "offered_places_count",

@@ -12,6 +12,8 @@ import re
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -201,3 +203,34 @@ def test_default_week_stays_within_the_query_budget(
     with django_assert_max_num_queries(12):
         response = parent_client.get(reverse("reservations:planning", args=[lea.pk]))
     assert response.status_code == 200
+
+
+def _grid(page) -> list:
+    planning = page.context["planning"]
+    return [
+        (row.unit.pk, [(cell.day, cell.state, cell.action, cell.remaining) for cell in row.cells])
+        for week in planning.weeks
+        for row in week.rows
+    ]
+
+
+def test_default_week_reads_the_enrolments_once(parent_client, lea, two_units):
+    # The enrolments read to find the week serve the grid too; it is the dated week's grid.
+    with CaptureQueriesContext(connection) as captured:
+        default = parent_client.get(reverse("reservations:planning", args=[lea.pk]))
+    enrolments = [q for q in captured if 'FROM "inscriptions_enrolment"' in q["sql"]]
+    assert len(enrolments) == 1
+    dated = parent_client.get(_url(lea, default.context["planning"].start))
+    assert _grid(default) == _grid(dated)
+    assert len(_grid(default)) == 2  # both units
+
+
+def test_a_coming_week_reads_no_absences(parent_client, lea, two_units):
+    # Its booked days can still be cancelled: no absence to tell, none read.
+    evenings, _full = two_units
+    insert_booking(lea, evenings[0])
+    with CaptureQueriesContext(connection) as captured:
+        page = parent_client.get(_url(lea, evenings[0].date))
+    assert not [q for q in captured if "reservations_absencedeclaration" in q["sql"]]
+    [first, *_rest] = page.context["planning"].weeks[0].rows[0].cells
+    assert (first.state, first.action) == ("booked", "cancel")
