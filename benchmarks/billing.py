@@ -215,6 +215,10 @@ def run(households: int = 2000) -> list[dict[str, str]]:
         return _measure(households)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        # SQLite's test database lives in memory, and Django keeps such a connection open
+        # whatever the name says now: closed here, the next benchmark reopens the real file
+        # (without this, the planning benchmark found no household and wrote no row).
+        connection.close()
         teardown_test_environment()
         media.cleanup()
 
