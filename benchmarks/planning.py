@@ -64,6 +64,17 @@ def planning_openings_orm(
                 default=None,
             ),
             my_wait=Subquery(mine.values("status")[:1]),
+            waited_by=Case(
+                When(
+                    Exists(mine),
+                    then=Coalesce(
+                        Subquery(mine.values("family_id")[:1]),
+                        Value(member.family_id),
+                        output_field=IntegerField(),
+                    ),
+                ),
+                default=None,
+            ),
             my_rank=count_of(ahead),
         )
         .order_by()

@@ -69,6 +69,7 @@ class Opening(models.Model):
     my_booking: str | None
     my_wait: str | None
     booked_by: int | None  # the household that made `my_booking` (shared custody)
+    waited_by: int | None  # the household of `my_wait` (shared custody)
 
     class Meta:
         verbose_name = _("ouverture")

@@ -46,6 +46,7 @@ class State:
     REQUESTABLE = "requestable"  # a day of a registration campaign, asked for, not booked
     REQUESTED = "requested"  # a day asked for in a campaign, before its results
     OTHER_HOUSEHOLD = "other_household"  # shared custody: booked by the child's other household
+    OTHER_WAITING = "other_waiting"  # shared custody: on the waiting list for the other household
     NONE = "none"  # the unit does not run on that weekday
     ABSENCE_PENDING = "absence_pending"  # a booked day declared absent, not reviewed yet
     ABSENCE_ACCEPTED = "absence_accepted"  # a justified absence accepted by the staff
@@ -65,6 +66,7 @@ class State:
         REQUESTABLE: (_("Sur demande (campagne)"), "◇"),
         REQUESTED: (_("Demandé"), "◆"),
         OTHER_HOUSEHOLD: (_("Réservé par l'autre foyer"), "⇄"),
+        OTHER_WAITING: (_("Liste d'attente de l'autre foyer"), "⇄"),
         NONE: (_("Pas d'activité ce jour"), ""),
         ABSENCE_PENDING: (_("Absence en cours d'examen"), "◐"),
         ABSENCE_ACCEPTED: (_("Absence justifiée"), "✚"),
@@ -132,7 +134,7 @@ class Planning:
         if self.absences:
             states = (*states, State.ABSENCE_PENDING, State.ABSENCE_ACCEPTED)
         if self.shared:
-            states = (*states, State.OTHER_HOUSEHOLD)
+            states = (*states, State.OTHER_HOUSEHOLD, State.OTHER_WAITING)
         return [(s, str(State.LABELS[s][0]), State.LABELS[s][1]) for s in states]
 
     @property
@@ -148,6 +150,7 @@ SELECT o.id, o.unit_id, o.date, o.capacity, o.is_closed, o.closed_reason, o.book
   (SELECT COALESCE(b.family_id, %s) FROM {booking} b
     WHERE b.member_id = %s AND b.opening_id = o.id AND NOT (b.status = %s) LIMIT 1),
   mine.status,
+  CASE WHEN mine.id IS NULL THEN NULL ELSE COALESCE(mine.family_id, %s) END,
   (SELECT COUNT(*) FROM {entry} w
     WHERE w.opening_id = o.id AND w.status = %s AND w.created_at <= mine.created_at)
 FROM {opening} o
@@ -175,7 +178,8 @@ def planning_openings(
     the cost does not grow with the bookings of an opening), `offers` (places offered from the
     waiting list), `my_booking` (the member's active booking status or None), `my_wait` (the
     member's live waiting-list status or None), `my_rank` (their rank on the waiting list,
-    else 0) and `booked_by` (the household that made the member's active booking, or None).
+    else 0), `booked_by` (the household that made the member's active booking, or None) and
+    `waited_by` (the household of the member's live waiting-list entry, or None).
     Hand-written SQL, kept for a measured reason: built with the ORM (the same five correlated
     subqueries; `benchmarks/planning.py` keeps that version), the query costs far more to
     compile than to run. On the 2,000-household data set (SQLite, 2026-11-28, CPU time):
@@ -207,6 +211,7 @@ def planning_openings(
         member.family_id,
         member.pk,
         Booking.Status.CANCELLED,
+        member.family_id,
         waiting,
         member.pk,
         *live,
@@ -219,7 +224,8 @@ def planning_openings(
         rows = cursor.fetchall()
     openings = []
     for row in rows:
-        pk, unit_id, day, capacity, closed, reason, booked, offers, booking, by, wait, rank = row
+        pk, unit_id, day, capacity, closed, reason, booked, offers, *mine = row
+        booking, by, wait, waited, rank = mine
         if isinstance(day, str):  # SQLite
             day = datetime.date.fromisoformat(day)
         opening = Opening.from_db(
@@ -229,6 +235,7 @@ def planning_openings(
         )
         opening.booked, opening.offers, opening.my_rank = booked or 0, offers or 0, rank or 0
         opening.my_booking, opening.my_wait, opening.booked_by = booking, wait, by
+        opening.waited_by = waited
         openings.append(opening)
     return openings
 
@@ -550,6 +557,10 @@ def _plain_cell(
     remaining = max(opening.capacity - opening.booked - opening.offers, 0)
     if not activity.portal_booking or now >= deadline:
         return Cell(day, State.LOCKED, opening, remaining=remaining, deadline=deadline)
+    if opening.my_wait and household is not None and opening.waited_by != household:
+        # Shared custody: the other household asked for this place (and decides on it when
+        # offered); this one has nothing to tick.
+        return Cell(day, State.OTHER_WAITING, opening, deadline=deadline)
     if opening.my_wait == WaitingListEntry.Status.OFFERED:
         return Cell(day, State.OFFERED, opening, "book", deadline=deadline)
     if opening.my_wait == WaitingListEntry.Status.WAITING:

@@ -14,7 +14,7 @@ from tests.factories import book, share_child
 
 pytestmark = pytest.mark.django_db
 
-ATTRIBUTES = ("booked", "offers", "my_booking", "my_wait", "my_rank", "booked_by")
+ATTRIBUTES = ("booked", "offers", "my_booking", "my_wait", "my_rank", "booked_by", "waited_by")
 
 
 def test_the_sql_and_orm_versions_set_the_same_attributes(
@@ -27,6 +27,10 @@ def test_the_sql_and_orm_versions_set_the_same_attributes(
         unit=unit, date=opening.date + datetime.timedelta(days=7), capacity=0
     )
     WaitingListEntry.objects.create(member=lea, opening=full)
+    theirs_too = Opening.objects.create(
+        unit=unit, date=opening.date + datetime.timedelta(days=8), capacity=0
+    )
+    WaitingListEntry.objects.create(member=lea, opening=theirs_too, family=other_family)
     start, end = opening.date, opening.date + datetime.timedelta(days=14)
 
     def seen(version):
@@ -37,6 +41,10 @@ def test_the_sql_and_orm_versions_set_the_same_attributes(
 
     sql, orm = seen(planning_openings), seen(planning_openings_orm)
     assert sql == orm
-    assert sql[mine.opening_id][-1] == family.pk
-    assert sql[theirs.opening_id][-1] == other_family.pk
-    assert sql[opening.pk][-1] is None
+    booked_by, waited_by = ATTRIBUTES.index("booked_by"), ATTRIBUTES.index("waited_by")
+    assert sql[mine.opening_id][booked_by] == family.pk
+    assert sql[theirs.opening_id][booked_by] == other_family.pk
+    assert sql[opening.pk][booked_by] is None
+    assert sql[full.pk][waited_by] == family.pk  # no household named: the main one
+    assert sql[theirs_too.pk][waited_by] == other_family.pk
+    assert sql[opening.pk][waited_by] is None

@@ -146,6 +146,33 @@ def test_each_household_sees_the_others_days_without_detail(
     assert "TEST" not in theirs.text.replace("Léa TEST", "")  # nothing of the main household
 
 
+def test_a_waiting_list_place_is_the_household_s_that_asked_for_it(
+    parent_client, client, other_parent, lea, family, other_family, week
+):
+    """The household that joined the waiting list decides on the place offered; the other
+    one sees the day as on its waiting list, with nothing to tick."""
+    WaitingListEntry.objects.create(
+        member=lea,
+        opening=week[0],
+        family=other_family,
+        status=WaitingListEntry.Status.OFFERED,
+        created_by=other_parent,
+    )
+    WaitingListEntry.objects.create(member=lea, opening=week[1], created_by=None)  # main's
+    url = planning_url(lea, date=week[0].date.isoformat())
+    cells = _cells(parent_client.get(url))
+    assert [c.state for c in cells[:2]] == [State.OTHER_WAITING, State.WAITING]
+    assert (cells[0].action, cells[1].action) == ("", "leave")
+    client.force_login(other_parent)
+    page = client.get(url)
+    theirs = _cells(page)
+    assert [c.state for c in theirs[:2]] == [State.OFFERED, State.OTHER_WAITING]
+    assert (theirs[0].action, theirs[1].action) == ("book", "")
+    assert "Liste d&#x27;attente de l&#x27;autre foyer" in page.text
+    legend = [state for state, _label, _icon in page.context["planning"].legend]
+    assert State.OTHER_WAITING in legend
+
+
 def test_a_child_not_shared_has_no_other_household_legend(parent_client, hugo, live):
     enrol(hugo, live.activity)
     week_openings(live, monday_in(2))
