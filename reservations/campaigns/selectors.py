@@ -38,7 +38,9 @@ class PlanningCampaigns:
 
     campaigns: list[Campaign] = field(default_factory=list)  # meeting the period
     coming: list[Campaign] = field(default_factory=list)  # every pending one not over
-    requested: set[int] = field(default_factory=set)  # opening ids the member asked for
+    # The openings the member was asked for: opening id -> the household that asked (shared
+    # custody; the child's main household when the request names none).
+    requested: dict[int, int] = field(default_factory=dict)
 
     def campaign_for(self, activity_id: int, day: datetime.date) -> Campaign | None:
         for campaign in self.campaigns:
@@ -76,13 +78,14 @@ def planning_campaigns(
     result.coming = list(by_pk.values())
     result.campaigns = [c for c in result.coming if c.start_date <= end and c.end_date >= start]
     if result.campaigns:
-        result.requested = set(
-            CampaignRequest.objects.filter(
+        result.requested = {
+            opening_id: family_id or member.family_id
+            for opening_id, family_id in CampaignRequest.objects.filter(
                 member=member,
                 campaign__in=result.campaigns,
                 opening__date__range=(start, end),
-            ).values_list("opening_id", flat=True)
-        )
+            ).values_list("opening_id", "family_id")
+        }
     return result
 
 

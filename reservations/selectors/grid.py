@@ -47,6 +47,7 @@ class State:
     REQUESTED = "requested"  # a day asked for in a campaign, before its results
     OTHER_HOUSEHOLD = "other_household"  # shared custody: booked by the child's other household
     OTHER_WAITING = "other_waiting"  # shared custody: on the waiting list for the other household
+    OTHER_REQUESTED = "other_requested"  # shared custody: asked for by the other household
     NONE = "none"  # the unit does not run on that weekday
     ABSENCE_PENDING = "absence_pending"  # a booked day declared absent, not reviewed yet
     ABSENCE_ACCEPTED = "absence_accepted"  # a justified absence accepted by the staff
@@ -67,6 +68,7 @@ class State:
         REQUESTED: (_("Demandé"), "◆"),
         OTHER_HOUSEHOLD: (_("Réservé par l'autre foyer"), "⇄"),
         OTHER_WAITING: (_("Liste d'attente de l'autre foyer"), "⇄"),
+        OTHER_REQUESTED: (_("Demandé par l'autre foyer"), "⇄"),
         NONE: (_("Pas d'activité ce jour"), ""),
         ABSENCE_PENDING: (_("Absence en cours d'examen"), "◐"),
         ABSENCE_ACCEPTED: (_("Absence justifiée"), "✚"),
@@ -131,6 +133,8 @@ class Planning:
         states = (*State.LEGEND, State.BLOCKED) if self.missing else State.LEGEND
         if self.in_period:
             states = (*states, State.REQUESTABLE, State.REQUESTED)
+            if self.shared:
+                states = (*states, State.OTHER_REQUESTED)
         if self.absences:
             states = (*states, State.ABSENCE_PENDING, State.ABSENCE_ACCEPTED)
         if self.shared:
@@ -408,7 +412,14 @@ def planning(
                 unit,
                 [
                     _campaign_cell(
-                        unit, day, openings.get((unit.pk, day)), accepted, now, blocked, campaigns
+                        unit,
+                        day,
+                        openings.get((unit.pk, day)),
+                        accepted,
+                        now,
+                        blocked,
+                        campaigns,
+                        household,
                     )
                     or _cell(
                         unit, day, openings.get((unit.pk, day)), accepted, now, blocked, household
@@ -501,6 +512,7 @@ def _campaign_cell(
     now: datetime.datetime,
     blocked: AbstractSet[int],
     campaigns: PlanningCampaigns,
+    household: int | None = None,
 ) -> Cell | None:
     """A day of a campaign whose results are not out: asked for, not booked (else None)."""
     if opening is None or opening.is_closed or opening.my_booking or not campaigns.campaigns:
@@ -514,6 +526,9 @@ def _campaign_cell(
         return None
     is_open = campaign.phase(now) == Campaign.Phase.OPEN and unit.activity.portal_booking
     if opening.pk in campaigns.requested:
+        if household is not None and campaigns.requested[opening.pk] != household:
+            # Shared custody: the other household's request, withdrawn by it only.
+            return Cell(day, State.OTHER_REQUESTED, opening)
         return Cell(day, State.REQUESTED, opening, "unask" if is_open else "")
     if is_open and unit.activity_id in blocked:
         return Cell(day, State.BLOCKED, opening)

@@ -168,3 +168,31 @@ def test_a_coming_campaign_is_told_on_the_weeks_before_it(parent_client, lea, ca
     assert "Campagne d'inscription « Vacances de printemps »" in html
     assert f"?date={holidays[0].date.isoformat()}" in html
     assert "Sur demande (campagne)" not in html
+
+
+def test_shared_custody_each_household_withdraws_only_its_own_requests(
+    parent_client, client, lea, other_parent, other_family, shared, campaign, holidays
+):
+    """A day the other household asked for reads « Demandé par l'autre foyer », with no box to
+    withdraw it (the service refuses it anyway); each household withdraws its own."""
+    from reservations.selectors import State
+
+    CampaignRequest.objects.create(
+        campaign=campaign, member=lea, opening=holidays[0], family=other_family
+    )
+    CampaignRequest.objects.create(campaign=campaign, member=lea, opening=holidays[1])
+    url = planning_url(lea, date=holidays[0].date.isoformat())
+    response = parent_client.get(url)
+    cells = response.context["planning"].weeks[0].rows[0].cells
+    assert [(c.state, c.action) for c in cells[:2]] == [
+        (State.OTHER_REQUESTED, ""),
+        (State.REQUESTED, "unask"),
+    ]
+    assert "Demandé par l&#x27;autre foyer" in response.content.decode()
+    client.force_login(other_parent)
+    theirs = client.get(url).context["planning"]
+    assert [(c.state, c.action) for c in theirs.weeks[0].rows[0].cells[:2]] == [
+        (State.REQUESTED, "unask"),
+        (State.OTHER_REQUESTED, ""),
+    ]
+    assert State.OTHER_REQUESTED in [state for state, _label, _icon in theirs.legend]
