@@ -63,4 +63,21 @@ def enrolled_household(
         start_date=activity.start_date,
         end_date=activity.end_date,
     )
+    _documents_provided(family, child)
     return child
+
+
+def _documents_provided(family: Any, child: Any) -> None:
+    """The documents the structure asks of every household and child, accepted: on the
+    benchmark's database (the demo's document types), a booking is refused without them."""
+    from documents.models import DocumentType, Submission
+
+    for document_type in DocumentType.objects.filter(is_active=True, mandatory=True):
+        Submission.objects.create(
+            family=family,
+            member=None if document_type.scope == DocumentType.Scope.FAMILY else child,
+            document_type=document_type,
+            status=Submission.Status.ACCEPTED,
+            file="documents/submissions/benchmark.pdf",
+            content_type="application/pdf",
+        )

@@ -117,8 +117,10 @@ def run() -> list[dict[str, str]]:
         command, capture_output=True, text=True, check=False, timeout=600
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith("summary: ")]
-    if not lines:  # CI runs `make bench`: a benchmark that stops working must fail it
-        raise SystemExit(f"benchmarks.concurrent_bookings failed:\n{done.stderr[-2000:]}")
+    if done.returncode != 0 or not lines:  # CI runs `make bench`: a broken benchmark fails it
+        raise SystemExit(
+            f"benchmarks.concurrent_bookings failed:\n{done.stdout[-1000:]}{done.stderr[-2000:]}"
+        )
     figure = lines[-1].removeprefix("summary: ")
     return [
         {
