@@ -17,7 +17,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from reservations.models import Booking, CalendarFeed
-from reservations.selectors import by_household
+from reservations.selectors import BOOKED_DAY_COLUMNS, by_household
 
 PAST_DAYS = 31  # the bookings of the last month stay in the calendar
 FUTURE_DAYS = 366
@@ -47,15 +47,7 @@ def feed_bookings(feed: CalendarFeed, today: datetime.date) -> list[Booking]:
             opening__date__lte=today + datetime.timedelta(days=FUTURE_DAYS),
         )
         .select_related("member", "opening__unit__activity")
-        .only(
-            "pk",
-            "member__first_name",
-            "opening__date",
-            "opening__unit__name",
-            "opening__unit__start_time",
-            "opening__unit__end_time",
-            "opening__unit__activity__name",
-        )
+        .only("pk", *BOOKED_DAY_COLUMNS)
         .order_by("opening__date", "opening__unit__start_time", "member__first_name", "pk")
     )
 

@@ -21,7 +21,7 @@ from inscriptions.models import Enrolment
 from reservations.campaigns.models import Campaign
 from reservations.models import Booking, Opening
 from reservations.notice import booking_deadline
-from reservations.selectors import by_household
+from reservations.selectors import BOOKED_DAY_COLUMNS, by_household
 
 if TYPE_CHECKING:
     from famille.models import Family
@@ -61,16 +61,7 @@ def upcoming_bookings(family: Family, today: datetime.date) -> list[Booking]:
             opening__is_closed=False,
         )
         .select_related("member", "opening__unit__activity")
-        # The columns the line reads: with every column of the four models, building the rows
-        # cost the dashboard more than the query (2,000-household data set).
-        .only(
-            "member__first_name",
-            "opening__date",
-            "opening__unit__name",
-            "opening__unit__start_time",
-            "opening__unit__end_time",
-            "opening__unit__activity__name",
-        )
+        .only(*BOOKED_DAY_COLUMNS)
         .order_by("member__first_name", "member_id", "opening__date", "opening__unit__start_time")
     )
 

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from famille.models import Family
 
 __all__ = [
+    "BOOKED_DAY_COLUMNS",
     "Cell",
     "MemberEnrolments",
     "Planning",
@@ -81,6 +82,19 @@ def billable_bookings(*, start: datetime.date, end: datetime.date) -> QuerySet[B
         .exclude(absence__credited=True)
         .select_related("member__family", "opening__unit__activity")
     )
+
+
+# The columns a line about a booked day reads ("Léa, Accueil du mercredi — Matin (08:30-12:00),
+# le …": the dashboard's coming days, the calendar feed): with every column of the booking, the
+# child, the opening, the unit and the activity, building the rows cost more than the query.
+BOOKED_DAY_COLUMNS = (
+    "member__first_name",
+    "opening__date",
+    "opening__unit__name",
+    "opening__unit__start_time",
+    "opening__unit__end_time",
+    "opening__unit__activity__name",
+)
 
 
 def by_household(family: Family | int) -> Q:
