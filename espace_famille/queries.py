@@ -94,9 +94,10 @@ class PreparedQuery(Generic[M]):
 
     def __init__(self, build: Callable[..., QuerySet[M]], **slots: type) -> None:
         self.build, self.slots = build, slots
-        self._compiled: dict[str, tuple[QuerySet[M], str, list[Any], list[tuple[int, str]]]] = {}
+        # Per database vendor: (the model, the SQL, its parameters, (index, slot) to replace).
+        self._compiled: dict[str, tuple[type[M], str, list[Any], list[tuple[int, str]]]] = {}
 
-    def _compile(self) -> tuple[QuerySet[M], str, list[Any], list[tuple[int, str]]]:
+    def _compile(self) -> tuple[type[M], str, list[Any], list[tuple[int, str]]]:
         vendor = connection.vendor
         if vendor not in self._compiled:
             stand_ins = {
@@ -104,33 +105,28 @@ class PreparedQuery(Generic[M]):
             }
             queryset = self.build(**stand_ins)
             sql, params = queryset.query.sql_with_params()
-            adapted = {self._adapt(value): name for name, value in stand_ins.items()}
-            places = [(i, adapted[p]) for i, p in enumerate(params) if _hashable(p) in adapted]
+            slot_of = {_adapted(value): name for name, value in stand_ins.items()}
+            places = [(i, slot_of[p]) for i, p in enumerate(params) if _hashable(p) in slot_of]
             missing = set(self.slots) - {name for _i, name in places}
             if missing:
                 raise ValueError(f"{sorted(missing)} never reach the query as parameters")
-            self._compiled[vendor] = (queryset, sql, list(params), places)
+            self._compiled[vendor] = (queryset.model, sql, list(params), places)
         return self._compiled[vendor]
-
-    @staticmethod
-    def _adapt(value: Any) -> Any:
-        if isinstance(value, datetime.date):
-            return _hashable(connection.ops.adapt_datefield_value(value))
-        return value
 
     def raw(self, **values: Any) -> RawQuerySet[M]:
         """The query's rows for these values, as model instances with their annotations."""
-        queryset, sql, params, places = self._compile()
+        model, sql, params, places = self._compile()
         params = list(params)
         for i, name in places:
-            params[i] = self._adapt_out(values[name])
-        return queryset.model._default_manager.raw(sql, params)
+            params[i] = _adapted(values[name])
+        return model._default_manager.raw(sql, params)
 
-    @staticmethod
-    def _adapt_out(value: Any) -> Any:
-        if isinstance(value, datetime.date):
-            return connection.ops.adapt_datefield_value(value)
-        return value
+
+def _adapted(value: Any) -> Any:
+    """A value as the compiled SQL's parameters hold it (a date, as the database takes it)."""
+    if isinstance(value, datetime.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
 
 
 def _hashable(value: Any) -> Any:

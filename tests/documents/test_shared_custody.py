@@ -8,21 +8,10 @@ from django.urls import reverse
 
 from documents.models import DocumentType, Submission
 from documents.selectors import documents_to_provide_count, family_documents, missing_documents
-from tests.factories import make_submission, make_type, share_child
+from tests.factories import make_submission, make_type
 from tests.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shared(lea, other_family):
-    return share_child(lea, other_family)
-
-
-@pytest.fixture
-def other_client(client, other_parent):
-    client.force_login(other_parent)
-    return client
 
 
 @pytest.fixture
